@@ -13,6 +13,10 @@ from typing import Any
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.diary import Held, Proposal, Span
 from core.consulting.calendars.service import CalendarSync
+from core.consulting.packages.balances import Balance, balance_of
+from core.consulting.packages.retainers import RUNNING
+from core.consulting.packages.rules import PackageState
+from core.consulting.packages.tables import PackagePurchase, Retainer
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import DomainError, NotFound
 from core.events import Event
@@ -34,6 +38,7 @@ class MemoryDiary:
     booking_policy: BookingPolicy = field(default_factory=BookingPolicy)
     people: dict[int, str] = field(default_factory=dict)  # account id → display name
     zones: dict[int, str] = field(default_factory=dict)
+    addresses: dict[int, str] = field(default_factory=dict)  # account id → email
     admins: set[int] = field(default_factory=set)
     profiles: dict[int, ConsultantProfile] = field(default_factory=dict)
     bookings: dict[int, Booking] = field(default_factory=dict)
@@ -41,6 +46,9 @@ class MemoryDiary:
     calendars: dict[int, list[Span]] = field(default_factory=dict)  # own calendars' busy times
     package_ends: dict[int, datetime] = field(default_factory=dict)  # purchase id → expiry
     timers: dict[tuple[int, str], dict[str, datetime]] = field(default_factory=dict)
+    packaged: set[int] = field(default_factory=set)  # consultants offering packages now
+    retainers: list[Retainer] = field(default_factory=list)
+    purchases: list[PackagePurchase] = field(default_factory=list)  # packages bought
     locked: list[int] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -177,6 +185,21 @@ class MemoryDiary:
 
     async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
         return {a: self.people[a] for a in set(account_ids) if a in self.people}
+
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        return {a: self.addresses[a] for a in set(account_ids) if a in self.addresses}
+
+    async def offers_packages(self, consultant_id: int) -> bool:
+        return consultant_id in self.packaged
+
+    async def packages_held(self, account_id: int) -> tuple[list[Retainer], list[Balance]]:
+        def mine(p: Retainer | PackagePurchase) -> bool:
+            return account_id in (p.seeker_id, p.consultant_id)
+
+        return ([r for r in sorted(self.retainers, key=lambda r: r.id)
+                 if mine(r) and r.status in RUNNING],
+                [balance_of(p) for p in sorted(self.purchases, key=lambda p: p.id)
+                 if mine(p) and p.status == PackageState.ACTIVE])
 
     def emit(self, event: Event) -> None:
         self.events.append(event)

@@ -130,6 +130,7 @@ class Featuring:
     starts_at: datetime
     ends_at: datetime
     impressions: int = 0
+    profile_views: int = 0
 
 
 @dataclass
@@ -186,3 +187,10 @@ class MemoryListing:
         for promotion in self.promotions:
             if promotion.id in promotion_ids:
                 promotion.impressions += 1
+
+    async def viewed(self, consultant_id: int) -> None:
+        now = self.now()
+        for promotion in self.promotions:
+            if promotion.consultant_id == consultant_id and promotion.starts_at <= now \
+                    < promotion.ends_at:
+                promotion.profile_views += 1

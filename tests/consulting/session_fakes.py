@@ -37,7 +37,7 @@ class MemoryLogbook:
     """Sessions, reviews and standings in dicts, messages and extensions in lists, the running
     timers by (session, state), the clock standing still at `at` (tests move it), events kept
     in a list. `free_rule` is the policy's `AGORA_FREE_MINUTES_RULE` (“once per pair …” counts
-    the pair's sessions; the days are the database's to count)."""
+    the pair's sessions started free, within its days if it names them)."""
 
     at: datetime = START
     free_rule: str = "once per pair"
@@ -72,6 +72,9 @@ class MemoryLogbook:
     async def session(self, session_id: int, *, fresh: bool = False) -> ConsultSession | None:
         return self.sessions.get(session_id)
 
+    async def of_booking(self, booking_id: int) -> ConsultSession | None:
+        return next((s for s in self.sessions.values() if s.booking_id == booking_id), None)
+
     async def reload(self, session: ConsultSession) -> None:
         return None  # the session given is the one kept: nothing else holds another copy
 
@@ -105,11 +108,14 @@ class MemoryLogbook:
         setattr(session, name, at)
         return stored.seeker_joined_at, stored.consultant_joined_at
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int, excluding: int) -> int:
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
+                           excluding: int | None = None) -> int:
         rule = parse_free_rule(self.free_rule)
+        since = self.at - timedelta(days=rule.days) if rule.days is not None else None
         used = sum(1 for s in self.sessions.values()
                    if (s.seeker_id, s.consultant_id) == (seeker_id, consultant_id)
-                   and s.id != excluding and s.free_used and s.status in STARTED)
+                   and s.id != excluding and s.free_used and s.status in STARTED
+                   and (since is None or (s.started_at is not None and s.started_at >= since)))
         return free_window(rule, used if rule.kind == "once" else 0)
 
     async def booking_room(self, session: ConsultSession) -> str:

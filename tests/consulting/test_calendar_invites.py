@@ -1,5 +1,7 @@
 """Calendar invites read back with the same library: one UID per booking, SEQUENCE raised by a
-reschedule, REQUEST when agreed and CANCEL when called off, times in UTC."""
+reschedule, REQUEST when agreed and CANCEL when called off, times in UTC. Rendered from the
+bookings' diary in memory (`tests/consulting/booking_fakes.py`); the invite a notice carries,
+through the dispatchers' renderer, on the database (`test_meeting_rooms.py`)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,22 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from core.consulting.bookings import calendar, changes
-from tests.consulting.helpers import confirmed, consultant, seeker
+from core.consulting.bookings import service as bookings
+from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_fakes import ANN, BOB, MemoryDiary, staffed
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-async def invite_of(app, booking_id, method):
-    render = app.attachments[calendar.KIND]
-    attachment = await render(f"{booking_id}:{method}")
+def diary_with_addresses() -> MemoryDiary:
+    """Ann, Bob (and the rest of `staffed`), with the addresses registration gives them."""
+    diary = staffed()
+    diary.addresses.update({ANN: "ann@example.com", BOB: "bob@example.com"})
+    return diary
+
+
+async def invite_of(diary, booking_id, method):
+    attachment = await calendar.booking_invite(diary, booking_id, method)
     assert attachment.mime_type == "text/calendar"
     assert attachment.file_name == f"agora-booking-{booking_id}.ics"
     cal = Calendar.from_ical(attachment.content)
@@ -23,11 +33,11 @@ async def invite_of(app, booking_id, method):
     return cal, event
 
 
-async def test_an_invite_reads_back_with_its_uid_times_and_parties(app):
-    ann = await consultant(app, meeting_url="https://meet.example.com/ann")
-    bob = await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    cal, event = await invite_of(app, booking.id, "REQUEST")
+async def test_an_invite_reads_back_with_its_uid_times_and_parties():
+    diary = diary_with_addresses()
+    diary.profiles[ANN].meeting_url = "https://meet.example.com/ann"
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    cal, event = await invite_of(diary, booking.id, "REQUEST")
     assert str(cal["METHOD"]) == "REQUEST" and str(cal["VERSION"]) == "2.0"
     assert str(event["UID"]) == f"booking-{booking.id}@agora.invalid"
     assert int(event["SEQUENCE"]) == 0
@@ -42,32 +52,24 @@ async def test_an_invite_reads_back_with_its_uid_times_and_parties(app):
     assert str(event["LOCATION"]) == "https://meet.example.com/ann"
 
 
-async def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    _, before = await invite_of(app, booking.id, "REQUEST")
-    async with app.uow() as uow:
-        await changes.propose_reschedule(uow, booking.id, ann.id, [MONDAY_10 + timedelta(days=1)])
-        await uow.commit()
-    async with app.uow() as uow:
-        from core.consulting.bookings import service as bookings
-
-        [new_time] = await bookings.proposals(uow, booking.id, bob.id)
-        await changes.answer_reschedule(uow, booking.id, bob.id, new_time.id)
-        await uow.commit()
-    _, after = await invite_of(app, booking.id, "REQUEST")
+async def test_a_reschedule_keeps_the_uid_and_raises_the_sequence():
+    diary = diary_with_addresses()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    _, before = await invite_of(diary, booking.id, "REQUEST")
+    await changes.propose_reschedule(diary, booking.id, ANN, [MONDAY_10 + timedelta(days=1)])
+    [new_time] = await bookings.proposals(diary, booking.id, BOB)
+    await changes.answer_reschedule(diary, booking.id, BOB, new_time.id)
+    _, after = await invite_of(diary, booking.id, "REQUEST")
     assert str(after["UID"]) == str(before["UID"])
     assert int(after["SEQUENCE"]) == 1
     assert after.decoded("DTSTART") == MONDAY_10 + timedelta(days=1)
 
 
-async def test_a_cancellation_is_a_cancel_of_the_same_uid_with_a_higher_sequence(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await changes.cancel(uow, booking.id, bob.id)
-        await uow.commit()
-    cal, event = await invite_of(app, booking.id, "CANCEL")
+async def test_a_cancellation_is_a_cancel_of_the_same_uid_with_a_higher_sequence():
+    diary = diary_with_addresses()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    await changes.cancel(diary, booking.id, BOB)
+    cal, event = await invite_of(diary, booking.id, "CANCEL")
     assert str(cal["METHOD"]) == "CANCEL"
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["UID"]) == f"booking-{booking.id}@agora.invalid"

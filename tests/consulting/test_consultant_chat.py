@@ -8,9 +8,13 @@ the figures with a chart."""
 from __future__ import annotations
 
 from conversations.messages import Choice, FileUpload, ImageReply, ListPage
+from core.catalog.media import FileStore
 from core.consulting.bookings import due
 from core.consulting.profiles import service as profiles
 from core.money.model import Money
+from tests.consulting import chat_fakes as in_memory
+from tests.consulting.booking_fakes import MemoryDiary
+from tests.consulting.fakes import MemoryListing
 from tests.consulting.helpers import PNG, consultant
 from tests.deals.chat_helpers import last_notice
 from tests.support.accounts import account_id, registered
@@ -138,10 +142,12 @@ async def test_a_consultants_home_shows_their_figures_and_no_empty_deals(app, tm
     assert not any("Your deals" in t for t in texts)
 
 
-async def test_a_one_line_search_sets_filters_shown_as_chips_that_remove_them(app, tmp_path):
-    await _consultant_goes_live(app, tmp_path)
-    await registered(app, "sid", roles=("seeker",), display_name="Sid")
-    sid = ChatUser(app, "sid")
+async def test_a_one_line_search_sets_filters_shown_as_chips_that_remove_them(tmp_path):
+    diary, listing = MemoryDiary(), MemoryListing()  # on the consultants' fakes
+    await in_memory.listed(diary, listing, FileStore(tmp_path), 1, "Cora Lind", price="90.00",
+                           categories=["pellet-quality"], languages=["en", "lv"])
+    diary.person(2, "Sid", zone="Europe/Riga")
+    sid = ChatUser(await in_memory.in_chat(diary, listing=listing), "sid")
     await sid.say("/consultants")
     await sid.say("audits in german under 50 eur")
     assert "No consultant matches" in sid.texts()

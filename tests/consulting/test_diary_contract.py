@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.consulting.bookings.diary import Diary, Held
 from core.consulting.bookings.sql_diary import SqlDiary
 from core.consulting.calendars.tables import CalendarBusy
+from core.consulting.packages.tables import PackagePurchase, Retainer, SessionPackage
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import NotFound
 from core.events import Event
@@ -144,6 +146,8 @@ class DiaryContract:
         assert len(await diaries.diary.bookings_of(ann, 10)) == 3
         assert await diaries.diary.bookings_of(root, 10) == []
         assert await diaries.diary.names([ann, bob, 999_999]) == {ann: "Ann", bob: "Bob"}
+        await diaries.without_email(root)
+        assert await diaries.diary.emails([ann, root, 999_999]) == {ann: "ann@example.com"}
         assert (await diaries.diary.zone_of(bob), await diaries.diary.zone_of(eve),
                 await diaries.diary.zone_of(999_999)) == ("Asia/Tokyo", "UTC", "UTC")
         assert [await diaries.diary.is_admin(x) for x in (root, ann, 999_999)] == [
@@ -155,6 +159,50 @@ class DiaryContract:
         assert diaries.diary.now() == NOW
         assert diaries.diary.policy().join_window == timedelta(minutes=2)
 
+    async def test_the_packages_held_are_the_running_retainers_and_paid_packages_of_both_sides(
+            self, diaries):
+        ann, bea = await diaries.consultant("Ann"), await diaries.consultant("Bea")
+        bob, eve = await diaries.person("Bob"), await diaries.person("Eve")
+        active = await diaries.retainer(bob, ann, "active")
+        await diaries.retainer(bob, bea, "cancelled")
+        late = await diaries.retainer(eve, ann, "past_due")
+        paid = await diaries.purchase(bob, ann, "active", used=2, reserved=1)
+        await diaries.purchase(bob, bea, "awaiting_payment")
+        await diaries.purchase(eve, bea, "expired")
+        running, balances = await diaries.diary.packages_held(bob)
+        assert [r.id for r in running] == [active]
+        assert [(b.purchase_id, b.consultant_id, b.left, b.booked, b.used) for b in balances] == [
+            (paid, ann, 2, 1, 2)]
+        running, balances = await diaries.diary.packages_held(ann)
+        assert ([r.id for r in running], [b.purchase_id for b in balances]) == (
+            [active, late], [paid])
+        assert await diaries.diary.packages_held(bea) == ([], [])
+
+    async def test_who_offers_session_packages_now(self, diaries):
+        ann, bea = await diaries.consultant("Ann"), await diaries.consultant("Bea")
+        cara = await diaries.consultant("Cara")
+        await diaries.package(ann, active=True)
+        await diaries.package(bea, active=False)  # withdrawn
+        assert [await diaries.diary.offers_packages(c) for c in (ann, bea, cara)] == [
+            True, False, False]
+
+
+def retainer_row(seeker: int, consultant: int, status: str) -> Retainer:
+    return Retainer(seeker_id=seeker, consultant_id=consultant, sessions=4, minutes=60,
+                    price_minor=28800, currency="EUR", refund_rule="none", status=status,
+                    months=1, consent_at=NOW, renews_at=NOW + timedelta(days=30),
+                    cancelled_at=None, cancelled_by=None, created_at=NOW)
+
+
+def purchase_row(seeker: int, consultant: int, status: str, *, used: int = 0,
+                 reserved: int = 0) -> PackagePurchase:
+    return PackagePurchase(seeker_id=seeker, consultant_id=consultant, sessions=5, minutes=60,
+                           price_minor=35000, currency="EUR", valid_days=90, refund_rule="full",
+                           status=status, reserved=reserved, used=used, paid_at=NOW,
+                           expires_at=NOW + timedelta(days=90), settled_at=None,
+                           reminded_at=None, retainer_id=None, month=None, starts_at=None,
+                           created_at=NOW)
+
 
 def _id(held: Held) -> int:
     return held.booking_id
@@ -165,10 +213,17 @@ class MemoryDiaries:
     diary: MemoryDiary = field(default_factory=MemoryDiary)
 
     async def person(self, name: str, *, zone: str | None = None, admin: bool = False) -> int:
-        return self.diary.person(len(self.diary.people) + 1, name, zone=zone, admin=admin)
+        account_id = self.diary.person(len(self.diary.people) + 1, name, zone=zone, admin=admin)
+        self.diary.addresses[account_id] = f"{name.lower()}@example.com"
+        return account_id
 
     async def consultant(self, name: str) -> int:
-        return self.diary.consultant(len(self.diary.people) + 1, name, **PROFILE).account_id
+        account_id = self.diary.consultant(len(self.diary.people) + 1, name, **PROFILE).account_id
+        self.diary.addresses[account_id] = f"{name.lower()}@example.com"
+        return account_id
+
+    async def without_email(self, account_id: int) -> None:
+        del self.diary.addresses[account_id]
 
     async def busy(self, consultant_id: int, start: datetime, end: datetime) -> None:
         self.diary.calendars.setdefault(consultant_id, []).append((start, end))
@@ -178,6 +233,22 @@ class MemoryDiaries:
 
     async def completed(self, consultant_id: int) -> int:
         return self.diary.profiles[consultant_id].sessions_completed
+
+    async def package(self, consultant_id: int, *, active: bool) -> None:
+        if active:
+            self.diary.packaged.add(consultant_id)
+
+    async def retainer(self, seeker: int, consultant: int, status: str) -> int:
+        made = retainer_row(seeker, consultant, status)
+        made.id = len(self.diary.retainers) + 1
+        self.diary.retainers.append(made)
+        return made.id
+
+    async def purchase(self, seeker: int, consultant: int, status: str, **counts: int) -> int:
+        made = purchase_row(seeker, consultant, status, **counts)
+        made.id = len(self.diary.purchases) + 1
+        self.diary.purchases.append(made)
+        return made.id
 
 
 class TestMemoryDiary(DiaryContract):
@@ -205,6 +276,10 @@ class SqlDiaries:
         await self.uow.session.flush()
         return account_id
 
+    async def without_email(self, account_id: int) -> None:
+        await self.uow.session.execute(update(Account).where(Account.id == account_id)
+                                       .values(email=None))
+
     async def busy(self, consultant_id: int, start: datetime, end: datetime) -> None:
         self.uow.add(CalendarBusy(account_id=consultant_id, starts_at=start, ends_at=end))
         await self.uow.session.flush()
@@ -220,6 +295,28 @@ class SqlDiaries:
     async def completed(self, consultant_id: int) -> int:
         return (await self.uow.session.execute(select(ConsultantProfile.sessions_completed).where(
             ConsultantProfile.account_id == consultant_id))).scalar_one()
+
+    async def package(self, consultant_id: int, *, active: bool) -> int:
+        offer = SessionPackage(consultant_id=consultant_id, sessions=5, minutes=60,
+                               price_minor=35000, currency="EUR", valid_days=90,
+                               refund_rule="full", active=active, created_at=NOW)
+        self.uow.add(offer)
+        await self.uow.session.flush()
+        return offer.id
+
+    async def retainer(self, seeker: int, consultant: int, status: str) -> int:
+        made = retainer_row(seeker, consultant, status)
+        made.package_id = await self.package(consultant, active=True)
+        self.uow.add(made)
+        await self.uow.session.flush()
+        return made.id
+
+    async def purchase(self, seeker: int, consultant: int, status: str, **counts: int) -> int:
+        made = purchase_row(seeker, consultant, status, **counts)
+        made.package_id = await self.package(consultant, active=True)
+        self.uow.add(made)
+        await self.uow.session.flush()
+        return made.id
 
 
 class TestSqlDiary(DiaryContract):

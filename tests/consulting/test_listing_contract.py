@@ -84,6 +84,19 @@ class ListingContract:
         await listings.listing.shown([late])
         assert await listings.impressions() == {early: 0, late: 2, other: 1, soon: 0, over: 0}
 
+    async def test_a_profile_page_viewed_counts_for_the_consultants_running_promotions(
+            self, listings):
+        ann = await listings.consultant("Ann", live=True)
+        bea = await listings.consultant("Bea", live=True)
+        first = await listings.promote(ann, "pellet-quality", NOW - HOUR, NOW + HOUR)
+        second = await listings.promote(ann, "logistics", NOW - HOUR, NOW + 5 * HOUR)
+        soon = await listings.promote(ann, "logistics", NOW + HOUR, NOW + 5 * HOUR)
+        over = await listings.promote(ann, "logistics", NOW - 5 * HOUR, NOW)
+        theirs = await listings.promote(bea, "logistics", NOW - HOUR, NOW + HOUR)
+        await listings.listing.viewed(ann)
+        await listings.listing.viewed(ann)
+        assert await listings.views() == {first: 2, second: 2, soon: 0, over: 0, theirs: 0}
+
 
 @dataclass
 class MemoryListings:
@@ -108,6 +121,9 @@ class MemoryListings:
 
     async def impressions(self) -> dict[int, int]:
         return {p.id: p.impressions for p in self.listing.promotions}
+
+    async def views(self) -> dict[int, int]:
+        return {p.id: p.profile_views for p in self.listing.promotions}
 
 
 class TestMemoryListing(ListingContract):
@@ -156,6 +172,10 @@ class SqlListings:
 
     async def impressions(self) -> dict[int, int]:
         rows = await self.uow.session.execute(select(Promotion.id, Promotion.impressions))
+        return dict(rows.all())
+
+    async def views(self) -> dict[int, int]:
+        rows = await self.uow.session.execute(select(Promotion.id, Promotion.profile_views))
         return dict(rows.all())
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -49,7 +49,8 @@ def _review(session: ConsultSession, stars: int, at: datetime) -> SessionReview:
 
 class LogbookContract:
     """What every logbook does; a subclass gives `logbooks`: a logbook, how people and
-    sessions come to be, and what is stored beyond the protocol's reads."""
+    sessions come to be, what is stored beyond the protocol's reads, and the free minutes'
+    rule (`rule`: the policy's `AGORA_FREE_MINUTES_RULE`)."""
 
     async def test_a_session_is_found_or_not_and_admins_are_known(self, logbooks):
         ann, jan, root = await logbooks.people("Ann", "Jan", "Root")
@@ -58,6 +59,9 @@ class LogbookContract:
         assert found is not None and (found.seeker_id, found.consultant_id, found.status,
                                       found.booked_minutes) == (ann, jan, "waiting", 30)
         assert await logbooks.logbook.session(made.id + 1000) is None
+        of_booking = await logbooks.logbook.of_booking(1)  # the booking's session
+        assert of_booking is not None and of_booking.id == made.id
+        assert await logbooks.logbook.of_booking(1000) is None
         assert [await logbooks.logbook.is_admin(p) for p in (ann, root)] == [False, True]
 
     async def test_a_move_is_guarded_by_the_status_and_a_join_counts_once(self, logbooks):
@@ -103,7 +107,29 @@ class LogbookContract:
         assert await book_.free_minutes(ann, jan, second.id) == 0
         assert await book_.free_minutes(ann, jan, first.id) == 10  # itself does not count
         assert await book_.free_minutes(jan, ann, second.id) == 10
+        assert await book_.free_minutes(None, jan) == 10  # someone new to Jan: a visitor
         assert (await book_.booking_room(second)).startswith("https://")
+
+    async def test_a_rule_with_days_counts_only_the_free_sessions_started_within_them(
+            self, logbooks):
+        ann, jan, __ = await logbooks.people("Ann", "Jan", "Root")
+        book_ = logbooks.logbook
+        logbooks.rule("once per pair per 30 days")
+        first = await logbooks.session(ann, jan)
+        assert await book_.move(first, "waiting", {
+            "status": "ended_free", "free_used": True,
+            "started_at": book_.now() - timedelta(days=30, minutes=1)})
+        assert await book_.free_minutes(ann, jan) == 10  # its days are over
+        second = await logbooks.session(ann, jan, booking_id=2)
+        assert await book_.move(second, "waiting", {
+            "status": "ended_free", "free_used": True,
+            "started_at": book_.now() - timedelta(days=29)})
+        assert await book_.free_minutes(ann, jan) == 0
+        assert await book_.free_minutes(ann, jan, second.id) == 10
+        logbooks.rule("every session")
+        assert await book_.free_minutes(ann, jan) == 10
+        logbooks.rule("never")
+        assert await book_.free_minutes(jan, ann) == 0
 
     async def test_messages_and_extensions_come_in_order(self, logbooks):
         ann, jan, __ = await logbooks.people("Ann", "Jan", "Root")
@@ -186,6 +212,9 @@ class MemoryLogbooks:
     async def running(self, session_id: int) -> dict[str, datetime]:
         return self.logbook.running(session_id)
 
+    def rule(self, text: str) -> None:
+        self.logbook.free_rule = text
+
     async def kept(self, consultant_id: int) -> tuple[int, int, int]:
         return self.logbook.standings[consultant_id]
 
@@ -231,6 +260,9 @@ class SqlLogbooks:
                                                      ProcessTimer.subject_id == session_id,
                                                      ProcessTimer.done_at.is_(None)))
         return dict(rows.all())
+
+    def rule(self, text: str) -> None:
+        self.uow.policy = replace(self.uow.policy, free_minutes_rule=text)
 
     async def kept(self, consultant_id: int) -> tuple[int, int, int]:
         row = await self.uow.get(ConsultReputation, consultant_id)

@@ -24,6 +24,7 @@ from core.errors import NotFound
 from core.public import consultants as public
 from tests.consulting import booking_fakes as memory
 from tests.consulting.booking_fakes import ANN, BOB, staffed
+from tests.consulting.chat_fakes import in_chat, reading
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised
@@ -144,20 +145,21 @@ async def test_only_the_two_parties_see_where_they_meet(app):
     assert await told(app, eve.id, OWN) == [] and await told(app, root.id, OWN) == []
 
 
-async def test_a_cancelled_bookings_card_no_longer_shows_the_room(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    await act(app, changes.cancel, booking.id, ann.id)
-    async with app.uow() as uow:
-        assert (await views.booking_card(uow, booking.id, bob.id)).meeting_url is None
+async def test_a_cancelled_bookings_card_no_longer_shows_the_room():
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    assert (await views.booking_card(reading(diary), booking.id, BOB)).meeting_url
+    await changes.cancel(diary, booking.id, ANN)
+    assert (await views.booking_card(reading(diary), booking.id, BOB)).meeting_url is None
 
 
-async def test_the_booking_card_and_bookings_in_chat_show_the_link_to_each_party(app):
-    ann = await consultant(app, meeting_url=OWN)
-    bob = await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+async def test_the_booking_card_and_bookings_in_chat_show_the_link_to_each_party():
+    diary = staffed()
+    diary.profiles[ANN].meeting_url = OWN
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    chat = await in_chat(diary)  # on the consultants' fakes
     for name in ("ann", "bob"):
-        user = ChatUser(app, name)
+        user = ChatUser(chat, name)
         await user.say(f"/start booking-{booking.id}")
         assert f"🔗 Meeting link: {OWN}" in user.texts(), user.texts()
         await user.say("/bookings")

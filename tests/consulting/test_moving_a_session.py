@@ -18,6 +18,7 @@ from core.errors import Conflict, NotAllowed
 from core.process.tables import ProcessTimer
 from tests.consulting import booking_fakes as memory
 from tests.consulting.booking_fakes import ANN, BOB, EVE, staffed
+from tests.consulting.chat_fakes import in_chat
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.support.chat import ChatUser
 
@@ -53,18 +54,16 @@ async def test_the_seeker_moves_the_session_in_one_step_from_the_booking_card(ap
     assert due == [moved.starts_at]
 
 
-async def test_within_the_free_cancellation_window_the_card_offers_no_move_and_core_refuses(
-        app, clock):
-    ann, bob = await consultant(app, "ann"), await seeker(app, "bob")
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    clock._now = MONDAY_10 - timedelta(hours=20)  # cancelling would cost the late fee now
-    bob_chat = ChatUser(app, "bob")
+async def test_within_the_free_cancellation_window_the_card_offers_no_move_and_core_refuses():
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    diary.at = MONDAY_10 - timedelta(hours=20)  # cancelling would cost the late fee now
+    bob_chat = ChatUser(await in_chat(diary), "bob")
     await bob_chat.say(f"/start booking-{booking.id}")
     assert "Move to another free time" not in bob_chat.labels()
     assert "Propose a new time" in " ".join(bob_chat.labels())
-    async with app.uow() as uow:
-        with pytest.raises(Conflict, match="too late to move this session by yourself"):
-            await changes.move(uow, booking.id, bob.id, MONDAY_10 + timedelta(hours=3))
+    with pytest.raises(Conflict, match="too late to move this session by yourself"):
+        await changes.move(diary, booking.id, BOB, MONDAY_10 + timedelta(hours=3))
 
 
 async def test_a_move_to_a_taken_time_is_refused_and_the_consultant_cannot_move_it_alone():

@@ -1,8 +1,8 @@
 """`/bookings`: a seeker books a free time with a topic; both find the pending request in
 /bookings with its one next step (the consultant: accept or decline; the seeker: waiting), the
-consultant's request and card show the topic. The chat's journeys run on the database; the
-agenda's groups, order and next steps run on the bookings' diary in memory
-(`tests/consulting/booking_fakes.py`)."""
+consultant's request and card show the topic. The request's notice runs on the database; the
+chat's /bookings and the agenda's groups, order and next steps on the consultants' fakes
+(`tests/consulting/booking_fakes.py`, `chat_fakes.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from conversations.messages import Choice, ListPage
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.agenda import PAST_SHOWN, agenda
+from tests.consulting import chat_fakes as in_memory
 from tests.consulting.booking_fakes import ANN, BOB, EVE, booked, confirmed, staffed
 from tests.consulting.helpers import free_times
 from tests.deals.chat_helpers import last_notice
@@ -22,12 +23,17 @@ TOPIC = "Moisture logging for our ENplus audit"
 
 async def _book_with_topic(app) -> tuple[ChatUser, ChatUser]:
     sid, cora = await free_times(app), ChatUser(app, "cora")
+    return await _asked(sid), cora
+
+
+async def _asked(sid: ChatUser) -> ChatUser:
+    """Sid picks the first free time and gives the topic."""
     first = next(b for r in sid.last for row in r.buttons for b in row if "|t:" in b.data)
     await sid.send(Choice(first.data))
     assert "What would you like to discuss?" in sid.texts()
     await sid.say(TOPIC)
     assert "Requested" in sid.texts()
-    return sid, cora
+    return sid
 
 
 def _items(user: ChatUser) -> list[str]:
@@ -35,8 +41,10 @@ def _items(user: ChatUser) -> list[str]:
     return [f"{i.title} | {i.subtitle}" for i in page.items]
 
 
-async def test_both_sides_find_a_pending_request_in_bookings_with_its_next_step(app):
-    sid, cora = await _book_with_topic(app)
+async def test_both_sides_find_a_pending_request_in_bookings_with_its_next_step(tmp_path):
+    diary, sid = await in_memory.free_times(tmp_path)  # on the consultants' fakes
+    await _asked(sid)
+    cora = ChatUser(sid.app, "cora")
     await cora.say("/bookings")
     [mine] = _items(cora)
     assert "⏳ Awaiting · #1 with Sid" in mine and "next: accept or decline" in mine, mine
@@ -49,6 +57,7 @@ async def test_both_sides_find_a_pending_request_in_bookings_with_its_next_step(
                                 for i in r.items)))
     assert f"Topic: {TOPIC}" in cora.texts() and "Accept" in " ".join(cora.labels())
     await cora.tap("Accept")
+    assert diary.bookings[1].status == "confirmed"
     await cora.say("/bookings")
     assert "📅 Upcoming · #1 with Sid" in _items(cora)[0]
 
@@ -58,12 +67,14 @@ async def test_the_request_shows_the_consultant_the_seekers_topic(app):
     assert f"Topic: {TOPIC}" in await last_notice(app, cora, "asks for a 60-minute session")
 
 
-async def test_skipping_the_topic_books_all_the_same(app):
-    sid = await free_times(app)
+async def test_skipping_the_topic_books_all_the_same(tmp_path):
+    diary, sid = await in_memory.free_times(tmp_path)  # on the consultants' fakes
     first = next(b for r in sid.last for row in r.buttons for b in row if "|t:" in b.data)
     await sid.send(Choice(first.data))
     await sid.tap("Skip")
     assert "Requested" in sid.texts()
+    [booking] = diary.bookings.values()
+    assert (booking.status, booking.topic) == ("requested", None)
 
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga

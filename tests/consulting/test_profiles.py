@@ -3,7 +3,8 @@ directory (payouts included), and “online now” that lapses after inactivity.
 on an in-memory roster (no database); the chat and the helpers every consulting test builds
 its consultants with reach them on the database (`test_consultant_chat.py`,
 `tests.consulting.helpers.consultant`), and `test_roster_contract.py` holds the two rosters
-alike. The booking form following a consultant's slot grid needs the bookings' tables."""
+alike. The booking form following a consultant's slot grid runs on the bookings' diary in
+memory, given the roster's profile (`tests/consulting/chat_fakes.py`)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from core.consulting.profiles.roster import Roster
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from tests.consulting.fakes import MemoryRoster, Payouts, live_consultant
-from tests.consulting.helpers import PNG, complete, consultant
+from tests.consulting.booking_fakes import MemoryDiary
+from tests.consulting.chat_fakes import copied, listed
+from tests.consulting.fakes import MemoryListing, MemoryRoster, Payouts, live_consultant
+from tests.consulting.helpers import PNG, complete
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
 
@@ -191,18 +194,19 @@ async def test_a_rating_counts_from_one_to_five_stars(roster, store):
     assert roster.kept[ANN]["ratings"] == 2
 
 
-async def test_a_consultant_sets_their_slot_grid_and_horizon_and_the_booking_form_follows(app):
-    ann = await consultant(app, "ann", notice_minutes=0, buffer_minutes=0)
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="every 15, 30 or 60 minutes"):
-            await profiles.save(uow, ann.id, slot_minutes=20)
-        with pytest.raises(DomainError, match="between 1 and 365"):
-            await profiles.save(uow, ann.id, horizon_days=400)
-        await profiles.save(uow, ann.id, slot_minutes=15, horizon_days=3)
-        await uow.commit()
-    async with app.uow() as uow:
-        view = await profiles.own_profile(uow, ann.id)
-        offered = await slots.open_slots(uow, ann.id, 60, 14, "Europe/Riga")
+async def test_a_consultant_sets_their_slot_grid_and_horizon_and_the_booking_form_follows(
+        store):
+    diary, listing = MemoryDiary(), MemoryListing()
+    await listed(diary, listing, store, ANN, "Ann", notice_minutes=0, buffer_minutes=0)
+    roster = listing.roster
+    with pytest.raises(DomainError, match="every 15, 30 or 60 minutes"):
+        await profiles.save(roster, ANN, slot_minutes=20)
+    with pytest.raises(DomainError, match="between 1 and 365"):
+        await profiles.save(roster, ANN, horizon_days=400)
+    await profiles.save(roster, ANN, slot_minutes=15, horizon_days=3)
+    view = await profiles.own_profile(roster, ANN)
+    copied(diary, listing, ANN)  # on the database both read the one profile row
+    offered = await slots.open_slots(diary, ANN, 60, 14, "Europe/Riga")
     assert (view.slot_minutes, view.horizon_days) == (15, 3)
     assert offered[1] - offered[0] == timedelta(minutes=15)
-    assert max(offered) - app.clock.now() <= timedelta(days=3)
+    assert max(offered) - diary.now() <= timedelta(days=3)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
 from core.consulting.profiles import service as profiles
-from tests.consulting.helpers import consultant, free_times
+from tests.consulting import chat_fakes as in_memory
+from tests.consulting.helpers import consultant
 from tests.deals.chat_helpers import last_notice, told
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
@@ -105,8 +106,8 @@ async def test_a_talk_now_seeker_is_asked_to_authorise_before_being_offered_join
     assert "Authorise the payment first" in await last_notice(app, sid, "starts now")
 
 
-async def test_a_slot_past_its_free_cancellation_says_so_when_it_is_offered(app):
-    sid = await free_times(app)
+async def test_a_slot_past_its_free_cancellation_says_so_when_it_is_offered(tmp_path):
+    _, sid = await in_memory.free_times(tmp_path)  # on the consultants' fakes
     assert any(label.startswith("⚠ ") for label in sid.labels()), sid.labels()
     assert "free cancellation has already passed" in sid.texts()
     assert "late-cancellation fee of 50% (€40.00)" in sid.texts()

@@ -1,12 +1,13 @@
 """The recap: the chat transcript and the consultant's notes as a Unicode PDF, free by default
 or for AGORA_RECAP_PRICE charged through the money layer, and sent to the seeker when theirs.
-Sent, charged and in the reader's zone on the database; who may ask, write and read it, and
-when, on the in-memory logbook too."""
+Sent and charged on the database; who may ask, write and read it, when, and in which zone
+and language, on the in-memory logbook."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,6 +18,7 @@ from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
+from core.money.reading import reading
 from payments.ledger import platform
 from tests.consulting import session_fakes as on_logbook
 from tests.consulting.session_fakes import (
@@ -88,30 +90,6 @@ async def test_a_priced_recap_is_charged_first_then_sent(app, clock):
     assert "The recap of session #1 is attached." in await texts(app, seeker)
 
 
-async def test_the_recap_is_ready_once_the_session_has_ended(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    with pytest.raises(Conflict):
-        await act(app, recap.request, session_id, seeker)
-    pdf = await act(app, recap.recap_pdf, session_id, consultant)  # the consultant may look
-    assert "No messages were exchanged" in pdf_text(pdf)
-
-
-async def test_a_recap_gives_the_start_in_its_readers_time_zone_and_language(app, clock):
-    from core.accounts.tables import Account
-    from core.money.reading import reading
-
-    seeker, consultant = await people(app)
-    session_id = await _talked(app, clock, seeker, consultant)
-    async with app.uow() as uow:
-        reader = await uow.session.get(Account, consultant)
-        reader.timezone, reader.language, reader.country = "Europe/Helsinki", "fi", "FI"
-        with reading(reader):
-            text = " ".join(pdf_text(await recap.recap_pdf(uow, session_id, consultant)).split())
-    started = text.split("Alkoi")[1][:40]  # “Started”, in Finnish
-    assert "(Europe/Helsinki)" in started and "UTC" not in started
-
-
 # Who may read and ask for the recap, and when: on the in-memory logbook (no database).
 
 async def _ended_in_memory(**given) -> tuple[MemoryLogbook, int]:
@@ -172,3 +150,21 @@ async def test_a_priced_recap_is_asked_for_then_granted_once_paid_and_sent_again
     assert await recap.request(book, session_id, SEEKER_ID) == Money(0, "EUR")  # paid once
     assert book.events[-1] == RecapGranted(session_id)
     assert "Labdien!" in pdf_text(await recap.recap_pdf(book, session_id, SEEKER_ID))
+
+
+async def test_the_recap_is_ready_once_the_session_has_ended():
+    book = logbook()
+    session_id = await on_logbook.live(book)
+    with pytest.raises(Conflict):
+        await recap.request(book, session_id, SEEKER_ID)
+    pdf = await recap.recap_pdf(book, session_id, CONSULTANT_ID)  # the consultant may look
+    assert "No messages were exchanged" in pdf_text(pdf)
+
+
+async def test_a_recap_gives_the_start_in_its_readers_time_zone_and_language():
+    book, session_id = await _ended_in_memory()
+    reader = SimpleNamespace(timezone="Europe/Helsinki", language="fi", country="FI")
+    with reading(reader):
+        text = " ".join(pdf_text(await recap.recap_pdf(book, session_id, CONSULTANT_ID)).split())
+    started = text.split("Alkoi")[1][:40]  # “Started”, in Finnish
+    assert "(Europe/Helsinki)" in started and "UTC" not in started

@@ -1,5 +1,7 @@
 """What a booking card and a profile page show: times in the reader's zone, the policy up front,
-and as buttons exactly the steps the process allows that reader now."""
+and as buttons exactly the steps the process allows that reader now. A booking's card and a
+profile page are read from the consultants' fakes in memory (`tests/consulting/chat_fakes.py`);
+what the pair's free session changes, with the confirmation it sends, on the database."""
 
 from __future__ import annotations
 
@@ -7,16 +9,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting.bookings import changes
+from core.catalog.media import FileStore
+from core.consulting.bookings import changes, moves
 from core.consulting.bookings import service as bookings
-from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
-from core.consulting.tables import Promotion
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
-from tests.consulting.helpers import booked, confirmed, consultant, seeker
+from tests.consulting import booking_fakes as memory
+from tests.consulting import session_fakes as on_logbook
+from tests.consulting.booking_fakes import ANN, BOB, MemoryDiary, staffed
+from tests.consulting.chat_fakes import listed, reading
+from tests.consulting.fakes import MemoryListing
+from tests.consulting.helpers import confirmed, consultant, seeker
+from tests.consulting.session_fakes import MemoryLogbook
 from tests.consulting.session_support import act, live
-from tests.support.accounts import registered
 from tests.support.outbox import told_texts
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -26,12 +32,12 @@ def buttons(card):
     return [(b.intent.value, b.arg) for row in card.steps for b in row]
 
 
-async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline(app):
-    ann, bob = await consultant(app), await seeker(app, zone="America/New_York")
-    booking = await booked(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline():
+    diary = staffed()
+    diary.zones[BOB] = "America/New_York"
+    booking = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     assert mine.starts == "Mon 23 Nov, 10:00 (Europe/Riga)"
     assert theirs.starts == "Mon 23 Nov, 03:00 (America/New_York)"
     assert buttons(mine) == [("answer_booking", f"accept:{booking.id}"),
@@ -44,30 +50,24 @@ async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline
            "(America/New_York))" in theirs.policy
 
 
-async def test_proposed_times_are_buttons_only_for_the_party_who_chooses(app):
-    ann, bob = await consultant(app), await seeker(app)
-    async with app.uow() as uow:
-        booking = await bookings.request_times(uow, bob.id, ann.id,
-                                               [MONDAY_10, MONDAY_10 + timedelta(days=1)])
-        await uow.commit()
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_proposed_times_are_buttons_only_for_the_party_who_chooses():
+    diary = staffed()
+    booking = await bookings.request_times(diary, BOB, ANN,
+                                           [MONDAY_10, MONDAY_10 + timedelta(days=1)])
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     [(first, text), _] = mine.proposals
     assert text == "Mon 23 Nov, 10:00 (Europe/Riga)"
     assert buttons(mine)[0] == ("answer_booking", f"accept:{booking.id}:{first}")
     assert all(not arg.startswith("accept") for _, arg in buttons(theirs))
 
 
-async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await changes.propose_reschedule(uow, booking.id, bob.id, [MONDAY_10 + timedelta(days=1)])
-        await uow.commit()
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling():
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    await changes.propose_reschedule(diary, booking.id, BOB, [MONDAY_10 + timedelta(days=1)])
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     [(proposal, _)] = mine.proposals
     assert buttons(mine)[:3] == [("answer_booking", f"reschedule:{booking.id}:{proposal}"),
                                  ("answer_booking", f"keep:{booking.id}"),
@@ -76,31 +76,27 @@ async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling(app):
                                    ("answer_booking", f"cancel:{booking.id}")]
 
 
-async def test_a_profile_page_shows_free_slots_in_the_viewers_zone_and_counts_the_view(app):
-    ann = await consultant(app)
-    bob = await seeker(app)
-    root = await registered(app, "root")
-    async with app.uow() as uow:
-        await promotions.promote(uow, root.id, ann.id, "pellet-quality", 30)
-        page = await consultant_view(uow, ann.id, bob.id, "America/New_York")
-        await uow.commit()
+async def test_a_profile_page_shows_free_slots_in_the_viewers_zone_and_counts_the_view(
+        tmp_path):
+    diary, listing = staffed(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    promotion = listing.promote(ANN, "pellet-quality", diary.at, diary.at + timedelta(days=30))
+    page = await consultant_view(reading(diary, listing=listing), ANN, BOB, "America/New_York")
     assert page.slots and all(str(s.tzinfo) == "America/New_York" for s in page.slots)
     assert page.expertise == ["Pellet quality & certification", "Biomass sourcing"]
     assert page.languages == ["English", "Latvian"]
     assert [(b.label, b.arg) for row in page.steps for b in row] == [
-        ("📅 Book a time", f"book:{ann.id}")]
-    async with app.uow() as uow:
-        [promotion] = (await uow.session.execute(Promotion.__table__.select())).all()
-        assert promotion.profile_views == 1
+        ("📅 Book a time", f"book:{ANN}")]
+    assert promotion.profile_views == 1
 
 
-async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(app):
-    ann = await consultant(app, live=False)
-    bob = await seeker(app)
-    async with app.uow() as uow:
-        assert (await consultant_view(uow, ann.id, ann.id, "UTC")).name == "Ann"
-        with pytest.raises(NotFound):
-            await consultant_view(uow, ann.id, bob.id, "UTC")
+async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(tmp_path):
+    diary, listing = staffed(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    diary.profiles[ANN].live = False
+    assert (await consultant_view(reading(diary), ANN, ANN, "UTC")).name == "Ann"
+    with pytest.raises(NotFound):
+        await consultant_view(reading(diary), ANN, BOB, "UTC")
 
 
 async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_page_say_paid(app):
@@ -126,31 +122,43 @@ async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_pa
     assert "paid from its first minute" in told and "minutes are free" not in told
 
 
-async def test_a_completed_bookings_card_offers_the_review_while_it_may_be_given_and_the_recap(
-        app, clock):
+async def _completed_in_memory() -> tuple[MemoryDiary, MemoryLogbook, int, int]:
+    """Ann's session with Bob at Monday 10:00, held 20 minutes and ended by Bob: the booking
+    moved by the system as the session moves it on the database (`test_journey_link.py`)."""
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    diary.at = MONDAY_10
+    book = MemoryLogbook(at=MONDAY_10, people=diary.people, admins=diary.admins)
+    session_id = on_logbook.book(book, BOB, ANN, booking_id=booking.id, rate="80.00",
+                                 unit="session60", minutes=60)
+    for step in ("open-session", "start-session"):
+        await moves.take(diary, booking.id, step, None)
+    await sessions.join(book, session_id, ANN)
+    await sessions.join(book, session_id, BOB)
+    book.advance(minutes=20)
+    diary.at = book.at
+    await sessions.end(book, session_id, BOB)
+    await moves.take(diary, booking.id, "complete-session", None)
+    return diary, book, booking.id, session_id
+
+
+async def test_a_completed_bookings_card_offers_the_review_while_it_may_be_given_and_the_recap():
     from core.consulting.sessions import reviews
     from core.consulting.sessions.reviews import WINDOW
-    from tests.consulting.test_journey_link import at_the_start, both_join
 
-    ann, bob, booking_id, session_id = await at_the_start(app, clock)
-    await both_join(app, session_id, ann, bob)
-    clock.advance(minutes=20)
-    await act(app, sessions.end, session_id, bob.id)
-    async with app.uow() as uow:
-        theirs = await booking_card(uow, booking_id, bob.id)
-        mine = await booking_card(uow, booking_id, ann.id)
+    diary, book, booking_id, session_id = await _completed_in_memory()
+    theirs = await booking_card(reading(diary, book), booking_id, BOB)
+    mine = await booking_card(reading(diary, book), booking_id, ANN)
     assert buttons(theirs) == [("review_session", str(session_id)),
                                ("session_recap", f"get:{session_id}"),
                                ("view_booking", str(booking_id))]
     assert buttons(mine) == [("session_recap", f"notes:{session_id}"),
                              ("view_booking", str(booking_id))]
-    clock.advance(seconds=WINDOW.total_seconds() + 1)
-    async with app.uow() as uow:
-        late = await booking_card(uow, booking_id, bob.id)
+    book.advance(seconds=WINDOW.total_seconds() + 1)
+    late = await booking_card(reading(diary, book), booking_id, BOB)
     assert ("review_session", str(session_id)) not in buttons(late)
-    clock.advance(seconds=-WINDOW.total_seconds() - 1)
-    await act(app, reviews.review, session_id, bob.id, 5)
-    async with app.uow() as uow:
-        reviewed = await booking_card(uow, booking_id, bob.id)
+    book.advance(seconds=-WINDOW.total_seconds() - 1)
+    await reviews.review(book, session_id, BOB, 5)
+    reviewed = await booking_card(reading(diary, book), booking_id, BOB)
     assert buttons(reviewed) == [("session_recap", f"get:{session_id}"),
                                  ("view_booking", str(booking_id))]

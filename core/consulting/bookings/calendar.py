@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.accounts.tables import Account
+from core.consulting.bookings.diary import Diary
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.calendars.port import AGORAS_OWN
 from core.consulting.tables import Booking
 from core.errors import Conflict, NotFound
@@ -74,21 +75,20 @@ def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, me
     return cal.to_ical()
 
 
-async def booking_invite(uow: UnitOfWork, booking_id: int, method: str) -> Attachment:
+async def booking_invite(uow: UnitOfWork | Diary, booking_id: int, method: str) -> Attachment:
     """The booking's invite as it stands (a cancellation raises the sequence once more)."""
-    booking = await uow.get(Booking, booking_id)
+    diary = diary_of(uow)
+    booking = await diary.booking(booking_id)
     if booking is None:
         raise NotFound(_("That booking doesn't exist."))
     if booking.starts_at is None:
         raise Conflict(_("That booking has no agreed time."))
-    consultant = await uow.get(Account, booking.consultant_id)
-    seeker = await uow.get(Account, booking.seeker_id)
-    assert consultant is not None and seeker is not None
+    parties = (booking.consultant_id, booking.seeker_id)
+    names, emails = await diary.names(parties), await diary.emails(parties)
+    consultant, seeker = (Party(names[p], emails.get(p)) for p in parties)
     sequence = booking.sequence + (1 if method == "CANCEL" else 0)
     data = invite(booking.id, booking.starts_at, booking.minutes, sequence, method,
-                  Party(consultant.display_name, consultant.email),
-                  Party(seeker.display_name, seeker.email), uow.clock.now(),
-                  booking.meeting_url, _description(booking))
+                  consultant, seeker, diary.now(), booking.meeting_url, _description(booking))
     return Attachment(f"agora-booking-{booking.id}.ics", data, "text/calendar")
 
 

@@ -23,6 +23,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.consulting.calendars.service import CalendarSync
+from core.consulting.packages.balances import Balance
+from core.consulting.packages.tables import Retainer
 from core.consulting.tables import Booking, ConsultantProfile
 from core.events import Event
 from core.policy import BookingPolicy
@@ -153,6 +155,19 @@ class Diary(Protocol):
 
     async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
         """The display names of those accounts that exist."""
+        ...
+
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        """The email addresses of those accounts that have one (a calendar invite's parties)."""
+        ...
+
+    async def offers_packages(self, consultant_id: int) -> bool:
+        """Whether the consultant offers session packages now (a profile page says so)."""
+        ...
+
+    async def packages_held(self, account_id: int) -> tuple[list[Retainer], list[Balance]]:
+        """The retainers and the paid session packages this account holds or gives that still
+        run, oldest first (what its bookings are listed with)."""
         ...
 
     def emit(self, event: Event) -> None:

@@ -16,7 +16,7 @@ from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.events import BookingRequested
 from core.consulting.profiles import service as profiles
-from core.consulting.sessions.money import free_minutes_of
+from core.consulting.sessions.from_booking import free_minutes_of
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _

@@ -14,7 +14,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.accounts.tables import Account
 from core.consulting.bookings.diary import Diary, Held, Proposal, Span
 from core.consulting.calendars import service as calendars
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import drawing as package_drawing
+from core.consulting.packages import retainers
+from core.consulting.packages import service as packages
+from core.consulting.packages.balances import Balance
+from core.consulting.packages.tables import Retainer
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.events import Event
@@ -137,6 +142,18 @@ class SqlDiary(SqlStore):
         rows = await self._uow.session.execute(select(Account.id, Account.display_name).where(
             Account.id.in_(set(account_ids))))
         return {account_id: name for account_id, name in rows.all()}
+
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        rows = await self._uow.session.execute(select(Account.id, Account.email).where(
+            Account.id.in_(set(account_ids)), Account.email.is_not(None)))
+        return {account_id: email for account_id, email in rows.all() if email}
+
+    async def offers_packages(self, consultant_id: int) -> bool:
+        return bool(await packages.offers_of(self._uow, consultant_id))
+
+    async def packages_held(self, account_id: int) -> tuple[list[Retainer], list[Balance]]:
+        return (await retainers.of_account(self._uow, account_id),
+                await package_balances.balances(self._uow, account_id))
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.accounts.tables import Account
-from core.consulting.packages import balances as package_balances
+from core.consulting.bookings.diary import Diary
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.packages import retainers, rules
 from core.consulting.packages import service as packages
 from core.consulting.packages.balances import Balance
@@ -79,15 +80,19 @@ async def _name(uow: UnitOfWork, account_id: int) -> str:
     return account.display_name if account else "—"
 
 
-async def held_text(uow: UnitOfWork, account_id: int) -> str:
+async def held_text(uow: UnitOfWork | Diary, account_id: int) -> str:
     """The packages this account bought or sold that still run, a line each ("" if none)."""
-    lines = []
-    for retainer in await retainers.of_account(uow, account_id):
-        other = retainer.consultant_id if retainer.seeker_id == account_id else retainer.seeker_id
-        lines.append(retainer_line(retainer, await _name(uow, other)))
-    for balance in await package_balances.balances(uow, account_id):
-        other = balance.consultant_id if balance.seeker_id == account_id else balance.seeker_id
-        lines.append(balance_line(balance, await _name(uow, other)))
+    diary = diary_of(uow)
+    running, balances = await diary.packages_held(account_id)
+    parties = {p for r in running for p in (r.seeker_id, r.consultant_id)} | \
+        {p for b in balances for p in (b.seeker_id, b.consultant_id)}
+    names = await diary.names(parties) if parties else {}
+
+    def other(seeker_id: int, consultant_id: int) -> str:
+        return names.get(consultant_id if seeker_id == account_id else seeker_id, "—")
+
+    lines = [retainer_line(r, other(r.seeker_id, r.consultant_id)) for r in running]
+    lines += [balance_line(b, other(b.seeker_id, b.consultant_id)) for b in balances]
     return "\n".join(lines)
 
 

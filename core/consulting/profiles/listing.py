@@ -64,6 +64,11 @@ class Listing(Protocol):
         """These promotions were shown featured once more."""
         ...
 
+    async def viewed(self, consultant_id: int) -> None:
+        """The consultant's profile page was viewed: each of their running promotions counts
+        it."""
+        ...
+
 
 class SqlListing(SqlStore):
     """The listing in the database, inside `uow`'s transaction."""
@@ -104,8 +109,11 @@ class SqlListing(SqlStore):
     async def shown(self, promotion_ids: list[int]) -> None:
         await promotions.shown(self._uow, promotion_ids)
 
+    async def viewed(self, consultant_id: int) -> None:
+        await promotions.viewed(self._uow, consultant_id)
+
 
 def listing_of(uow: UnitOfWork | Listing) -> Listing:
     """The directory's listing in this unit of work: the database's, or the listing given (a
-    test's in-memory one)."""
+    test's in-memory one), or the one a test's engine in memory holds."""
     return store_of(uow, Listing, SqlListing)

@@ -11,9 +11,11 @@ from core.consulting.sessions.access import get
 from core.consulting.sessions.events import SessionCreated
 from core.consulting.sessions.lifecycle import SESSION_PROCESS, deadlines, role_of, take
 from core.consulting.sessions.logbook import Logbook
+from core.consulting.sessions.money import started_with
 from core.consulting.sessions.rules import check_unit
 from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession
+from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.i18n import _
 from core.money.model import Money
@@ -70,9 +72,20 @@ async def call_off(uow: UnitOfWork | Logbook, session_id: int, actor_id: int | N
     return await take(book, session, "call-off", await role_of(book, session, actor_id) or SYSTEM)
 
 
-async def of_booking(uow: UnitOfWork, booking_id: int, actor_id: int | None
+async def of_booking(uow: UnitOfWork | Logbook, booking_id: int, actor_id: int | None
                      ) -> ConsultSession | None:
     """The booking's session, if it has one (same rules as `get`)."""
-    found = (await uow.session.execute(select(ConsultSession.id).where(
-        ConsultSession.booking_id == booking_id))).scalar_one_or_none()
-    return await get(uow, found, actor_id) if found is not None else None
+    book = logbook_of(uow)
+    found = await book.of_booking(booking_id)
+    return await get(book, found.id, actor_id) if found is not None else None
+
+
+async def free_minutes_of(uow: UnitOfWork | Logbook, booking: Booking) -> int:
+    """`money.free_minutes_of` asked of the logbook: what a booking's card may promise."""
+    book = logbook_of(uow)
+    session = await book.of_booking(booking.id)
+    started = started_with(session)
+    if started is not None:
+        return started
+    return await book.free_minutes(booking.seeker_id, booking.consultant_id,
+                                   session.id if session is not None else None)

@@ -49,6 +49,10 @@ class Logbook(Protocol):
         """The session, as this transaction holds it (`fresh`: read again from storage)."""
         ...
 
+    async def of_booking(self, booking_id: int) -> ConsultSession | None:
+        """The session opened for this booking, if one was."""
+        ...
+
     async def reload(self, session: ConsultSession) -> None:
         """The session given, read again: another party or a timer may have moved it."""
         ...
@@ -75,8 +79,11 @@ class Logbook(Protocol):
         they now stand, or None when this party had joined already."""
         ...
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int, excluding: int) -> int:
-        """The free minutes this pair's session (`excluding`: itself) starts with."""
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
+                           excluding: int | None = None) -> int:
+        """The free minutes this pair's session (`excluding`: itself) starts with; without
+        `excluding`, the pair's next one (what a booking card and a profile page promise); no
+        seeker: someone new to this consultant (a visitor)."""
         ...
 
     async def booking_room(self, session: ConsultSession) -> str:

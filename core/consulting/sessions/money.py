@@ -32,12 +32,13 @@ def charge_for(session: ConsultSession, ended_at: datetime) -> Money:
                   ended_at)
 
 
-async def free_window_for(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+async def free_window_for(uow: UnitOfWork, seeker_id: int | None, consultant_id: int,
                           excluding: int | None = None) -> int:
     """Free minutes this seeker's next session with this consultant starts with (the booking
-    card says so): 10, or 0 once the rule's free sessions for the pair are used."""
+    card says so): 10, or 0 once the rule's free sessions for the pair are used (no seeker:
+    none are, for someone new to the consultant)."""
     rule = parse_free_rule(uow.policy.free_minutes_rule)
-    if rule.kind != "once":
+    if rule.kind != "once" or seeker_id is None:
         return free_window(rule, 0)
     query = select(func.count(ConsultSession.id)).where(
         ConsultSession.seeker_id == seeker_id, ConsultSession.consultant_id == consultant_id,
@@ -50,21 +51,21 @@ async def free_window_for(uow: UnitOfWork, seeker_id: int, consultant_id: int,
     return free_window(rule, used)
 
 
+def started_with(session: ConsultSession | None) -> int | None:
+    """The free minutes a session that has started started with (None: not started yet)."""
+    if session is not None and session.started_at and session.paid_from:
+        return round((session.paid_from - session.started_at).total_seconds() / 60)
+    return None
+
+
 async def free_minutes_of(uow: UnitOfWork, booking: Booking) -> int:
     """The free minutes this booking's session starts with (or started with): what its card
     and its confirmation may promise. Under “once per pair” a seeker's later sessions with the
-    same consultant have none."""
+    same consultant have none. (On the logbook: `from_booking.free_minutes_of`.)"""
     session = (await uow.session.execute(select(ConsultSession).where(
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()
-    if session is not None and session.started_at and session.paid_from:
-        return round((session.paid_from - session.started_at).total_seconds() / 60)
+    started = started_with(session)
+    if started is not None:
+        return started
     return await free_window_for(uow, booking.seeker_id, booking.consultant_id,
                                  session.id if session is not None else None)
-
-
-async def free_minutes_for(uow: UnitOfWork, seeker_id: int | None, consultant_id: int) -> int:
-    """The free minutes a session booked now would start with (a visitor: as for anyone new
-    to this consultant)."""
-    if seeker_id is None:
-        return free_window(parse_free_rule(uow.policy.free_minutes_rule), 0)
-    return await free_window_for(uow, seeker_id, consultant_id)

@@ -31,7 +31,6 @@ from core.consulting.sessions.lifecycle import (
     take,
 )
 from core.consulting.sessions.logbook import Logbook
-from core.consulting.sessions.money import free_window_for
 from core.consulting.sessions.rules import extension_price, price_for
 from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
@@ -44,10 +43,16 @@ from core.process import timers
 from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
-__all__ = ["free_window_for", "max_charge"]
+__all__ = ["max_charge"]
 MAX_TEXT = 4000
 EXTEND_MINUTES = (5, 120)
 max_charge = price_for  # what the booking authorises: max_charge(rate, rate_unit, booked_minutes)
+
+
+async def free_window_for(uow: UnitOfWork | Logbook, seeker_id: int, consultant_id: int) -> int:
+    """The free minutes this pair's next session starts with, under the policy's rule: 10, or
+    0 once the rule's free sessions for the pair are used."""
+    return await logbook_of(uow).free_minutes(seeker_id, consultant_id)
 
 
 async def seen(uow: UnitOfWork | Logbook, session_id: int, actor_id: int | None) -> SessionView:

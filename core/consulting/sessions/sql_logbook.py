@@ -31,7 +31,7 @@ from core.money.model import Money
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT
-from core.storage.stores import SqlStore
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -43,6 +43,10 @@ class SqlLogbook(SqlStore):
 
     async def session(self, session_id: int, *, fresh: bool = False) -> ConsultSession | None:
         return await self._uow.get(ConsultSession, session_id, populate_existing=fresh)
+
+    async def of_booking(self, booking_id: int) -> ConsultSession | None:
+        return (await self._uow.session.execute(select(ConsultSession).where(
+            ConsultSession.booking_id == booking_id))).scalar_one_or_none()
 
     async def reload(self, session: ConsultSession) -> None:
         await self._uow.session.refresh(session)
@@ -81,7 +85,8 @@ class SqlLogbook(SqlStore):
         set_committed_value(session, "consultant_joined_at", marked[1])
         return marked[0], marked[1]
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int, excluding: int) -> int:
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
+                           excluding: int | None = None) -> int:
         return await free_window_for(self._uow, seeker_id, consultant_id, excluding)
 
     async def booking_room(self, session: ConsultSession) -> str:
@@ -180,5 +185,5 @@ class SqlLogbook(SqlStore):
 
 def logbook_of(uow: UnitOfWork | Logbook) -> Logbook:
     """The sessions' logbook in this unit of work: the database's, or the logbook given (a
-    test's in-memory one)."""
-    return SqlLogbook(uow) if isinstance(uow, UnitOfWork) else uow
+    test's in-memory one), or the one a test's engine in memory holds."""
+    return store_of(uow, Logbook, SqlLogbook)
