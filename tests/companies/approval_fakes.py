@@ -41,6 +41,9 @@ class _RosterSeats(dict[int, Seat]):
         return Seat(self.roster.companies[placement.company_id], placement.roles,
                     placement.limit)
 
+    def __setitem__(self, account_id: int, seat: Seat) -> None:
+        raise AssertionError("seat people through the roster (companies.found, invite, join)")
+
 
 @dataclass
 class MemoryApprovalBook:
