@@ -18,7 +18,7 @@ from core.accounts.member import Member
 from core.companies import rules
 from core.companies.events import JoinRefused, JoinRequested, MemberJoined
 from core.companies.roster import Colleague, InvitationView, NewCompany, Roster
-from core.companies.seats import CompanyView, allowed, placed
+from core.companies.seats import CompanyView, Seat, allowed, placed
 from core.companies.sql_roster import roster_of
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -26,7 +26,7 @@ from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 __all__ = ["Colleague", "Invitation", "admit", "ask_to_join", "found", "invite", "join",
-           "members", "refuse", "remove", "set_limit", "set_roles", "workspace_company"]
+           "members", "refuse", "remove", "seat", "set_limit", "set_roles", "workspace_company"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,12 @@ async def join(uow: UnitOfWork | Roster, account_id: int, code: str) -> CompanyV
     await _seat(roster, invitation.company_id, account_id, list(invitation.roles),
                 invitation.limit, by=invitation.created_by)
     return await _company(roster, invitation.company_id)
+
+
+async def seat(uow: UnitOfWork | Roster, account_id: int) -> Seat | None:
+    """The account's own place in a company (its roles and limit), or None: what the
+    company's card shows it."""
+    return await roster_of(uow).seat(account_id)
 
 
 async def workspace_company(uow: UnitOfWork | Roster, slack_team: str) -> CompanyView | None:

@@ -1,9 +1,15 @@
 """A company's deals as its colleagues see them: finance and admins every deal bought for the
-company (with its documents), an approver those she approved, a buyer her own (as a party)."""
+company (with its documents), an approver those she approved, a buyer her own (as a party).
+
+The list (`company_deals`) asks a narrow store (`ColleaguesDeals`): in the database
+`SqlColleaguesDeals`, on the tests' in-memory approval book (`tests/companies/approval_fakes.py`)
+its deals; who sees which stays here. `tests/companies/test_approval_book_contract.py` holds the
+two alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -15,6 +21,7 @@ from core.deals.rules import line_total
 from core.deals.tables import Deal, PurchaseRequest
 from core.money.model import Money
 from core.process.deals import state_words
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -37,22 +44,60 @@ async def sees(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> bool:
     return seat.may("see_all") or await _approved(uow, deal, actor_id)
 
 
-async def company_deals(uow: UnitOfWork, actor_id: int, limit: int = 30) -> list[CompanyDealRow]:
+@dataclass(frozen=True)
+class CompanyDeal:
+    """A deal bought for a company, with its listing's title and its buyer's name."""
+
+    deal: Deal
+    title: str
+    buyer: str
+
+
+class ColleaguesDeals(Protocol):
+    """What the list of a company's deals asks of storage."""
+
+    async def seat(self, account_id: int) -> Seat | None:
+        ...
+
+    async def company_deals(self, company_id: int, buyer_other_than: int,
+                            approved_by: int | None, limit: int) -> list[CompanyDeal]:
+        """The company's deals bought by anyone but `buyer_other_than` (only those
+        `approved_by` approved, unless None), the latest changed first."""
+        ...
+
+
+class SqlColleaguesDeals(SqlStore):
+    """A company's deals as rows, in the caller's unit of work."""
+
+    async def seat(self, account_id: int) -> Seat | None:
+        return await seat_of(self._uow, account_id)
+
+    async def company_deals(self, company_id: int, buyer_other_than: int,
+                            approved_by: int | None, limit: int) -> list[CompanyDeal]:
+        query = (select(Deal, Listing.title, Account.display_name)
+                 .join(Listing, Listing.id == Deal.listing_id)
+                 .join(Account, Account.id == Deal.buyer_id)
+                 .where(Deal.company_id == company_id, Deal.buyer_id != buyer_other_than))
+        if approved_by is not None:
+            query = query.where(_approved_by(approved_by))
+        rows = await self._uow.session.execute(
+            query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
+        return [CompanyDeal(deal, title, name) for deal, title, name in rows.all()]
+
+
+async def company_deals(uow: UnitOfWork | ColleaguesDeals, actor_id: int, limit: int = 30
+                        ) -> list[CompanyDealRow]:
     """The company's deals the actor may see beyond her own, newest first (none outside one)."""
-    seat = await seat_of(uow, actor_id)
+    store = store_of(uow, ColleaguesDeals, SqlColleaguesDeals)
+    seat = await store.seat(actor_id)
     if seat is None:
         return []
-    query = (select(Deal, Listing.title, Account.display_name)
-             .join(Listing, Listing.id == Deal.listing_id)
-             .join(Account, Account.id == Deal.buyer_id)
-             .where(Deal.company_id == seat.company.id, Deal.buyer_id != actor_id))
-    if not seat.may("see_all"):
-        query = query.where(_approved_by(actor_id))
-    rows = await uow.session.execute(query.order_by(Deal.updated_at.desc(), Deal.id.desc())
-                                     .limit(limit))
-    return [CompanyDealRow(deal.id, title, name, state_words(deal.status, bool(deal.payment_days)),
-                           line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli))
-            for deal, title, name in rows.all()]
+    found = await store.company_deals(seat.company.id, actor_id,
+                                      None if seat.may("see_all") else actor_id, limit)
+    return [CompanyDealRow(d.deal.id, d.title, d.buyer,
+                           state_words(d.deal.status, bool(d.deal.payment_days)),
+                           line_total(Money(d.deal.price_minor, d.deal.currency),
+                                      d.deal.quantity_milli)) for d in found]
 
 
 def may_see_company(seat: Seat | None) -> bool:

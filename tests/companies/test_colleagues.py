@@ -1,8 +1,9 @@
 """A company's use cases on an in-memory roster (no database): founding one, inviting and
 letting colleagues in, their roles and limits, the last admin, requests to join from the Slack
-workspace. The chat reaches the same use cases on the database (`test_company_chat.py`,
-`tests/test_cross_channel_company.py`), and a seat read early in a transaction follows them
-there (`test_purchase_approval.py`); `test_roster_contract.py` holds the two rosters alike."""
+workspace. The chat reaches the same use cases in memory (`test_company_in_chat.py`) and on
+the database (`test_company_chat.py`, `tests/test_cross_channel_company.py`), and a seat read
+early in a transaction follows them there (`test_purchase_approval.py`);
+`test_roster_contract.py` holds the two rosters alike."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ colleague gives the details the first time, only finance or an admin changes the
 outside a company keeps their own; the trail is for admins and finance; only an admin routes
 the approval cards to a team chat. On the database:
 `test_purchase_approval.py` (a deal billed to the company), `tests/deals/test_pay_on_terms.py`,
-the decisions in chat (`test_company_chat.py`) and the cards in the team chat
+the decisions in chat (in memory: `test_company_in_chat.py`) and the cards in the team chat
 (`test_approvals_chat.py`)."""
 
 from __future__ import annotations

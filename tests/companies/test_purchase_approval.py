@@ -3,7 +3,10 @@ invitation with roles and limits; a purchase above a buyer's limit is held — n
 the seller — until an approver approves (then it is made in her name) or rejects it with a
 reason; every decision is audited, taken once, and the company sees its deals by role. The
 company's own use cases (joining, roles, the last admin, billing details) are tested on the
-in-memory roster (`test_colleagues.py`, `test_company_records.py`); here they set the scene."""
+in-memory roster (`test_colleagues.py`, `test_company_records.py`), and the approvals' rules —
+the limit's guard, a reason, a decision taken once, a lapse — on the in-memory approval book
+(`test_approval_rules.py`); here what only the database shows: the notices, two approvers at
+once, the company's deal and its money, a seat read once per transaction."""
 
 from __future__ import annotations
 
@@ -15,13 +18,11 @@ from sqlalchemy import select
 from core.companies import seats as company_seats
 from core.companies import service as companies
 from core.companies.billing import give, party_for
-from core.companies.tables import CompanyAudit
 from core.deals import company_deals, deals
 from core.deals.approvals import service as approvals
-from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
-from core.deals.tables import Deal, Offer, PurchaseRequest
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.deals.tables import Deal, Offer
+from core.errors import Conflict, NotAllowed, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.support.outbox import told
@@ -90,40 +91,6 @@ async def test_an_offer_within_the_limit_goes_out_and_one_above_it_waits_for_an_
     assert any("Alice approved your purchase" in p["text"] for p in await told(app, "anna"))
 
 
-async def test_the_limits_guard_holds_in_core_whatever_calls_it(app):
-    _sam, _alice, anna, fred, bob, listing_id = await company_of_three(app)
-    async with app.uow() as uow:
-        with pytest.raises(NotAllowed, match="spending limit"):
-            await offers.make_offer(uow, listing_id, anna.id, terms("100"))
-        with pytest.raises(NotAllowed, match="does not include buying"):
-            await approvals.offer(uow, listing_id, fred.id, terms("20"))  # finance only
-        await offers.make_offer(uow, listing_id, bob.id, terms("100"))  # not in a company
-
-
-async def test_a_rejection_needs_a_reason_and_a_decision_is_taken_once(app):
-    _sam, alice, anna, _fred, bob, listing_id = await company_of_three(app)
-    async with app.uow() as uow:
-        held = (await approvals.offer(uow, listing_id, anna.id, terms("100"))).held
-        await uow.commit()
-    async with app.uow() as uow:
-        with pytest.raises(NotAllowed):
-            await approvals.approve(uow, held, anna.id)  # not her own
-        with pytest.raises(NotFound):
-            await approvals.approve(uow, held, bob.id)  # a stranger learns nothing
-        with pytest.raises(DomainError, match="reason"):
-            await approvals.reject(uow, held, alice.id, "   ")
-        await approvals.reject(uow, held, alice.id, "Over budget this quarter")
-        await uow.commit()
-    async with app.uow() as uow:
-        with pytest.raises(Conflict):
-            await approvals.approve(uow, held, alice.id)
-    assert any("Reason: Over budget this quarter" in p["text"] for p in await told(app, "anna"))
-    async with app.uow() as uow:
-        trail = [(a.action, a.actor_id) for a in (await uow.session.execute(
-            select(CompanyAudit).order_by(CompanyAudit.id))).scalars()]
-    assert ("purchase_held", anna.id) in trail and ("purchase_rejected", alice.id) in trail
-
-
 async def test_two_approvers_pressing_at_once_make_one_offer(app):
     import asyncio
 
@@ -145,30 +112,6 @@ async def test_two_approvers_pressing_at_once_make_one_offer(app):
     assert sorted(await asyncio.gather(approve(alice.id), approve(carl.id))) == ["made", "refused"]
     async with app.uow() as uow:
         assert len((await uow.session.execute(select(Offer.id))).all()) == 1
-
-
-async def test_an_approval_that_comes_too_late_lapses_and_says_why(app):
-    sam, alice, anna, _fred, bob, listing_id = await company_of_three(app)
-    async with app.uow() as uow:
-        quote = await offers.make_offer(uow, listing_id, bob.id, terms("20"))  # just a round
-        seller_offer = await offers.quote(uow, listing_id, sam.id, anna.id, terms("100", "210"))
-        await uow.commit()
-    async with app.uow() as uow:
-        held = await approvals.accept(uow, seller_offer.id, anna.id)
-        await uow.commit()
-    assert held.held is not None and held.deal_id is None and quote.id
-    app.clock.advance(days=3)  # Sam's offer expires meanwhile
-    async with app.uow() as uow:
-        await offers.expire_due(uow)
-        await uow.commit()
-    async with app.uow() as uow:
-        request = await approvals.approve(uow, held.held, alice.id)
-        await uow.commit()
-    assert request.status == "lapsed" and "moved on" in (request.reason or "")
-    async with app.uow() as uow:
-        assert (await uow.session.execute(select(Deal.id))).first() is None
-        stored = await uow.session.get(PurchaseRequest, held.held)
-        assert stored.status == "lapsed"
 
 
 async def test_buy_now_approved_is_the_companys_deal_billed_to_the_company_and_seen_by_finance(app):

@@ -38,7 +38,6 @@ from conversations.messages import (
     rows,
 )
 from core.companies import approvals_chat, rules
-from core.companies import seats as company_seats
 from core.companies import service as companies
 from core.companies.intents import CompanyIntent
 from core.companies.seats import Seat
@@ -96,7 +95,7 @@ async def _answer_join(ctx: Ctx, verb: str, account_id: int) -> Next:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    seat = await company_seats.seat_of(ctx.uow, ctx.account.id)
+    seat = await companies.seat(ctx.uow, ctx.account.id)
     if seat is None:
         return [await _no_company(ctx)]
     waiting = await approvals.waiting(ctx.uow, ctx.account.id)

@@ -16,7 +16,6 @@ from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from conversations.number_and_date_fields import DecimalField
 from core.companies import rules
-from core.companies import seats as company_seats
 from core.companies import service as companies
 from core.companies.service import Colleague
 from core.errors import DomainError
@@ -35,7 +34,7 @@ def _limit(limit: Money | None) -> str:
 
 async def _members(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    seat = await company_seats.seat_of(ctx.uow, ctx.account.id)
+    seat = await companies.seat(ctx.uow, ctx.account.id)
     found = await companies.members(ctx.uow, ctx.account.id)
     manage = seat is not None and seat.may("manage")
     items = tuple(ListItem(colleague.name, _member_line(colleague),

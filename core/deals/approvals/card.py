@@ -5,10 +5,9 @@ text and a `RequestView`, never the row."""
 from __future__ import annotations
 
 from core.deals.approvals.notices import card_text
-from core.deals.approvals.service import request_row
-from core.storage.uow import UnitOfWork
+from core.deals.approvals.service import Books, request_row
 
 
-async def card_text_of(uow: UnitOfWork, request_id: int, actor_id: int | None) -> str:
+async def card_text_of(uow: Books, request_id: int, actor_id: int | None) -> str:
     """The approval card's words for a held purchase the actor may see (NotFound otherwise)."""
     return await card_text(uow, await request_row(uow, request_id, actor_id))

@@ -4,18 +4,18 @@ requester told of the decision, and every approver's card brought up to date onc
 
 from __future__ import annotations
 
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.catalog.intents import ListingIntent
-from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
 from core.companies.approvals_chat import Chat, chat_of, reads_chat, written_for
 from core.companies.events import ApprovalsChatChosen
 from core.companies.intents import CompanyIntent
-from core.companies.seats import seat_of, with_role
+from core.companies.seats import with_role
 from core.companies.tables import Company
 from core.deals import cards
+from core.deals.approvals.book import ApprovalBook
 from core.deals.approvals.drafted import terms_of, total_of
+from core.deals.approvals.sql_book import approval_book_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.intents import DealIntent
 from core.deals.offers.facts import payment_words
@@ -126,15 +126,17 @@ async def _by_dm(uow: UnitOfWork, approvers: list[int], chat: Chat | None) -> li
     return [a for a in approvers if not await reads_chat(uow, a, chat)]
 
 
-async def card_text(uow: UnitOfWork, request: PurchaseRequest) -> str:
+async def card_text(uow: UnitOfWork | ApprovalBook, request: PurchaseRequest) -> str:
     """What the purchase is, in the reader's language: who wants what, the numbers, the
-    terms, and the limit it is above."""
-    listing = await uow.get(Listing, request.listing_id)
-    names = await _names(uow, request)
+    terms, and the limit it is above (read from the approval book, so the card's chat runs on
+    the tests' in-memory one too)."""
+    book = approval_book_of(uow)
+    listing = await book.negotiation().listing(request.listing_id)
+    names = await _names(book, request)
     terms = terms_of(request)
     unit = listing.unit if listing else ""
     milli = int(terms.quantity * 1000)
-    seat = await seat_of(uow, request.requester_id)
+    seat = await book.seat(request.requester_id)
     lines = [_(WANTS[request.kind], name=names["name"], title=names["title"],
                seller=names["seller"]),
              _("{quantity} × {price} per {unit} = {total}", quantity=cards.quantity(milli, unit),
@@ -157,13 +159,14 @@ def _next(request: PurchaseRequest) -> list[list[Action]]:
     return []
 
 
-async def _names(uow: UnitOfWork, request: PurchaseRequest) -> dict[str, str]:
-    listing = await uow.get(Listing, request.listing_id)
-    requester = await uow.get(Account, request.requester_id)
-    approver = await uow.get(Account, request.decided_by) if request.decided_by else None
-    seller = await uow.get(Account, listing.seller_id) if listing else None
-    return {"name": requester.display_name if requester else "—",
+async def _names(uow: UnitOfWork | ApprovalBook, request: PurchaseRequest) -> dict[str, str]:
+    book = approval_book_of(uow)
+    listing = await book.negotiation().listing(request.listing_id)
+    seller = listing.seller_id if listing else None
+    found = await book.names([a for a in (request.requester_id, request.decided_by, seller)
+                              if a is not None])
+    return {"name": found.get(request.requester_id, "—"),
             "title": listing.title if listing else "—",
-            "seller": seller.display_name if seller else "—",
-            "approver": approver.display_name if approver else "—"}
+            "seller": found.get(seller, "—") if seller else "—",
+            "approver": found.get(request.decided_by, "—") if request.decided_by else "—"}
 
