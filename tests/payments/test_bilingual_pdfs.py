@@ -32,6 +32,7 @@ from core.notifications.delivery import Attachment
 from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import notify
 from payments.tables import Invoice
+from tests.payments.fakes import MemoryPapers
 from tests.payments.helpers import BUYER
 from tests.support.accounts import registered
 from tests.support.pdf import pdf_pages, pdf_text
@@ -164,25 +165,22 @@ async def _billed(app, name: str, language: str, **details: str) -> int:
     return account.id
 
 
-
-async def test_each_party_receives_the_receipt_in_their_own_language(app):
-    from core.accounts.tables import Account
+async def test_each_party_receives_the_receipt_in_their_own_language():
     from payments import invoice_pdf
 
-    seller = await _billed(app, "janis", "pl", legal_name="Jan Kowalski", street="ul. Długa 1",
-                           postcode="00-001", town="Warszawa", country="PL")
-    buyer = await _billed(app, "jonas", "de", legal_name="Müller Energie GmbH",
-                          street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE")
-    view = await app.payments.open("goods", "bioenergy", "deal:7", buyer, seller,
-                                   Money(123_450, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+    papers = MemoryPapers()  # the receipt's facts in memory (tests/payments/fakes.py)
+    seller = papers.person("janis", language="pl", country="PL")
+    papers.bill(seller, legal_name="Jan Kowalski", street="ul. Długa 1", postcode="00-001",
+                town="Warszawa", country="PL")
+    buyer = papers.person("jonas", language="de", country="DE")
+    papers.bill(buyer, legal_name="Müller Energie GmbH", street="Hauptstraße 5",
+                postcode="10115", town="Berlin", country="DE")
+    invoice = papers.receipt(buyer, seller, 123_450)
     copies = {}
-    async with app.uow() as uow:
-        invoice = await uow.session.scalar(select(Invoice).where(Invoice.kind == "payment"))
-        for who in (buyer, seller):
-            with reading(await uow.session.get(Account, who)):  # as the outbox draws it
-                copies[who] = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))
-        by_default = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))  # no one: the payer
+    for who in (buyer, seller):
+        with reading(papers.accounts[who]):  # as the outbox draws it
+            copies[who] = flat(pdf_text(await invoice_pdf.pdf_of(papers, invoice)))
+    by_default = flat(pdf_text(await invoice_pdf.pdf_of(papers, invoice)))  # no one: the payer
     assert both("Payment receipt") in copies[buyer] and "1.234,50 €" in copies[buyer]
     polish = translations("pl").gettext("Payment receipt")
     assert polish != "Payment receipt" and f"{polish} / Payment receipt" in copies[seller]
