@@ -1,8 +1,9 @@
 """The payment documents' facts in memory (`MemoryPapers`, payments.papers): accounts, escrows
 and documents kept by id, each party billed and named from its own account (no companies
 here: a company member's documents are tested on the database). `receipt` issues a paid
-escrow's receipt as payments.invoices.issue records it, so what a document says is tested
-from its facts alone (the journey that issues it stays on the database)."""
+escrow's receipt as payments.invoices.issue records it (`commission_invoice` its payout's
+commission invoice), so what a document says is tested from its facts alone (the journey that
+issues it stays on the database)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from typing import Any
 
 from core.accounts import billing
 from core.accounts.billing import Billing, Party
+from core.accounts.service_vat import commission_vat
 from core.accounts.tables import Account
+from core.issuer import ISSUER
+from core.money.model import Money
+from payments.commission_invoices import commission_document
 from payments.lines import Subject
 from payments.tables import Escrow, Invoice
 
@@ -74,5 +79,26 @@ class MemoryPapers:
                           lines=[list(Subject(reference).line(amount))], commission=0,
                           total=amount, token=f"token-{escrow.id}", created_at=NOW,
                           refers_to_id=None, note=None)
+        self.invoices[invoice.id] = invoice
+        return invoice
+
+    def commission_invoice(self, receipt: Invoice, commission: int) -> Invoice:
+        """The commission invoice of the receipt's escrow paid out with `commission` kept, as
+        payments.commission_invoices.issue records it: the payee pays it, Agora is paid."""
+        escrow = self.escrows[receipt.escrow_id]
+        escrow.commission = commission
+        payee = self.accounts[receipt.payee_id]
+        details = billing.from_account(payee)
+        issuer = ISSUER["issuer"]
+        vat = commission_vat(issuer.country, issuer.vat_rate,
+                             details.country if details else payee.country,
+                             details.vat_id if details else None, Money(commission, "EUR"))
+        lines, note = commission_document(vat, Subject(escrow.reference))
+        invoice = Invoice(id=len(self.invoices) + 1, number=f"CI-2026-{len(self.invoices):06}",
+                          journal_id=receipt.journal_id, escrow_id=escrow.id, kind="commission",
+                          payer_id=receipt.payee_id, payee_id=None, currency="EUR",
+                          lines=[list(line) for line in lines], commission=0,
+                          total=sum(int(line[1]) for line in lines), token=f"ci-{escrow.id}",
+                          created_at=NOW, refers_to_id=None, note=note)
         self.invoices[invoice.id] = invoice
         return invoice
