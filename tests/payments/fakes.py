@@ -66,17 +66,19 @@ class MemoryPapers:
         billing.keep(self.accounts[account_id], billing.check(**details))
 
     def receipt(self, buyer: int, seller: int, amount: int, reference: str = "deal:7",
-                kind: str = "goods") -> Invoice:
+                kind: str = "goods", commission: int = 0) -> Invoice:
         """The numbered receipt of a `kind` escrow paid by test card (the sandbox), buyer to
-        seller, as payments.invoices.issue records it: one line naming the reference."""
+        seller, as payments.invoices.issue records it: one line naming the reference; a
+        session's (captured) states the `commission` Agora keeps of it."""
         escrow = Escrow(id=len(self.escrows) + 1, kind=kind, market="bioenergy",
                         reference=reference, payer_id=buyer, payee_id=seller, currency="EUR",
-                        amount=amount, vat_rate=None, provider="sandbox", state="held")
+                        amount=amount, vat_rate=None, provider="sandbox", commission=commission,
+                        state="captured" if kind == "session" else "held")
         self.escrows[escrow.id] = escrow
         invoice = Invoice(id=len(self.invoices) + 1, number=f"2026-{len(self.invoices) + 1:06}",
                           journal_id=escrow.id, escrow_id=escrow.id, kind="payment",
                           payer_id=buyer, payee_id=seller, currency="EUR",
-                          lines=[list(Subject(reference).line(amount))], commission=0,
+                          lines=[list(Subject(reference).line(amount))], commission=commission,
                           total=amount, token=f"token-{escrow.id}", created_at=NOW,
                           refers_to_id=None, note=None)
         self.invoices[invoice.id] = invoice
