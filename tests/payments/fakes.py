@@ -1,9 +1,9 @@
 """The payment documents' facts in memory (`MemoryPapers`, payments.papers): accounts, escrows
 and documents kept by id, each party billed and named from its own account (no companies
 here: a company member's documents are tested on the database). `receipt` issues a paid
-escrow's receipt as payments.invoices.issue records it (`commission_invoice` its payout's
-commission invoice), so what a document says is tested from its facts alone (the journey that
-issues it stays on the database)."""
+escrow's receipt as payments.invoices.issue records it, `payout_statement` and
+`commission_invoice` what its payout issues, so what a document says is tested from its facts
+alone (the journeys that issue them stay on the database)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from core.issuer import ISSUER
 from core.money.model import Money
 from payments.commission_invoices import commission_document
 from payments.lines import Subject
+from payments.settlement_notices import statement_lines
 from payments.tables import Escrow, Invoice
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -72,7 +73,8 @@ class MemoryPapers:
         session's (captured) states the `commission` Agora keeps of it."""
         escrow = Escrow(id=len(self.escrows) + 1, kind=kind, market="bioenergy",
                         reference=reference, payer_id=buyer, payee_id=seller, currency="EUR",
-                        amount=amount, vat_rate=None, provider="sandbox", commission=commission,
+                        amount=amount, refunded=0, discount=0, vat=0, vat_rate=None,
+                        commission=commission, provider="sandbox",
                         state="captured" if kind == "session" else "held")
         self.escrows[escrow.id] = escrow
         invoice = Invoice(id=len(self.invoices) + 1, number=f"2026-{len(self.invoices) + 1:06}",
@@ -81,6 +83,24 @@ class MemoryPapers:
                           lines=[list(Subject(reference).line(amount))], commission=commission,
                           total=amount, token=f"token-{escrow.id}", created_at=NOW,
                           refers_to_id=None, note=None)
+        self.invoices[invoice.id] = invoice
+        return invoice
+
+    def payout_statement(self, receipt: Invoice, commission: int) -> Invoice:
+        """The payout statement of the receipt's escrow released with `commission` kept, as
+        payments.settlement_notices issues it: to the payee alone, net of the commission."""
+        escrow = self.escrows[receipt.escrow_id]
+        escrow.commission, escrow.state = commission, "released"
+        lines = statement_lines(escrow, Subject(escrow.reference))
+        return self._add(Invoice(
+            number=f"2026-{len(self.invoices) + 1:06}", journal_id=receipt.journal_id + 1,
+            escrow_id=escrow.id, kind="payout", payer_id=receipt.payer_id,
+            payee_id=receipt.payee_id, currency="EUR", lines=[list(line) for line in lines],
+            commission=0, total=sum(int(line[1]) for line in lines), token=f"po-{escrow.id}",
+            created_at=NOW, refers_to_id=None, note=None))
+
+    def _add(self, invoice: Invoice) -> Invoice:
+        invoice.id = len(self.invoices) + 1
         self.invoices[invoice.id] = invoice
         return invoice
 
