@@ -2,8 +2,9 @@
 deal's VAT treatment, every name in its own letters, amounts as the addressee writes them.
 
 Drawn from the facts alone (the in-memory `MemoryPapers`, tests/payments/fakes.py, held to the
-database's by tests/payments/test_papers_contract.py); a receipt issued by paying, drawn from
-the database, is tests/payments/test_bilingual_pdfs.py's German buyer's."""
+database's by tests/payments/test_papers_contract.py); receipts issued by paying, drawn from
+the database, are tests/payments/test_einvoices.py's cross-border goods receipt and
+tests/payments/test_receipts.py's."""
 
 from __future__ import annotations
 
