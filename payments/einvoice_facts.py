@@ -18,6 +18,8 @@ from core.issuer import ISSUER
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 from payments.member_sales import _sale
+from payments.papers import Papers
+from payments.sql_papers import papers_of
 from payments.tables import Escrow, Invoice
 
 # The VATEX exemption reason of each category charged at no rate (CEF code list).
@@ -91,22 +93,23 @@ class Facts:
     goods: bool = False  # a deal's goods (else a service: Agora's, or a consultant's)
 
 
-async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
+async def facts_of(uow: UnitOfWork | Papers, invoice: Invoice) -> Facts | None:
     """The e-invoice's facts for a numbered document, or None when it has none."""
+    papers = papers_of(uow)
     if invoice.number is None or invoice.kind not in ("payment", "charge", "commission",
                                                       "credit_note", "terms"):
         return None
-    escrow = await uow.get(Escrow, invoice.escrow_id)
+    escrow = await papers.escrow(invoice.escrow_id)
     if escrow is None:
         return None
     original, preceding = invoice, None
     if invoice.kind == "credit_note":
-        preceding = await uow.get(Invoice, invoice.refers_to_id) \
+        preceding = await papers.invoice(invoice.refers_to_id) \
             if invoice.refers_to_id else None
         if preceding is None or preceding.number is None:
             return None
         original = preceding
-    found = await _sides(uow, escrow, original)
+    found = await _sides(papers, escrow, original)
     if found is None:
         return None
     seller, buyer, tax = found
@@ -114,14 +117,14 @@ async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
     return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods)
 
 
-async def _sides(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
+async def _sides(papers: Papers, escrow: Escrow, invoice: Invoice
                  ) -> tuple[Seat, Seat, Tax] | None:
-    payer = await uow.get(Account, invoice.payer_id)
+    payer = await papers.account(invoice.payer_id)
     if payer is None:
         return None
     if invoice.kind in ("commission", "charge") and invoice.payee_id is None:
         return _agoras(invoice, payer)
-    return await _members(uow, escrow, invoice)
+    return await _members(papers, escrow, invoice)
 
 
 def _agoras(invoice: Invoice, customer: Account) -> tuple[Seat, Seat, Tax] | None:
@@ -172,11 +175,11 @@ def kept_tax(note: str | None) -> Tax | None:
     return Tax(category, rate, wording)
 
 
-async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
+async def _members(papers: Papers, escrow: Escrow, invoice: Invoice
                    ) -> tuple[Seat, Seat, Tax] | None:
     """A sale between members, issued for the seller: only where the category is known. A
     session's price includes the VAT the consultant charges; goods carry it as a line."""
-    sale = await _sale(uow, escrow, invoice.payer_id, invoice.payee_id)
+    sale = await _sale(papers, escrow, invoice.payer_id, invoice.payee_id)
     if sale is None:
         return None
     found, ours, theirs = sale

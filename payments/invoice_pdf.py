@@ -9,13 +9,10 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from core import said as say
 from core.accounts import billing
 from core.accounts.billing import Party
 from core.accounts.tables import Account
-from core.companies.billing import parties_for
 from core.i18n import N_, bilingual, present
 from core.issuer import ISSUER
 from core.money.model import Money
@@ -24,6 +21,8 @@ from core.storage.uow import UnitOfWork
 from payments import einvoice_facts, einvoices, member_sales
 from payments.invoices import link, unkept
 from payments.lines import line_text
+from payments.papers import Papers
+from payments.sql_papers import papers_of
 from payments.tables import Escrow, Invoice
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ E_INVOICE = N_("This PDF carries its EN 16931 e-invoice (Factur-X). As UBL, the 
                "takes: {link}")
 
 
-async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
+async def pdf_of(uow: UnitOfWork | Papers, invoice: Invoice) -> bytes:
     """The invoice as a PDF: number, both parties (their billing details when given; the
     issuer on a commission invoice), line items, commission and total, the VAT treatment, and
     what it relates to (the receipt a credit note credits, a payout's commission invoice);
@@ -47,17 +46,18 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     else for its addressee (the payer; a payout statement's payee): in their language with
     the English beside it, amounts the way they write them. Each party's copy is the same
     document, in that party's words."""
-    payer = await uow.get(Account, invoice.payer_id)
-    payee = await uow.get(Account, invoice.payee_id) if invoice.payee_id else None
-    escrow = await uow.get(Escrow, invoice.escrow_id)
+    papers = papers_of(uow)  # what it is drawn from (payments.papers)
+    payer = await papers.account(invoice.payer_id)
+    payee = await papers.account(invoice.payee_id) if invoice.payee_id else None
+    escrow = await papers.escrow(invoice.escrow_id)
     addressee = current_reader() or (payee if invoice.kind == "payout" else payer)
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
-    vat = await vat_line(uow, escrow, invoice, payer)
+    vat = await vat_line(papers, escrow, invoice, payer)
     # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF
     # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
-    facts = await einvoice_facts.facts_of(uow, invoice)
+    facts = await einvoice_facts.facts_of(papers, invoice)
     # A company member's documents name the company, as its e-invoice does (BG-7).
-    buyer, seller = await parties_for(uow, invoice.payer_id, invoice.payee_id)
+    buyer, seller = await papers.parties(invoice.payer_id, invoice.payee_id)
     # In the addressee's language with the English beside it (English alone for an English
     # reader or no one in particular), amounts in their format.
     # Drawn off the event loop (core.pdf.Document): the thread takes the reading with it.
@@ -66,7 +66,7 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
             render, invoice, buyer, seller if payee else _platform(invoice),
             say.in_both(say.reference(escrow.reference)) if escrow else "",
             escrow.provider == "sandbox" if escrow else False,
-            vat=vat, locale=locale, related=await related(uow, invoice),
+            vat=vat, locale=locale, related=await related(papers, invoice),
             totals=einvoices.breakdown(facts) if facts else None)
     if facts is None:
         return pdf
@@ -82,18 +82,17 @@ def _platform(invoice: Invoice) -> Party:
     return Party(issuer.name, (issuer.address,), issuer.vat_number)
 
 
-async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
+async def related(papers: Papers, invoice: Invoice) -> list[tuple[str, str]]:
     """The documents this one relates to, as fields: a credit note's receipt and reason, a
     payout statement's commission invoice (in the current reader's words, English beside)."""
     if invoice.kind == "credit_note":
-        original = await uow.get(Invoice, invoice.refers_to_id) \
+        original = await papers.invoice(invoice.refers_to_id) \
             if invoice.refers_to_id else None
         return credit_fields(invoice, original)
     if invoice.kind == "terms":
         return payment_fields(invoice)
     if invoice.kind == "payout":
-        number = await uow.session.scalar(select(Invoice.number).where(
-            Invoice.journal_id == invoice.journal_id, Invoice.kind == "commission"))
+        number = await papers.commission_number(invoice.journal_id)
         return [(bilingual("Commission invoice"), number)] if number else []
     return []
 
@@ -125,7 +124,7 @@ def payment_fields(invoice: Invoice) -> list[tuple[str, str]]:
             (bilingual("Payment reference"), str(kept.get("reference") or ""))]
 
 
-async def vat_line(uow: UnitOfWork, escrow: Escrow | None, invoice: Invoice,
+async def vat_line(papers: Papers, escrow: Escrow | None, invoice: Invoice,
                    buyer: Account | None) -> say.Said | str | None:
     """The document's VAT treatment: a commission invoice's as issued; an Agora charge's from
     its customer's details; a sale's between members (the payer buys, the payee sells: goods
@@ -137,7 +136,7 @@ async def vat_line(uow: UnitOfWork, escrow: Escrow | None, invoice: Invoice,
         return einvoice_facts.charge_vat(invoice, buyer).wording
     if invoice.kind == "payout":
         return None
-    found = await member_sales.sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
+    found = await member_sales.sale_treatment(papers, escrow, invoice.payer_id, invoice.payee_id)
     return found.wording if found else None
 
 

@@ -1,43 +1,50 @@
-"""`/start <flow>-<arg>` deep links (Telegram's t.me/bot?start=…) open a flow, even for newcomers."""
+"""`/start <flow>-<arg>` deep links (Telegram's t.me/bot?start=…) open a flow, even for newcomers.
+
+A link to a listing runs in chat on the in-memory catalogue (`tests/catalog/in_memory.py`); a
+newcomer's registration before the link opens, and a consultant's profile, stay on the
+database (`app`): the journey through the real stores."""
 
 from __future__ import annotations
 
+from tests.catalog.fakes import published
 from tests.catalog.helpers import make_account, publish
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code
 
 
-async def test_a_deep_link_opens_the_listing_it_names(app):
-    listing_id = await publish(app, await make_account(app, "sam"))
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def linked_market() -> tuple[int, ChatUser]:
+    """Sam's pellets in the in-memory catalogue (tests/catalog/in_memory.py) and Bob, a buyer."""
+    chat, stock = market()
+    member(chat, stock, "sam")
+    listing_id = await published(stock, account_of(chat, "sam"))
+    return listing_id, member(chat, stock, "bob", roles=("buyer",))
+
+
+async def test_a_deep_link_opens_the_listing_it_names():
+    listing_id, bob = await linked_market()
     await bob.say(f"/start view-{listing_id}")
     assert "ENplus A1 wood pellets" in bob.texts()
     assert "Save to watchlist" in " ".join(bob.labels())
 
 
-async def test_a_deep_link_may_name_the_flow_itself_or_only_a_command(app):
-    listing_id = await publish(app, await make_account(app, "sam"))
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_deep_link_may_name_the_flow_itself_or_only_a_command():
+    listing_id, bob = await linked_market()
     await bob.say(f"/start listing_view-{listing_id}")
     assert "ENplus A1 wood pellets" in bob.texts()
     await bob.say("/start go_mylistings")
     assert "no listings yet" in bob.texts()
 
 
-async def test_a_payload_outside_telegrams_alphabet_or_naming_nothing_shows_the_menu(app):
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_payload_outside_telegrams_alphabet_or_naming_nothing_shows_the_menu():
+    _, bob = await linked_market()
     for payload in ("view-1;drop", "nothing-here", "x" * 65):
         await bob.say(f"/start {payload}")
         assert "Main menu" in bob.texts(), payload
 
 
-async def test_a_deep_link_in_the_middle_of_a_flow_parks_it_and_opens_the_link(app):
-    listing_id = await publish(app, await make_account(app, "sam"))
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_deep_link_in_the_middle_of_a_flow_parks_it_and_opens_the_link():
+    listing_id, bob = await linked_market()
     await bob.say("/sell")
     await bob.say(f"/start view-{listing_id}")
     assert "ENplus A1 wood pellets" in bob.texts()

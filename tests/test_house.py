@@ -20,7 +20,6 @@ from conversations.messages import Choice
 from conversations.registry import Registry
 from core.actions import Intent
 from core.storage.tables import Base
-from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -385,8 +384,8 @@ def test_intents_are_declared_by_their_contexts_not_in_one_list():
             assert not re.search(r"= Intent\(", source), f"{path}: an intent declared outside intents.py"
 
 
-def test_every_command_is_in_help_and_in_the_channels_command_list(app):
-    registry = app.engine.registry
+def test_every_command_is_in_help_and_in_the_channels_command_list(chat):
+    registry = chat.engine.registry  # every flow, as the application's engine has them
     listed = dict(registry.command_list())
     for entry in registry.entries.values():
         if entry.commands:
@@ -394,17 +393,17 @@ def test_every_command_is_in_help_and_in_the_channels_command_list(app):
     assert {"wallet", "payouts", "watchlist", "receipt", "saved", "market"} <= set(listed)
 
 
-async def test_every_menu_entry_appears_in_the_menu_of_its_role_and_opens_its_flow(app):
-    await registered(app, "root", roles=("seller", "buyer"))
-    everyone = ChatUser(app, "root")
+async def test_every_menu_entry_appears_in_the_menu_of_its_role_and_opens_its_flow(chat):
+    chat.turns.register("terminal", "root", "root", roles=("seller", "buyer"), admin=True)
+    everyone = ChatUser(chat, "root")
     await everyone.say("/menu")
     menu = {b.label: b.data for r in everyone.last for row in getattr(r, "buttons", ()) for b in row}
-    for entry in app.engine.registry.entries.values():
+    for entry in chat.engine.registry.entries.values():
         for item in entry.menu:
             if set(item.roles) & {"seller", "buyer", "admin", "member"} and item.when is None:
                 assert menu.get(item.label) == f"@go:{entry.name}", item.label
     help_text = "\n".join(r.text for r in await everyone.send(Choice("@help")))
-    for command, _ in app.engine.registry.command_list():
+    for command, _ in chat.engine.registry.command_list():
         assert f"/{command} " in help_text
 
 

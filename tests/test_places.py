@@ -10,7 +10,9 @@ from sqlalchemy import select
 from conversations.messages import ListPage
 from core.accounts.tables import Account
 from core.catalog import gazetteer
-from tests.catalog.helpers import answer_form, make_account, publish
+from tests.catalog.fakes import published
+from tests.catalog.helpers import answer_form
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 
 
@@ -126,9 +128,9 @@ def test_another_countrys_own_name_wins_over_a_local_alias_elsewhere():
     assert gazetteer.lookup("Monaco").place.label == "Monaco, MC"  # Munich is "Monaco" in Italian
 
 
-async def test_a_listing_place_prefers_the_sellers_country(app):
-    await make_account(app, "sam", country="CH", city="Basel")
-    sam = ChatUser(app, "sam")
+async def test_a_listing_place_prefers_the_sellers_country():
+    chat, stock = market()
+    sam = member(chat, stock, "sam", country="CH", city="Basel")
     await sam.say("/sell")
     await sam.tap("Wood pellets")
     await answer_form(sam, ["500 t", "230"])
@@ -137,14 +139,15 @@ async def test_a_listing_place_prefers_the_sellers_country(app):
     assert "Bern, Switzerland — I corrected the spelling." in sam.texts()
 
 
-async def test_distance_from_the_buyers_town_is_measured_from_the_one_in_their_country(app):
-    seller = await make_account(app, "sam")
+async def test_distance_from_the_buyers_town_is_measured_from_the_one_in_their_country():
+    chat, stock = market()
+    member(chat, stock, "sam")
+    seller = account_of(chat, "sam")
     paris_texas = {"city": "Paris", "country": "US", "lat": 33.66, "lon": -95.56}
-    await publish(app, seller, title="Pine pellets in Texas", location=paris_texas)
-    await publish(app, seller, title="Oak pellets in France",
-                  location={"city": "Paris", "country": "FR", "lat": 48.85, "lon": 2.35})
-    await make_account(app, "bob", roles=("buyer",), city="Paris", country="US")
-    bob = ChatUser(app, "bob")
+    await published(stock, seller, title="Pine pellets in Texas", location=paris_texas)
+    await published(stock, seller, title="Oak pellets in France",
+                    location={"city": "Paris", "country": "FR", "lat": 48.85, "lon": 2.35})
+    bob = member(chat, stock, "bob", roles=("buyer",), city="Paris", country="US")
     await bob.say("/search pellets within 100 km")
     page = next(r for r in bob.last if isinstance(r, ListPage))
     assert [item.title for item in page.items] == ["Pine pellets in Texas"]

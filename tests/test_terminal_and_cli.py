@@ -16,6 +16,7 @@ from bots.cli_support import same_data_as_serve
 from bots.terminal import TerminalChat
 from config.settings import load_settings
 from conversations.messages import FileReply
+from tests.support.offline_terminal import offline_terminal
 from tests.support.servers import free_port
 from tests.support.terminal import AGORA, ROOT, agora_env, chat, emailed_code
 
@@ -142,14 +143,14 @@ def test_a_database_chosen_for_chat_is_kept_even_while_a_server_runs(tmp_path, m
         "sqlite+aiosqlite:////srv/agora.db", "/srv/agora-data")
 
 
-async def test_a_terminal_keeps_a_file_named_by_its_sender_inside_its_own_folder(app):
+async def test_a_terminal_keeps_a_file_named_by_its_sender_inside_its_own_folder(tmp_path):
     out = io.StringIO()
-    bob = TerminalChat(app, "bob", io.StringIO(), out)
+    bob = offline_terminal("bob", tmp_path / "data", out)  # rendering alone: no application
     bob.render([FileReply("../../CMR scan.pdf", b"%PDF one", "application/pdf", "From Sam"),
                 FileReply("CMR scan.pdf", b"%PDF two", "application/pdf")])
     paths = [line.removeprefix("   saved to ") for line in out.getvalue().splitlines()
              if line.startswith("   saved to ")]
-    folder = (Path(app.settings.data_dir) / "exports" / "bob").resolve()
+    folder = (tmp_path / "data" / "exports" / "bob").resolve()
     assert [Path(p).parent for p in paths] == [folder, folder]
     assert _contents(paths) == [b"%PDF one", b"%PDF two"]  # none lost
     assert "📎 ../../CMR scan.pdf (8 bytes) From Sam" in out.getvalue()

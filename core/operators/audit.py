@@ -1,34 +1,23 @@
 """The audit log: every operator action, written in that action's transaction.
 
-There is deliberately no function that changes or removes an entry."""
+There is deliberately no function that changes or removes an entry. Writing one is
+core.operators.entries (which the operators' SQL store writes through too)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.i18n import _
+from core.operators.entries import ACTIONS, record  # callers write `audit.record`
 from core.operators.roles import require
 from core.operators.tables import AuditEntry
 from core.storage.uow import UnitOfWork
 
-ACTIONS = ("sign-in", "sign-out", "role-granted", "role-revoked", "account-suspended",
-           "account-restored", "listing-approved", "listing-rejected", "dispute-question",
-           "dispute-decided", "ticket-answered", "ticket-closed", "ticket-reopened",
-           "resource-published", "gathering-published", "recording-added", "request-cancelled",
-           "terms-approved", "terms-withdrawn")
-
-
-async def record(uow: UnitOfWork, actor_id: int | None, action: str, subject: str,
-                 reason: str | None = None, **detail: Any) -> None:
-    """Append one entry (rolled back with the action if the action fails)."""
-    assert action in ACTIONS, action
-    uow.add(AuditEntry(at=uow.clock.now(), actor_id=actor_id, action=action, subject=subject,
-                       reason=reason, detail=detail))
+__all__ = ["ACTIONS", "AuditFilter", "entries", "record"]
 
 
 @dataclass(frozen=True)

@@ -2,41 +2,40 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.errors import NotFound
 from core.i18n import _
-from core.operators import audit, named
+from core.operators import named
 from core.operators.roles import require
 from core.operators.rules import check_revoke, check_role
+from core.operators.sql_store import operators_of
+from core.operators.store import Operators
 from core.operators.tables import OperatorRole
 from core.storage.uow import UnitOfWork
 
 
-async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
+async def grant(uow: UnitOfWork | Operators, admin_id: int, account_id: int, role: str) -> None:
     """An admin gives an account a console role (once; granting it again changes nothing)."""
-    await require(uow, admin_id, "grant_roles")
+    operators = operators_of(uow)
+    await require(operators, admin_id, "grant_roles")
     check_role(role)
-    if await uow.get(Account, account_id) is None:
+    if await operators.account(account_id) is None:
         raise NotFound(_("There is no such account."))
-    if await uow.get(OperatorRole, (account_id, role)) is not None:
-        return
-    uow.add(OperatorRole(account_id=account_id, role=role, granted_by=admin_id,
-                         granted_at=uow.clock.now()))
-    await audit.record(uow, admin_id, "role-granted", f"account:{account_id}", role=role)
+    if await operators.grant(account_id, role, admin_id):
+        await operators.record(admin_id, "role-granted", f"account:{account_id}", role=role)
 
 
-async def revoke(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
+async def revoke(uow: UnitOfWork | Operators, admin_id: int, account_id: int, role: str) -> None:
     """An admin takes a granted role away (an admin keeps their own admin role)."""
-    await require(uow, admin_id, "grant_roles")
+    operators = operators_of(uow)
+    await require(operators, admin_id, "grant_roles")
     check_role(role)
     check_revoke(admin_id, account_id, role)
-    gone = await uow.session.execute(delete(OperatorRole).where(
-        OperatorRole.account_id == account_id, OperatorRole.role == role))
-    if gone.rowcount != 1:  # type: ignore[attr-defined]
+    if not await operators.revoke(account_id, role):
         raise NotFound(_("That account doesn't hold that role (or it comes from settings)."))
-    await audit.record(uow, admin_id, "role-revoked", f"account:{account_id}", role=role)
+    await operators.record(admin_id, "role-revoked", f"account:{account_id}", role=role)
 
 
 async def granted(uow: UnitOfWork, admin_id: int) -> list[tuple[Account, list[str]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, exists, select, union
+from sqlalchemy import Integer, bindparam, exists, select
 
 from core.accounts.member import Member
 from core.accounts.tables import Account, Identity
@@ -17,67 +17,51 @@ from core.companies.tables import CompanyMember
 from core.errors import NotAllowed
 from core.i18n import _
 from core.operators.rules import ADMIN, PERMISSIONS, may
-from core.operators.tables import OperatorIdentity, OperatorRole
+from core.operators.sql_store import admins, named_admin, operators_of
+from core.operators.store import Operators
+from core.operators.tables import OperatorRole
 from core.storage.uow import UnitOfWork
 
 
-def _named_admin() -> Any:
-    """The identities of an account that the operators' table names admin."""
-    return (select(Identity.account_id).join(OperatorIdentity, and_(
-        OperatorIdentity.channel == Identity.channel,
-        OperatorIdentity.user_key == Identity.user_key))
-        .where(OperatorIdentity.role == ADMIN))
-
-
-def _admins() -> Any:
-    """Every administrator's account id: a role granted in the console, or an identity named an
-    operator (`AGORA_ADMINS`, kept in the database) — the one list `is_admin` and `admin_ids`
-    both read, so whoever may act as an admin is also told what admins are told."""
-    granted = select(OperatorRole.account_id.label("account_id")).where(OperatorRole.role == ADMIN)
-    return union(granted, _named_admin()).subquery()
-
-
-async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
+async def is_admin(uow: UnitOfWork | Operators, account_id: int) -> bool:
     """Whether the account administers Agora."""
-    admins = _admins()
-    found = select(admins.c.account_id).where(admins.c.account_id == account_id)
-    return bool((await uow.session.execute(select(exists(found)))).scalar())
+    return await operators_of(uow).is_admin(account_id)
 
 
 async def admin_ids(uow: UnitOfWork) -> list[int]:
     """The administrators' accounts, each once."""
-    admins = _admins()
-    rows = await uow.session.execute(select(admins.c.account_id).distinct()
-                                     .order_by(admins.c.account_id))
+    found = admins()
+    rows = await uow.session.execute(select(found.c.account_id).distinct()
+                                     .order_by(found.c.account_id))
     return list(rows.scalars())
 
 
-async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
+async def require_admin(uow: UnitOfWork | Operators, account_id: int | None) -> None:
     """NotAllowed unless the account is an administrator."""
     if account_id is None or not await is_admin(uow, account_id):
         raise NotAllowed(_("That is for administrators."))
 
 
-async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:
+async def roles_of(uow: UnitOfWork | Operators, account_id: int | None) -> frozenset[str]:
     """The console roles an account holds: granted ones, plus admin where its identity is named one.
     A suspended account holds none."""
     if account_id is None:
         return frozenset()
-    account = await uow.get(Account, account_id)
+    operators = operators_of(uow)
+    account = await operators.account(account_id)
     if account is None or account.suspended_at is not None:
         return frozenset()
-    granted = set((await uow.session.execute(select(OperatorRole.role).where(
-        OperatorRole.account_id == account_id))).scalars())
-    if ADMIN not in granted and await is_admin(uow, account_id):
+    granted = await operators.granted(account_id)
+    if ADMIN not in granted and await operators.is_admin(account_id):
         granted.add(ADMIN)
     return frozenset(granted)
 
 
-async def may_act(uow: UnitOfWork, account_id: int | None, action: str) -> bool:
+async def may_act(uow: UnitOfWork | Operators, account_id: int | None, action: str) -> bool:
     return may(await roles_of(uow, account_id), action)
 
 
-async def require(uow: UnitOfWork, account_id: int | None, action: str) -> frozenset[str]:
+async def require(uow: UnitOfWork | Operators, account_id: int | None, action: str) -> frozenset[str]:
     """The operator's roles; NotAllowed unless they may take `action`."""
     roles = await roles_of(uow, account_id)
     if not may(roles, action):
@@ -85,7 +69,7 @@ async def require(uow: UnitOfWork, account_id: int | None, action: str) -> froze
     return roles
 
 
-async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
+async def can_handle_support(uow: UnitOfWork | Operators, account_id: int | None) -> bool:
     """Whether the account may answer support tickets (role support, or admin)."""
     return await may_act(uow, account_id, "handle_support")
 
@@ -109,7 +93,7 @@ def _chat_roles_query() -> Any:
     account: Any = bindparam("account_id", type_=Integer)
     granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account,
                                                     OperatorRole.role == ADMIN)
-    named = _named_admin().where(Identity.account_id == account)
+    named = named_admin().where(Identity.account_id == account)
     company_roles = (select(CompanyMember.roles).where(CompanyMember.account_id == account)
                      .limit(1).scalar_subquery())  # one company per account
     return select((exists(granted) | exists(named)).label("admin"),

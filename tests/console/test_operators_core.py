@@ -1,6 +1,10 @@
 """The operators' core: what each role may do, roles granted and revoked, suspension as a
 guarded state, the audit log written in the action's own transaction, and a sign-in link that
-two browsers race for signing in once."""
+two browsers race for signing in once.
+
+Roles and suspension run on the in-memory operators (`MemoryOperators`, tests/console/fakes.py,
+held to the database's by test_operators_contract.py); the audit entry rolled back with its
+action and the race for one link are the database's to prove."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from core.operators.roles import can_handle_support, roles_of
 from core.operators.rules import PERMISSIONS, ROLES, may
 from core.operators.tables import AuditEntry, ConsoleSession
 from tests.catalog.helpers import make_account
+from tests.console.fakes import MemoryOperators
 from tests.console.helpers import SIGN_IN_LINK
 
 
@@ -30,21 +35,20 @@ def test_admin_may_everything_and_each_other_role_only_its_share():
         may({"admin"}, "launch_rockets")  # a misspelt action is a bug, not a refusal
 
 
-async def test_roles_come_from_settings_and_grants_and_answer_the_support_check(app):
-    root = await make_account(app, "root")
-    sue = await make_account(app, "sue")
-    async with app.uow() as uow:
-        assert await roles_of(uow, root.id) == {"admin"}
-        assert not await can_handle_support(uow, sue.id)
-        await grants.grant(uow, root.id, sue.id, "support")
-        await grants.grant(uow, root.id, sue.id, "support")  # twice: still one grant
-        assert await roles_of(uow, sue.id) == {"support"}
-        assert await can_handle_support(uow, sue.id) and await can_handle_support(uow, root.id)
-        with pytest.raises(NotAllowed):
-            await grants.grant(uow, sue.id, sue.id, "admin")  # only admins grant
-        with pytest.raises(DomainError, match="A role is one of"):
-            await grants.grant(uow, root.id, sue.id, "owner")
-        await uow.commit()
+async def test_roles_come_from_settings_and_grants_and_answer_the_support_check():
+    operators = MemoryOperators()
+    root, sue = operators.person("root", admin=True), operators.person("sue")
+    assert await roles_of(operators, root) == {"admin"}
+    assert not await can_handle_support(operators, sue)
+    await grants.grant(operators, root, sue, "support")
+    await grants.grant(operators, root, sue, "support")  # twice: still one grant
+    assert await roles_of(operators, sue) == {"support"}
+    assert await can_handle_support(operators, sue) and await can_handle_support(operators, root)
+    with pytest.raises(NotAllowed):
+        await grants.grant(operators, sue, sue, "admin")  # only admins grant
+    with pytest.raises(DomainError, match="A role is one of"):
+        await grants.grant(operators, root, sue, "owner")
+    assert [entry[0] for entry in operators.audit] == ["role-granted"]  # the first grant alone
 
 
 async def test_an_action_that_fails_leaves_no_audit_entry(app):
@@ -64,22 +68,21 @@ async def test_an_action_that_fails_leaves_no_audit_entry(app):
         ("account-suspended", f"account:{ann.id}", root.id, "Selling wet pellets as dry")]
 
 
-async def test_suspension_is_a_guarded_state_and_admins_cannot_be_suspended(app):
-    root = await make_account(app, "root")
-    ann = await make_account(app, "ann")
-    async with app.uow() as uow:
-        with pytest.raises(InvalidField):
-            await suspension.suspend(uow, root.id, ann.id, "no")
-        with pytest.raises(NotAllowed):
-            await suspension.suspend(uow, root.id, root.id, "I want a holiday")
-        with pytest.raises(NotAllowed):
-            await suspension.suspend(uow, ann.id, root.id, "Revenge for everything")
-        with pytest.raises(Conflict):
-            await suspension.restore(uow, root.id, ann.id, "Nothing to restore")
-        await suspension.suspend(uow, root.id, ann.id, "Spam in every thread")
-        with pytest.raises(Conflict):
-            await suspension.suspend(uow, root.id, ann.id, "Spam in every thread")
-        assert await roles_of(uow, ann.id) == frozenset()
+async def test_suspension_is_a_guarded_state_and_admins_cannot_be_suspended():
+    operators = MemoryOperators()
+    root, ann = operators.person("root", admin=True), operators.person("ann")
+    with pytest.raises(InvalidField):
+        await suspension.suspend(operators, root, ann, "no")
+    with pytest.raises(NotAllowed):
+        await suspension.suspend(operators, root, root, "I want a holiday")
+    with pytest.raises(NotAllowed):
+        await suspension.suspend(operators, ann, root, "Revenge for everything")
+    with pytest.raises(Conflict):
+        await suspension.restore(operators, root, ann, "Nothing to restore")
+    await suspension.suspend(operators, root, ann, "Spam in every thread")
+    with pytest.raises(Conflict):
+        await suspension.suspend(operators, root, ann, "Spam in every thread")
+    assert await roles_of(operators, ann) == frozenset()
 
 
 async def test_two_browsers_racing_with_one_link_get_one_session(app):

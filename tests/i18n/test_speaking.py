@@ -23,12 +23,12 @@ def german_and_polish_offered(monkeypatch):
     monkeypatch.setitem(i18n.LANGUAGES, "pl", "Polski")
 
 
-async def test_a_newcomer_whose_app_is_german_is_asked_in_german(app, german_and_polish_offered):
+async def test_a_newcomer_whose_app_is_german_is_asked_in_german(chat, german_and_polish_offered):
     german = translations("de")
     title = german.gettext("Registration")
     assert title and title != "Registration"
 
-    replies = await ChatUser(app, "jonas", language="de").say("/start")
+    replies = await ChatUser(chat, "jonas", language="de").say("/start")
 
     text = "\n".join(getattr(r, "text", "") for r in replies)
     assert german.gettext("{form} · {number}/{count}").format(form=title, number=1, count=7) in text

@@ -8,18 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from conversations.fields import FieldError
 from conversations.flows.consulting.booking_fields import TimeField
 from conversations.flows.market.amount_and_date_fields import DateField, PriceField, QuantityField
 from conversations.number_and_date_fields import DecimalField, IntegerField
-from core.catalog.tables import Listing
 from core.i18n.typed import Ambiguous, Unreadable, date_example, read_date, read_number
 from core.money.reading import reading
 from tests.catalog.helpers import answer_form
-from tests.support.accounts import registered
-from tests.support.chat import ChatUser
+from tests.catalog.in_memory import market, member
 from tests.support.languages import said
 
 TODAY = date(2026, 11, 23)
@@ -99,10 +96,9 @@ def test_fields_answer_in_the_readers_format(monkeypatch):
         assert "1\u00a0234,5" in str(asked.value)
 
 
-async def test_a_german_seller_lists_with_german_numbers_and_dates(app):
-    await registered(app, "jonas", roles=("seller", "buyer"), country="DE", city="Munich",
-                     language="de")
-    jonas = ChatUser(app, "jonas")
+async def test_a_german_seller_lists_with_german_numbers_and_dates():
+    chat, stock = market()  # the catalogue in memory (tests/catalog/in_memory.py)
+    jonas = member(chat, stock, "jonas", country="DE", city="Munich", language="de")
     await jonas.say("/sell")
     await jonas.tap(said("de", "Wood pellets"))
     await answer_form(jonas, ["1.234,5 t", "230,50 €", said("de", "Fixed price"), "München",
@@ -114,8 +110,7 @@ async def test_a_german_seller_lists_with_german_numbers_and_dates(app):
                 label=said("de", "Valid until"), text="03/04/2027",
                 example="24.12.2026") in jonas.texts()
     await jonas.say("24.12.2026")
-    async with app.uow() as uow:
-        listing = (await uow.session.execute(select(Listing))).scalar_one()
-        assert (listing.quantity_milli, listing.price_minor, listing.currency) == (
-            1_234_500, 23_050, "EUR")
-        assert listing.city == "Munich" and listing.valid_until.date() == date(2026, 12, 24)
+    [listing] = stock.listings.values()
+    assert (listing.quantity_milli, listing.price_minor, listing.currency) == (
+        1_234_500, 23_050, "EUR")
+    assert listing.city == "Munich" and listing.valid_until.date() == date(2026, 12, 24)

@@ -2,7 +2,8 @@
 German buyer and a deal's terms for a German party read “Zahler / Payer”, their sentences in
 German over the English, amounts as written in Germany, names as their owners wrote them; the
 terms' fingerprint stays the hash of their canonical JSON, whatever the language. A document
-sent with a notice is drawn for its recipient.
+sent with a notice is drawn for its recipient. A receipt is drawn from its facts in memory
+(`MemoryPapers`, tests/payments/fakes.py).
 
 The expected words come from the German catalogue: a sentence it does not translate yet is
 expected in English alone (as `bilingual` prints it)."""
@@ -17,22 +18,19 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from core import i18n
-from core.accounts import billing
 from core.accounts.billing import Party
 from core.deals.after_sale.carbon_receipt import CarbonReceipt, render_carbon_receipt
 from core.deals.terms import service as deal_terms
 from core.deals.terms.pdf import render_terms
 from core.i18n import current_language, translations
-from core.money.model import READER_LOCALE, Money
+from core.money.model import READER_LOCALE
 from core.money.reading import reading
 from core.notifications.delivery import Attachment
 from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import notify
-from payments.tables import Invoice
-from tests.payments.helpers import BUYER
+from tests.payments.fakes import MemoryPapers
 from tests.support.accounts import registered
 from tests.support.pdf import pdf_pages, pdf_text
 
@@ -71,19 +69,17 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
-async def test_a_german_buyers_receipt_is_in_german_with_the_english_beside_it(app):
-    seller = await _billed(app, "janis", "en", legal_name="Jānis Bērziņš",
-                           street="Brīvības iela 1", postcode="LV-1010", town="Rīga",
-                           country="LV", vat_id="LV40003521600")
-    buyer = await _billed(app, "jonas", "de", legal_name="Müller Energie GmbH",
-                          street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE",
-                          vat_id="DE136695976")
-    view = await app.payments.open("goods", "bioenergy", "deal:7", buyer, seller,
-                                   Money(123_450, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
-    async with app.uow() as uow:
-        number = await uow.session.scalar(select(Invoice.number).where(Invoice.kind == "payment"))
-    _, pdf = await app.payments.invoice_pdf(number)
+async def test_a_german_buyers_receipt_is_in_german_with_the_english_beside_it():
+    from payments import invoice_pdf
+
+    papers = MemoryPapers()  # the receipt's facts in memory (tests/payments/fakes.py)
+    seller = papers.person("janis", language="en", country="LV")
+    papers.bill(seller, legal_name="Jānis Bērziņš", street="Brīvības iela 1", postcode="LV-1010",
+                town="Rīga", country="LV", vat_id="LV40003521600")
+    buyer = papers.person("jonas", language="de", country="DE")
+    papers.bill(buyer, legal_name="Müller Energie GmbH", street="Hauptstraße 5",
+                postcode="10115", town="Berlin", country="DE", vat_id="DE136695976")
+    pdf = await invoice_pdf.pdf_of(papers, papers.receipt(buyer, seller, 123_450, "deal:7"))
     text = flat(pdf_text(pdf))
     for label in ("Payment receipt", "Date", "Reference", "Payer", "Payee", "Item", "Amount",
                   "Total", "VAT"):
@@ -155,34 +151,22 @@ async def test_a_document_sent_with_a_notice_is_drawn_for_its_recipient(app):
     assert drawn_for == [("de", "de_DE")]
 
 
-async def _billed(app, name: str, language: str, **details: str) -> int:
-    account = await registered(app, name, roles=["buyer", "seller"], country=details["country"],
-                               language=language)
-    async with app.uow() as uow:
-        await billing.set_billing(uow, account.id, **details)
-        await uow.commit()
-    return account.id
-
-
-
-async def test_each_party_receives_the_receipt_in_their_own_language(app):
-    from core.accounts.tables import Account
+async def test_each_party_receives_the_receipt_in_their_own_language():
     from payments import invoice_pdf
 
-    seller = await _billed(app, "janis", "pl", legal_name="Jan Kowalski", street="ul. Długa 1",
-                           postcode="00-001", town="Warszawa", country="PL")
-    buyer = await _billed(app, "jonas", "de", legal_name="Müller Energie GmbH",
-                          street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE")
-    view = await app.payments.open("goods", "bioenergy", "deal:7", buyer, seller,
-                                   Money(123_450, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+    papers = MemoryPapers()  # the receipt's facts in memory (tests/payments/fakes.py)
+    seller = papers.person("janis", language="pl", country="PL")
+    papers.bill(seller, legal_name="Jan Kowalski", street="ul. Długa 1", postcode="00-001",
+                town="Warszawa", country="PL")
+    buyer = papers.person("jonas", language="de", country="DE")
+    papers.bill(buyer, legal_name="Müller Energie GmbH", street="Hauptstraße 5",
+                postcode="10115", town="Berlin", country="DE")
+    invoice = papers.receipt(buyer, seller, 123_450)
     copies = {}
-    async with app.uow() as uow:
-        invoice = await uow.session.scalar(select(Invoice).where(Invoice.kind == "payment"))
-        for who in (buyer, seller):
-            with reading(await uow.session.get(Account, who)):  # as the outbox draws it
-                copies[who] = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))
-        by_default = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))  # no one: the payer
+    for who in (buyer, seller):
+        with reading(papers.accounts[who]):  # as the outbox draws it
+            copies[who] = flat(pdf_text(await invoice_pdf.pdf_of(papers, invoice)))
+    by_default = flat(pdf_text(await invoice_pdf.pdf_of(papers, invoice)))  # no one: the payer
     assert both("Payment receipt") in copies[buyer] and "1.234,50 €" in copies[buyer]
     polish = translations("pl").gettext("Payment receipt")
     assert polish != "Payment receipt" and f"{polish} / Payment receipt" in copies[seller]

@@ -121,18 +121,18 @@ async def test_a_consultants_payout_brings_a_commission_invoice_naming_the_sessi
     assert "Platform commission: Consulting session with Jānis Bērziņš" in text
 
 
-async def test_the_commission_invoices_payer_and_payee_blocks_start_on_one_line(app):
+async def test_the_commission_invoices_payer_and_payee_blocks_start_on_one_line():
+    from payments import invoice_pdf
+    from tests.payments.fakes import MemoryPapers
     from tests.support.pdf import pdf_runs
 
-    view = await held_escrow(app, 10_000)
-    async with app.uow() as uow:  # the payer's block (five lines) is longer than Agora's
-        await billing.set_billing(uow, view.payee_id, legal_name="Sue Handel GmbH",
-                                  street="Hauptstraße 5", postcode="10115", town="Berlin",
-                                  country="DE", vat_id="DE136695976")
-        await uow.commit()
-    await app.payments.release(view.id, BUYER)
-    [invoice] = await rows(app, "commission")
-    _, pdf = await app.payments.invoice_pdf(invoice.number)
+    papers = MemoryPapers()  # the documents' facts in memory (tests/payments/fakes.py)
+    bob, sue = papers.person("bob"), papers.person("sue")
+    # the payer's block (five lines) is longer than Agora's
+    papers.bill(sue, legal_name="Sue Handel GmbH", street="Hauptstraße 5", postcode="10115",
+                town="Berlin", country="DE", vat_id="DE136695976")
+    invoice = papers.commission_invoice(papers.receipt(bob, sue, 10_000, "deal:1"), 500)
+    pdf = await invoice_pdf.pdf_of(papers, invoice)
     runs = pdf_runs(pdf)
     at = {text: (x, y) for text, x, y in runs}
     payee_first = next(text for text, x, y in runs if x > at["Sue Handel GmbH"][0] + 100

@@ -4,9 +4,11 @@ schema and the EN 16931 schematron (its business rules, run with Saxon), and say
 total, VAT and reverse-charge note as the PDF. A sale on which the seller charges VAT states it
 at the seller's rate (tests/deals/test_sale_vat.py for goods, below for a session).
 
-These prove the facts are derived right from the parties' billing details, end to end; the XML
-of each VAT category is checked on facts built by hand, without a database
-(test_einvoice_categories.py)."""
+These prove the facts are derived right from the parties' billing details: end to end for goods
+and the documents a refund and a payout issue (on the database), from a document's facts in
+memory for a commission invoice and a session's receipt (`MemoryPapers`, tests/payments/fakes.py,
+held to the database by test_papers_contract.py); the XML of each VAT category is checked on
+facts built by hand, without a database (test_einvoice_categories.py)."""
 
 from __future__ import annotations
 
@@ -21,13 +23,13 @@ from sqlalchemy import select
 
 from bots.server import create_app
 from core.accounts import billing
-from core.accounts.tables import Account
 from core.issuer import ISSUER, Issuer
 from core.money.model import Money
-from payments import invoices
+from payments import einvoice_facts, einvoices, invoice_pdf, invoices
 from payments.tables import Invoice
 from tests.payments.einvoice_checks import RAM, amounts, embedded_xml, valid
-from tests.payments.helpers import ADMIN, BUYER, held_escrow, people
+from tests.payments.fakes import MemoryPapers
+from tests.payments.helpers import ADMIN, BUYER, held_escrow
 from tests.support.pdf import pdf_text
 from tests.support.servers import serve
 
@@ -88,13 +90,14 @@ async def test_a_cross_border_goods_receipt_is_a_factur_x_intra_community_supply
     assert cii.content == xml  # the XML embedded in the PDF, as a file of its own
 
 
-async def test_a_domestic_commission_invoice_states_the_vat_it_includes_in_pdf_and_xml(app):
-    view = await held_escrow(app, 10_000)  # a 5 % commission: €5.00, VAT 21 % included
-    await _billed(app, view.payee_id, legal_name="Sue SIA", street="Iela 1", postcode="LV-1010",
-                  town="Rīga", country="LV")
-    await app.payments.release(view.id, BUYER)
-    invoice = await _document(app, "commission")
-    _, pdf = await app.payments.invoice_pdf(invoice.number)
+async def test_a_domestic_commission_invoice_states_the_vat_it_includes_in_pdf_and_xml():
+    papers = MemoryPapers()  # the documents' facts in memory (tests/payments/fakes.py)
+    bob, sue = papers.person("bob"), papers.person("sue")
+    papers.bill(sue, legal_name="Sue SIA", street="Iela 1", postcode="LV-1010", town="Rīga",
+                country="LV")
+    receipt = papers.receipt(bob, sue, 10_000, "deal:1")
+    invoice = papers.commission_invoice(receipt, 500)  # a 5 % commission: €5.00, VAT 21 % included
+    pdf = await invoice_pdf.pdf_of(papers, invoice)
     xml = valid(embedded_xml(pdf), "factur-x")
     assert amounts(xml) == {"TaxBasisTotalAmount": "4.13", "TaxTotalAmount": "0.87",
                             "GrandTotalAmount": "5.00"}
@@ -104,7 +107,7 @@ async def test_a_domestic_commission_invoice_states_the_vat_it_includes_in_pdf_a
     text = " ".join(pdf_text(pdf).replace("\xa0", " ").split())
     for printed in ("Total without VAT €4.13", "VAT amount €0.87", "Total with VAT €5.00"):
         assert printed in text, printed
-    valid((await app.payments.invoice_xml(invoice.token, "ubl"))[1], "ubl-2.1")
+    valid(await ubl_of(papers, invoice), "ubl-2.1")
 
 
 async def test_a_reverse_charged_commission_and_a_credit_note_are_e_invoices_too(app):
@@ -147,47 +150,49 @@ async def test_goods_paid_before_vat_was_added_to_prices_keep_their_words_and_dr
     assert none.status_code == 404 and "no e-invoice" in none.text
 
 
-async def test_a_domestic_session_receipt_states_the_vat_its_price_includes(app):
+async def test_a_domestic_session_receipt_states_the_vat_its_price_includes():
     """A consultant's session is priced as the client pays it: the VAT a registered
     consultant charges is part of it, stated on the receipt and in its e-invoice (S)."""
-    client, consultant = await people(app)
+    papers = MemoryPapers()
+    client, consultant = papers.person("bob"), papers.person("sue")
     for account_id, name, vat in ((consultant, "Sue Konsultācijas SIA", "LV40003521600"),
                                   (client, "Bob Bērziņš", None)):
-        await _billed(app, account_id, legal_name=name, street="Iela 1", postcode="LV-1010",
-                      town="Rīga", country="LV", vat_id=vat)
-    view = await app.payments.open("session", "consulting", "booking:7", client, consultant,
-                                   Money(12_100, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
-    await app.payments.capture(view.id, Money(12_100, "EUR"), ADMIN)
-    receipt = await _document(app, "payment")
-    _, pdf = await app.payments.invoice_pdf(receipt.number)
+        papers.bill(account_id, legal_name=name, street="Iela 1", postcode="LV-1010",
+                    town="Rīga", country="LV", vat_id=vat)
+    # captured: the receipt of €121.00, 15 % of it Agora's commission
+    receipt = papers.receipt(client, consultant, 12_100, "booking:7", kind="session",
+                             commission=1_815)
+    pdf = await invoice_pdf.pdf_of(papers, receipt)
     xml = valid(embedded_xml(pdf), "factur-x")
     assert amounts(xml) == {"TaxBasisTotalAmount": "100.00", "TaxTotalAmount": "21.00",
                             "GrandTotalAmount": "121.00"}
     assert b"<ram:CategoryCode>S</ram:CategoryCode>" in xml
-    valid((await app.payments.invoice_xml(receipt.token, "ubl"))[1], "ubl-2.1")
+    valid(await ubl_of(papers, receipt), "ubl-2.1")
 
 
-async def test_a_session_for_a_client_who_gave_no_billing_details_is_invoiced_to_a_consumer(
-        app):
+async def test_a_session_for_a_client_who_gave_no_billing_details_is_invoiced_to_a_consumer():
     """A session's client need give no billing details: the receipt names them as a consumer
     (their name and country, all EN 16931 asks of a buyer), so it is an e-invoice too; a
     consultant without a VAT number charges none (O)."""
-    client, consultant = await people(app)
-    await _billed(app, consultant, legal_name="Sue Lapa", street="Iela 1", postcode="LV-1010",
-                  town="Rīga", country="LV")
-    async with app.uow() as uow:  # the client's profile says where they live, nothing more
-        (await uow.session.get(Account, client)).country = "LV"
-        await uow.commit()
-    view = await app.payments.open("session", "consulting", "booking:8", client, consultant,
-                                   Money(9_000, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
-    await app.payments.capture(view.id, Money(9_000, "EUR"), ADMIN)
-    receipt = await _document(app, "payment")
-    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    papers = MemoryPapers()
+    # the client's profile says where they live, nothing more
+    client, consultant = papers.person("bob", country="LV"), papers.person("sue")
+    papers.bill(consultant, legal_name="Sue Lapa", street="Iela 1", postcode="LV-1010",
+                town="Rīga", country="LV")
+    receipt = papers.receipt(client, consultant, 9_000, "booking:8", kind="session",
+                             commission=1_350)
+    pdf = await invoice_pdf.pdf_of(papers, receipt)
     xml = valid(embedded_xml(pdf), "factur-x")
     assert b"<ram:CategoryCode>O</ram:CategoryCode>" in xml
     assert amounts(xml)["GrandTotalAmount"] == "90.00"
     buyer = etree.fromstring(xml).xpath("//ram:BuyerTradeParty", namespaces=RAM)[0]
     assert buyer.xpath("ram:PostalTradeAddress/ram:CountryID/text()", namespaces=RAM) == ["LV"]
-    valid((await app.payments.invoice_xml(receipt.token, "ubl"))[1], "ubl-2.1")
+    valid(await ubl_of(papers, receipt), "ubl-2.1")
+
+
+async def ubl_of(papers: MemoryPapers, invoice: Invoice) -> bytes:
+    """The document's e-invoice as UBL, as `/invoices/{token}.xml?syntax=ubl` gives it
+    (payments.service.invoice_xml)."""
+    facts = await einvoice_facts.facts_of(papers, invoice)
+    assert facts is not None
+    return einvoices.xml(facts, "ubl")

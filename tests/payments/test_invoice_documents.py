@@ -1,52 +1,47 @@
 """What a receipt says: both parties as they bill (legal name, address, VAT number), a goods
-deal's VAT treatment, every name in its own letters, amounts as the addressee writes them."""
+deal's VAT treatment, every name in its own letters, amounts as the addressee writes them.
+
+Drawn from the facts alone (the in-memory `MemoryPapers`, tests/payments/fakes.py, held to the
+database's by tests/payments/test_papers_contract.py); receipts issued by paying, drawn from
+the database, are tests/payments/test_einvoices.py's cross-border goods receipt and
+tests/payments/test_receipts.py's."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from core import pdf
-from core.accounts import billing
-from core.money.model import Money
 from payments import invoice_pdf
 from payments.tables import Invoice
-from tests.payments.helpers import BUYER
-from tests.support.accounts import registered
+from tests.payments.fakes import MemoryPapers
 from tests.support.pdf import pdf_text
 
 JANIS = {"legal_name": "Jānis Bērziņš", "street": "Brīvības iela 1", "postcode": "LV-1010",
          "town": "Rīga", "country": "LV"}
 
 
-async def party(app, name: str, **details: str | None) -> int:
+def party(papers: MemoryPapers, name: str, **details: str | None) -> int:
     """A registered account (in its billing country) that has given its billing details."""
-    account = await registered(app, name, roles=["buyer", "seller"], country=details["country"])
-    async with app.uow() as uow:
-        await billing.set_billing(uow, account.id, **details)  # type: ignore[arg-type]
-        await uow.commit()
-    return account.id
+    account_id = papers.person(name, country=details["country"])
+    papers.bill(account_id, **details)
+    return account_id
 
 
-async def receipt(app, buyer: int, seller: int, amount: int, reference: str = "deal:7") -> str:
+async def receipt(papers: MemoryPapers, buyer: int, seller: int, amount: int,
+                  reference: str = "deal:7") -> str:
     """The text of the payment receipt of a paid goods escrow, spaces made plain."""
-    view = await app.payments.open("goods", "bioenergy", reference, buyer, seller,
-                                   Money(amount, "EUR"), BUYER)
-    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
-    async with app.uow() as uow:
-        number = await uow.session.scalar(select(Invoice.number).where(Invoice.kind == "payment"))
-    _, pdf = await app.payments.invoice_pdf(number)
+    pdf = await invoice_pdf.pdf_of(papers, papers.receipt(buyer, seller, amount, reference))
     return pdf_text(pdf).replace("\xa0", " ").replace("\u202f", " ")
 
 
 async def test_a_cross_border_deal_between_businesses_shows_both_vat_numbers_and_the_reverse_charge(
-        app):
-    seller = await party(app, "janis", vat_id="LV 4000 3521 600", **JANIS)
-    buyer = await party(app, "jonas", legal_name="Müller Energie GmbH",
-                        street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE",
-                        vat_id="DE136695976")
-    text = await receipt(app, buyer, seller, 123_450)
+        ):
+    papers = MemoryPapers()
+    seller = party(papers, "janis", vat_id="LV 4000 3521 600", **JANIS)
+    buyer = party(papers, "jonas", legal_name="Müller Energie GmbH",
+                  street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE",
+                  vat_id="DE136695976")
+    text = await receipt(papers, buyer, seller, 123_450)
     assert "Jānis Bērziņš" in text and "Brīvības iela 1" in text and "LV-1010 Rīga" in text
     assert "Müller Energie GmbH" in text and "Hauptstraße 5" in text and "10115 Berlin" in text
     assert "VAT ID: LV40003521600" in text and "VAT ID: DE136695976" in text
@@ -56,12 +51,12 @@ async def test_a_cross_border_deal_between_businesses_shows_both_vat_numbers_and
     assert "deal #7" in text and "deal:7" not in text  # in words, never the internal id
 
 
-async def test_a_private_buyer_in_lodz_reads_their_own_town_and_amounts_as_written_in_poland(app):
-    seller = await party(app, "janis", vat_id="LV40003521600", **JANIS)
-    buyer = await party(app, "anna", legal_name="Anna Wiśniewska",
-                        street="ul. Piotrkowska 104", postcode="90-926", town="Łódź",
-                        country="PL")
-    text = await receipt(app, buyer, seller, 123_450)
+async def test_a_private_buyer_in_lodz_reads_their_own_town_and_amounts_as_written_in_poland():
+    papers = MemoryPapers()
+    seller = party(papers, "janis", vat_id="LV40003521600", **JANIS)
+    buyer = party(papers, "anna", legal_name="Anna Wiśniewska",
+                  street="ul. Piotrkowska 104", postcode="90-926", town="Łódź", country="PL")
+    text = await receipt(papers, buyer, seller, 123_450)
     assert "Anna Wiśniewska" in text and "90-926 Łódź" in text
     assert "VAT ID: LV40003521600" in text and text.count("VAT ID") == 1
     flat = " ".join(text.split())
@@ -70,22 +65,24 @@ async def test_a_private_buyer_in_lodz_reads_their_own_town_and_amounts_as_writt
 
 
 async def test_parties_without_billing_details_are_named_as_registered_and_no_vat_line_is_guessed(
-        app):
-    bob = (await registered(app, "bob", display_name="Bob")).id
-    sue = await party(app, "sue", vat_id=None, **{**JANIS, "legal_name": "Sue Ltd"})
-    text = await receipt(app, bob, sue, 10_000)
+        ):
+    papers = MemoryPapers()
+    bob = papers.person("bob")
+    sue = party(papers, "sue", vat_id=None, **{**JANIS, "legal_name": "Sue Ltd"})
+    text = await receipt(papers, bob, sue, 10_000)
     assert "Bob" in text and "bob@example.com" in text and "Sue Ltd" in text
     # No VAT line or number for the parties: only the issuer's own, at the foot of the page.
     assert [line for line in text.splitlines() if "VAT" in line] == [pdf.ISSUER["issuer"].line()]
     assert "€100.00" in text
 
 
-async def test_an_escrow_that_is_not_a_deal_carries_no_vat_line(app):
-    seller = await party(app, "janis", vat_id="LV40003521600", **JANIS)
-    buyer = await party(app, "jonas", legal_name="Müller Energie GmbH",
-                        street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE",
-                        vat_id="DE136695976")
-    text = await receipt(app, buyer, seller, 10_000, reference="lot:3")
+async def test_an_escrow_that_is_not_a_deal_carries_no_vat_line():
+    papers = MemoryPapers()
+    seller = party(papers, "janis", vat_id="LV40003521600", **JANIS)
+    buyer = party(papers, "jonas", legal_name="Müller Energie GmbH",
+                  street="Hauptstraße 5", postcode="10115", town="Berlin", country="DE",
+                  vat_id="DE136695976")
+    text = await receipt(papers, buyer, seller, 10_000, reference="lot:3")
     assert "VAT ID: DE136695976" in text and "reverse charge" not in text
 
 

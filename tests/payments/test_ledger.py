@@ -112,15 +112,16 @@ async def _escrow_row(app, escrow_id: int) -> Escrow:
         return escrow
 
 
-async def test_a_payout_statement_names_both_parties_line_items_commission_and_total(app):
-    view = await held_escrow(app, 10_000)
-    await app.payments.release(view.id, BUYER)
-    async with app.uow() as uow:
-        number = (await uow.session.execute(select(Invoice.number).where(
-            Invoice.kind == "payout").order_by(Invoice.id))).scalars().first()
-    number, pdf = await app.payments.invoice_for(number, view.payee_id)
-    text = pdf_text(pdf)
-    for expected in (number, "Bob", "Sue", "deal #1", "Platform commission", "-€5.00",
+async def test_a_payout_statement_names_both_parties_line_items_commission_and_total():
+    from payments import invoice_pdf, invoices
+    from tests.payments.fakes import MemoryPapers
+
+    papers = MemoryPapers()  # the documents' facts in memory (tests/payments/fakes.py)
+    bob, sue = papers.person("bob"), papers.person("sue")
+    statement = papers.payout_statement(papers.receipt(bob, sue, 10_000, "deal:1"), 500)
+    assert invoices.concerned(statement) == {sue}  # the payee's to download, alone
+    text = pdf_text(await invoice_pdf.pdf_of(papers, statement))
+    for expected in (statement.number, "Bob", "Sue", "deal #1", "Platform commission", "-€5.00",
                      "€100.00", "Total €95.00", "TEST MODE"):
         assert expected in text, expected
 
