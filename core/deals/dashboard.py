@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import or_, select
 
-from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals.cards import quantity
+from core.deals.deal_book import DealBook, deal_book_of
 from core.deals.deals import payable, total
-from core.deals.ratings.tables import Rating
 from core.deals.steps import MORE, possible_now
 from core.deals.tables import Deal, Offer
 from core.i18n import N_, _
@@ -42,33 +40,18 @@ class OfferRow:
     yours: bool  # True: you made it and wait; False: it waits for your answer
 
 
-async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[DealRow]:
+async def my_deals(uow: UnitOfWork | DealBook, account_id: int, limit: int = 20
+                   ) -> list[DealRow]:
     """This person's deals, newest first, with the next step each needs from them."""
-    stmt = (select(Deal, Listing.title, Account.display_name).join(Listing, Listing.id == Deal.listing_id)
-            .join(Account, Account.id == _other(account_id))
-            .where(or_(Deal.buyer_id == account_id, Deal.seller_id == account_id))
-            .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
-    rows = (await uow.session.execute(stmt)).all()
-    stars = await _stars(uow, [deal.id for deal, __, __ in rows if deal.status == DealState.COMPLETED],
-                         account_id)
+    book = deal_book_of(uow)
+    rows = await book.mine(account_id, limit)
+    stars = await book.stars([deal.id for deal, __, __ in rows
+                              if deal.status == DealState.COMPLETED], account_id)
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
                     deal.status, status_words(deal, stars.get(deal.id, {})),
                     str(payable(deal)),  # with any VAT fixed
                     name, next_step(deal, role, "given" in stars.get(deal.id, {})))
             for deal, title, name in rows]
-
-
-async def _stars(uow: UnitOfWork, deal_ids: list[int], account_id: int
-                 ) -> dict[int, dict[str, int]]:
-    """Per completed deal, the stars this person gave ("given") and got ("got")."""
-    if not deal_ids:
-        return {}
-    found: dict[int, dict[str, int]] = {}
-    for deal_id, rater_id, stars in (await uow.session.execute(
-            select(Rating.deal_id, Rating.rater_id, Rating.stars)
-            .where(Rating.deal_id.in_(deal_ids)))).all():
-        found.setdefault(deal_id, {})["given" if rater_id == account_id else "got"] = stars
-    return found
 
 
 def status_words(deal: Deal, stars: dict[str, int]) -> str:
@@ -80,11 +63,6 @@ def status_words(deal: Deal, stars: dict[str, int]) -> str:
         return _("completed — waiting for the other party's rating")
     return _("completed — you gave {given} ★, you got {got} ★", given=stars["given"],
              got=stars["got"])
-
-
-def _other(account_id: int) -> ColumnElement[int]:
-    """The other party's account id, in SQL."""
-    return case((Deal.buyer_id == account_id, Deal.seller_id), else_=Deal.buyer_id)
 
 
 def next_step(deal: Deal, role: str, rated: bool) -> str:
