@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.deals.tables import Deal, Dispute
+from core.deals.terms.service import fingerprint
 from core.deals.terms.tables import DealTerms
 from core.process.deals import IN_MOVE, PUBLISH_RATINGS, DealState
 from core.process.model import Transition
@@ -38,9 +39,14 @@ class MemoryDeals(MemoryLogbook):
 
     def sale(self, status: str = DealState.TO_SHIP, quantity: str = "100", price: str = "220",
              quality: tuple[dict[str, object], ...] = (), **terms: object) -> int:
-        """The logbook's sale, its listing titled as the trading pair's is."""
+        """The logbook's sale, its listing titled as the trading pair's is, version 1 of its
+        terms (the logbook's body) accepted by both."""
         deal_id = super().sale(status, quantity, price, quality, **terms)
         self.listings[self.deals[deal_id].listing_id].title = TITLE
+        body = self.bodies[deal_id]
+        self.versions[deal_id] = DealTerms(
+            id=deal_id, deal_id=deal_id, version=1, body=body, sha256=fingerprint(body),
+            buyer_accepted_at=self.at, seller_accepted_at=self.at, created_at=self.at)
         self.running[deal_id] = status
         return deal_id
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from conversations.fields import FieldError
 from conversations.flows.deals.offer_fields import quantity_field
 from core.accounts.service import find_account
 from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
-from core.deals.tables import Deal, QualityReport
+from core.deals.tables import Deal
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import last_notice, trading_pair
@@ -106,26 +105,29 @@ async def test_a_quantity_in_another_unit_is_refused_politely(app):
     assert "like “20 t”" in bob.texts(), bob.texts()
 
 
-async def test_a_delivered_quantity_typed_with_its_unit_is_accepted_in_the_quality_report(app):
-    from core.deals.after_sale import service as after_sale
-    from tests.deals.chat_helpers import paid_deal, status_of
+# At most 8 % moisture, at least 17.2 MJ/kg (the trading pair's listing), 5 % short tolerated.
+QUALITY = ({"name": "moisture", "limit": "8", "is_maximum": True, "penalty_minor": 440},
+           {"name": "ncv", "limit": "17.2", "is_maximum": False, "penalty_minor": 400})
 
-    sam, bob, listing_id = await trading_pair(app)
-    deal_id = await paid_deal(app, listing_id)
-    async with app.uow() as uow:
-        seller = (await uow.session.execute(select(Deal.seller_id))).scalar_one()
-        await after_sale.mark_shipped(uow, deal_id, seller, "DSV", "CMR-1", None)
-        await uow.commit()
-    await last_notice(app, bob, "on the way")
-    await bob.tap("Report measured quality")
+
+async def test_a_delivered_quantity_typed_with_its_unit_is_accepted_in_the_quality_report():
+    """In chat on the in-memory deal book (tests/deals/in_memory.py): the seller's notice of
+    the move is the database's (test_deal_chat_paths.py)."""
+    from conversations.messages import Choice
+    from core.process.deals import DealState
+    from tests.deals.deal_fakes import BOB
+    from tests.deals.in_memory import deal_chat, person
+
+    chat, book = deal_chat()
+    deal_id = book.sale(DealState.SHIPPED, quality=QUALITY, tolerance_percent=5)
+    bob = person(chat, "bob")
+    await bob.send(Choice(f"@do:deal_step:{deal_id}:report-quality"))
     await bob.say("90 t")  # 90 t of 100 arrived
     await bob.tap("Skip")
     await bob.tap("Skip")
-    await last_notice(app, sam, "quality outside")
-    assert await status_of(app, deal_id) == "adjustment_proposed"
-    async with app.uow() as uow:
-        report = (await uow.session.execute(select(QualityReport))).scalar_one()
-        assert report.delivered_milli == 90_000
+    assert book.deals[deal_id].status == "adjustment_proposed"
+    assert (deal_id, "report-quality", BOB) in book.moves  # the move the seller hears of
+    assert book.reports[deal_id].delivered_milli == 90_000
 
 
 async def test_a_minimum_order_typed_with_its_unit_is_accepted_on_a_listing(app):
