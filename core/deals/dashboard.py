@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-
-from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deal_book import DealBook, deal_book_of
 from core.deals.deals import payable, total
+from core.deals.folder import DealFolder, folder_of
 from core.deals.steps import MORE, possible_now
-from core.deals.tables import Deal, Offer
+from core.deals.tables import Deal
 from core.i18n import N_, _
-from core.process.deals import BUYER, SELLER, DealState, OfferState, state_words
+from core.process.deals import BUYER, SELLER, DealState, state_words
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = N_("nothing for you now")
@@ -72,17 +70,12 @@ def next_step(deal: Deal, role: str, rated: bool) -> str:
     return _(steps[0].label) if steps else _(WAITING_ON_OTHERS)
 
 
-async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
+async def open_offers(uow: UnitOfWork | DealFolder, account_id: int) -> list[OfferRow]:
     """Open offers this person made or must answer."""
-    stmt = (select(Offer, Listing.title, Listing.unit).join(Listing, Listing.id == Offer.listing_id)
-            .where(Offer.status == OfferState.OPEN,
-                   or_(Offer.buyer_id == account_id, Offer.seller_id == account_id))
-            .order_by(Offer.id.desc()).limit(20))
     found = []
-    for offer, title, unit in (await uow.session.execute(stmt)).all():
+    for offer, title, unit in await folder_of(uow).open_offers(account_id, 20):
         mine = (offer.made_by == BUYER) == (offer.buyer_id == account_id)
         found.append(OfferRow(offer.id, title, _(
             "{quantity} at {total}", quantity=quantity(offer.quantity_milli, unit),
             total=total(offer)), mine))  # type: ignore[arg-type]
     return found
-

@@ -1,6 +1,7 @@
 """What a deal's card reads beside the deal itself (`core.deals.views`): its listing, the
 parties' names, the shipment, the current version of the terms, a dispute, a quality report,
-whether someone rated it, and the operators' queue of undecided disputes — a protocol
+whether someone rated it; the operators' queue of undecided disputes; and the dashboard's
+open offers and framework contracts beside a member's deals — a protocol
 (`DealFolder`) and its SQL implementation on the unit of work (`SqlFolder`). The deal and who
 may see it are the deal book's (`core.deals.deal_book`); the tests' `MemoryDeals`
 (`tests/deals/deal_fakes.py`) is both, and `tests/deals/test_deal_book_contract.py` holds it
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
+from core.deals.contracts.tables import Contract
 from core.deals.ratings.tables import Rating
-from core.deals.tables import Deal, Dispute, QualityReport, Shipment
+from core.deals.tables import Deal, Dispute, Offer, QualityReport, Shipment
 from core.deals.terms import service as terms
 from core.deals.terms.tables import DealTerms
+from core.process.deals import OfferState
 from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
@@ -55,6 +58,16 @@ class DealFolder(Protocol):
     async def open_disputes(self) -> list[tuple[Dispute, str, str]]:
         """Undecided disputes, oldest first, each with its deal's currency and its listing's
         title."""
+        ...
+
+    async def open_offers(self, account_id: int, limit: int) -> list[tuple[Offer, str, str]]:
+        """Open offers the account made or must answer, newest first, each with its listing's
+        title and trade unit (the dashboard's)."""
+        ...
+
+    async def contracts(self, account_id: int, limit: int) -> list[tuple[Contract, str]]:
+        """The account's framework contracts as buyer or seller, newest first, each with its
+        listing's title (the dashboard's)."""
         ...
 
 
@@ -100,3 +113,19 @@ class SqlFolder(SqlStore):
             Deal, Deal.id == Dispute.deal_id).join(Listing, Listing.id == Deal.listing_id).where(
             Dispute.decided_at.is_(None)).order_by(Dispute.id))
         return [(dispute, currency, title) for dispute, currency, title in rows.all()]
+
+    async def open_offers(self, account_id: int, limit: int) -> list[tuple[Offer, str, str]]:
+        stmt = (select(Offer, Listing.title, Listing.unit)
+                .join(Listing, Listing.id == Offer.listing_id)
+                .where(Offer.status == OfferState.OPEN,
+                       or_(Offer.buyer_id == account_id, Offer.seller_id == account_id))
+                .order_by(Offer.id.desc()).limit(limit))
+        return [(offer, title, unit) for offer, title, unit
+                in (await self._uow.session.execute(stmt)).all()]
+
+    async def contracts(self, account_id: int, limit: int) -> list[tuple[Contract, str]]:
+        rows = await self._uow.session.execute(select(Contract, Listing.title).join(
+            Listing, Listing.id == Contract.listing_id).where(or_(
+                Contract.buyer_id == account_id, Contract.seller_id == account_id))
+            .order_by(Contract.id.desc()).limit(limit))
+        return [(contract, title) for contract, title in rows.all()]

@@ -5,16 +5,20 @@ dashboard's rows and a deal's card run without a database, and the after-sale us
 same deals. A move here is the compare-and-set on the dict; the timers it swaps are recorded as
 the state whose timers run (`running`), the VAT fixed and the stock returned as effects named
 (`effects`: the money, the stock and the VAT are the database's), the ratings published as the
-scoreboard does. `test_deal_book_contract.py` holds it to the SQL book and folder."""
+scoreboard does. The after-sale use cases' moves go through `deals.take` here too.
+`test_deal_book_contract.py` holds it to the SQL book and folder."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from core.deals.tables import Deal, Dispute
+from core.deals import deals
+from core.deals.contracts.tables import Contract
+from core.deals.tables import Deal, Dispute, Offer
 from core.deals.terms.service import fingerprint
 from core.deals.terms.tables import DealTerms
-from core.process.deals import IN_MOVE, PUBLISH_RATINGS, DealState
+from core.process.deals import IN_MOVE, PUBLISH_RATINGS, DealState, OfferState
 from core.process.model import Transition
 from tests.deals.after_sale_fakes import BOB, EVE, ROOT, SAM, MemoryLogbook
 
@@ -34,6 +38,8 @@ class MemoryDeals(MemoryLogbook):
     companies: dict[int, str] = field(default_factory=dict)
     colleagues: dict[int, set[int]] = field(default_factory=dict)  # deal → who sees it
     versions: dict[int, DealTerms] = field(default_factory=dict)  # deal → its latest terms
+    offers: dict[int, Offer] = field(default_factory=dict)
+    frameworks: dict[int, Contract] = field(default_factory=dict)  # framework contracts
     running: dict[int, str] = field(default_factory=dict)  # deal → the state its timers are of
     effects: list[tuple[int, str]] = field(default_factory=list)
 
@@ -51,6 +57,13 @@ class MemoryDeals(MemoryLogbook):
         return deal_id
 
     # --- the deal book ------------------------------------------------------------------
+
+    async def take(self, deal_id: int, transition: str, actor_id: int | None) -> Deal:
+        """The logbook's move is the deal's own (`core.deals.deals.take` on this book), and
+        recorded as the logbook records it."""
+        moved = await deals.take(self, deal_id, transition, actor_id)
+        self.moves.append((deal_id, transition, actor_id))
+        return moved
 
     async def stored(self, deal_id: int) -> Deal | None:
         return self.deals.get(deal_id)
@@ -100,6 +113,24 @@ class MemoryDeals(MemoryLogbook):
 
     async def rated_by(self, deal_id: int, actor_id: int | None) -> bool:
         return any((r.deal_id, r.rater_id) == (deal_id, actor_id) for r in self.ratings.values())
+
+    def hold(self, row: Offer | Contract) -> int:
+        """An offer or a framework contract, as the database would hold it (its id given)."""
+        kept: dict[int, Any] = self.offers if isinstance(row, Offer) else self.frameworks
+        row.id = len(kept) + 1
+        kept[row.id] = row
+        return row.id
+
+    async def open_offers(self, account_id: int, limit: int) -> list[tuple[Offer, str, str]]:
+        theirs = [o for __, o in sorted(self.offers.items(), reverse=True)
+                  if o.status == OfferState.OPEN and account_id in (o.buyer_id, o.seller_id)]
+        return [(o, self.listings[o.listing_id].title, self.listings[o.listing_id].unit)
+                for o in theirs[:limit]]
+
+    async def contracts(self, account_id: int, limit: int) -> list[tuple[Contract, str]]:
+        theirs = [c for __, c in sorted(self.frameworks.items(), reverse=True)
+                  if account_id in (c.buyer_id, c.seller_id)]
+        return [(c, self.listings[c.listing_id].title) for c in theirs[:limit]]
 
     async def open_disputes(self) -> list[tuple[Dispute, str, str]]:
         return [(d, self.deals[d.deal_id].currency,

@@ -7,12 +7,21 @@ is the database's: those journeys stay on `app` (test_deal_chat_paths.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from conversations.context import Services
+from core.companies.seats import Seats
+from core.deals import deals
 from core.deals.after_sale.logbook import Logbook
 from core.deals.deal_book import DealBook
 from core.deals.folder import DealFolder
 from core.deals.offers.negotiation import Negotiation
 from core.deals.ratings.scoreboard import Scoreboard
+from core.deals.tables import Deal
 from core.deals.threads.correspondence import Correspondence
+from core.money.model import Money
+from core.payments_port import EscrowState, EscrowView
+from tests.companies.fakes import MemoryRoster
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
 from tests.deals.thread_fakes import MemoryCorrespondence
@@ -23,20 +32,43 @@ PEOPLE = {"sam": (SAM, ("seller", "buyer")), "bob": (BOB, ("buyer",)),
           "eve": (EVE, ("buyer",)), "root": (ROOT, ("seller", "buyer"))}
 
 
-def deal_chat(deals: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
+@dataclass
+class Escrows:
+    """What a deal's card asks of the money layer — the escrow a deal's reference names, as
+    `PaymentsPort.by_reference` answers it — from the views a test gives; how money moves
+    into and out of them is the database's (test_deal_payments.py). Any other question to
+    the money layer fails loudly (no such attribute)."""
+
+    views: dict[str, EscrowView] = field(default_factory=dict)
+
+    def held(self, deal: Deal) -> None:
+        """The buyer's payment for `deal` is held in escrow."""
+        self.views[deals.reference(deal.id)] = EscrowView(
+            id=len(self.views) + 1, kind="goods", market="bioenergy",
+            reference=deals.reference(deal.id), state=EscrowState.HELD, payer_id=deal.buyer_id,
+            payee_id=deal.seller_id, amount=deals.payable(deal),
+            commission=Money(0, deal.currency), refunded=Money(0, deal.currency), pay_url=None)
+
+    async def by_reference(self, reference: str, uow: object = None) -> EscrowView | None:
+        return self.views.get(reference)
+
+
+def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
-    account id."""
+    account id; no one belongs to a company; the escrows its deals' cards read are the
+    chat's `services.payments` (`Escrows`)."""
     from conversations.flows.all_flows import ALL_FLOWS
 
-    deals = deals or MemoryDeals()
-    chat = MemoryChat(ALL_FLOWS, stores={
-        DealBook: deals, DealFolder: deals, Logbook: deals, Scoreboard: deals,
-        Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence()})
+    book = book or MemoryDeals()
+    chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
+        DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
+        Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence(),
+        Seats: MemoryRoster()})
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
                             account_id=account_id)
-    return chat, deals
+    return chat, book
 
 
 def person(chat: MemoryChat, key: str) -> ChatUser:

@@ -8,16 +8,18 @@ test_timers_*.py, test_sale_vat.py, test_deal_payments.py.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from core.deals.after_sale.logbook import Logbook
 from core.deals.after_sale.sql_logbook import SqlLogbook
+from core.deals.contracts.tables import Contract
 from core.deals.deal_book import DealBook, SqlDealBook
 from core.deals.folder import DealFolder, SqlFolder
 from core.deals.ratings.tables import Rating
-from core.deals.tables import Dispute, Shipment
+from core.deals.tables import Dispute, Offer, Shipment
 from core.process.deals import DEAL_PROCESS, DealState
 from tests.catalog.helpers import make_account
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, TITLE, MemoryDeals
@@ -104,6 +106,32 @@ class DealBookContract:
                                     decided_by=deal_book.root, decided_at=logbook.now())
         assert await folder.open_disputes() == []
 
+    async def test_the_dashboard_reads_open_offers_and_framework_contracts(self, deal_book):
+        deal_id, folder = await deal_book.paid(), deal_book.folder
+        deal = await deal_book.book.stored(deal_id)
+        assert await folder.open_offers(deal_book.eve, 20) == []
+        assert await folder.contracts(deal_book.bob, 20) == []
+        now = deal_book.book.now()
+        ids = [await deal_book.keep(Offer(
+            listing_id=deal.listing_id, buyer_id=deal_book.eve, seller_id=deal_book.sam,
+            made_by="buyer", status=status, quantity_milli=20_000, price_minor=21_000,
+            currency="EUR", payment_method="escrow", expires_at=now + timedelta(days=2),
+            created_at=now))
+            for status in ("open", "declined", "open")]
+        assert [(o.id, title, unit) for o, title, unit in await folder.open_offers(
+            deal_book.eve, 20)] == [(ids[2], TITLE, "t"), (ids[0], TITLE, "t")]
+        assert [o.id for o, *__ in await folder.open_offers(deal_book.sam, 1)] == [ids[2]]
+        assert await folder.open_offers(deal_book.bob, 20) == []
+        contract_id = await deal_book.keep(Contract(
+            offer_id=deal.offer_id, listing_id=deal.listing_id, buyer_id=deal_book.bob,
+            seller_id=deal_book.sam, status="active", quantity_milli=100_000,
+            price_minor=22_000, currency="EUR", call_offs=3, every="month",
+            first_date=now.date(), called=1, created_at=now, updated_at=now))
+        for who in (deal_book.bob, deal_book.sam):
+            assert [(c.id, c.call_offs, title) for c, title in await folder.contracts(who, 20)] \
+                == [(contract_id, 3, TITLE)]
+        assert await folder.contracts(deal_book.eve, 20) == []
+
 
 @dataclass
 class MemoryAdapter:
@@ -127,6 +155,9 @@ class MemoryAdapter:
 
     async def paid(self) -> int:
         return self.deals.sale(DealState.TO_SHIP)
+
+    async def keep(self, row: Offer | Contract) -> int:
+        return self.deals.hold(row)
 
 
 class TestMemoryDealBook(DealBookContract):
@@ -171,6 +202,10 @@ class SqlAdapter:
         (await self.uow.get(Listing, deal.listing_id)).title = TITLE
         await self.uow.session.flush()
         return deal_id
+
+    async def keep(self, row: Offer | Contract) -> int:
+        await self.uow.insert(row)
+        return row.id
 
 
 class TestSqlDealBook(DealBookContract):

@@ -202,18 +202,6 @@ async def test_a_double_tap_on_confirm_releases_once(app):
         total - app.payments.commission_for("bioenergy", total)]
 
 
-async def test_the_deals_dashboard_lists_each_deal_with_the_next_step_it_needs(app):
-    sam, bob, listing_id = await trading_pair(app)
-    await paid_deal(app, listing_id, quantity="50")
-    await sam.say("/deals")
-    assert "next: Mark shipped" in listed(sam)
-    await bob.say("/deals")
-    assert "next: nothing for you now" in listed(bob)
-    [page] = [r for r in bob.last if isinstance(r, ListPage)]
-    await bob.send(Choice(page.items[0].button.data))
-    assert "held in escrow" in bob.texts() and "Status: paid" in bob.texts()
-
-
 async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told(app):
     sam, bob, listing_id = await trading_pair(app)
     root = await _admin(app)
