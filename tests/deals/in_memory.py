@@ -8,6 +8,7 @@ is the database's: those journeys stay on `app` (test_deal_chat_paths.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from conversations.context import Services
 from core.companies.seats import Seats
@@ -74,3 +75,21 @@ def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]
 def person(chat: MemoryChat, key: str) -> ChatUser:
     """One of the chat's people, chatting on the terminal."""
     return ChatUser(chat, key)
+
+
+async def trading_pair(**listing: Any) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
+    """`tests.deals.chat_helpers.trading_pair` in memory: Sam sells (a published listing in
+    the catalogue's in-memory stock, `tests/catalog/in_memory.market`), Bob buys from Tallinn;
+    offers on the listing run on the negotiation in memory, which holds the stock's own
+    listings (what an offer reserves is what the catalogue shows); nobody is in a company."""
+    from tests.catalog.fakes import published
+    from tests.catalog.in_memory import account_of, market, member
+
+    chat, stock = market()
+    sam = member(chat, stock, "sam")
+    bob = member(chat, stock, "bob", roles=("buyer",), city="Tallinn", country="EE")
+    listing_id = await published(stock, account_of(chat, "sam"), **{
+        "negotiable": "yes", "min_order": "20", "ncv": "17.2", "moisture": "8", **listing})
+    chat.stores.update({Negotiation: MemoryNegotiation(listings=stock.listings),
+                        Seats: MemoryRoster(), Correspondence: MemoryCorrespondence()})
+    return chat, sam, bob, listing_id
