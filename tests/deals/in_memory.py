@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.context import Services
+from core.companies.roster import Roster
 from core.companies.seats import Seats
 from core.deals import deals
 from core.deals.after_sale.logbook import Logbook
@@ -57,18 +58,20 @@ class Escrows:
 def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
-    account id; no one belongs to a company; the escrows its deals' cards read are the
-    chat's `services.payments` (`Escrows`)."""
+    account id, known to the companies' roster (their billing details, none yet) and in no
+    company; the escrows its deals' cards read are the chat's `services.payments`
+    (`Escrows`)."""
     from conversations.flows.all_flows import ALL_FLOWS
 
-    book = book or MemoryDeals()
+    book, roster = book or MemoryDeals(), MemoryRoster()
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
         Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence(),
-        Seats: MemoryRoster()})
+        Roster: roster, Seats: roster})
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
                             account_id=account_id)
+        roster.person(account_id, key.title())
     return chat, book
 
 
