@@ -1,9 +1,9 @@
 """Moving a deal along its declared process: one function takes any transition, checking who
 may take it from where; its book (core.deals.deal_book) guards the move, swaps the timers of
-the state left and the state entered, and takes the effects the transition declares that belong
-to the move itself (the VAT fixed, the stock returned, the ratings published). Other contexts carry out
-their own effects on the DealMoved it emits (core.process.effects). Timers that fall due are
-taken by the system, once."""
+the state left and the state entered, and takes the effects the transition declares that
+belong to the move itself (the VAT fixed, the stock returned, the ratings published). Other
+contexts carry out their own effects on the DealMoved it emits (core.process.effects). Timers
+that fall due are taken by the system, once."""
 
 from __future__ import annotations
 
