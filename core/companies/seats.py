@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm.util import identity_key
@@ -21,6 +21,7 @@ from core.companies.tables import Company, CompanyInvite, CompanyMember
 from core.errors import NotAllowed, NotFound
 from core.i18n import N_, _
 from core.money.model import Money
+from core.storage.stores import HoldsStores
 from core.storage.uow import UnitOfWork
 
 
@@ -71,6 +72,15 @@ _SEAT = (select(Company, CompanyMember).join(CompanyMember, CompanyMember.compan
 _SEATS = "company-seats"  # account id → its (company, membership) rows, this transaction
 
 
+class Seats(Protocol):
+    """Where `seat_of` finds a seat in a unit of work in memory (the tests' engine): the
+    companies' roster there (`core.companies.roster.Roster.seat`, whose contract test holds
+    the in-memory one to this function on the database)."""
+
+    async def seat(self, account_id: int) -> Seat | None:
+        ...
+
+
 async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
     """The account's company and membership, or None when it belongs to none.
 
@@ -80,6 +90,9 @@ async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
     or leaving forgets what was read (`_seats_changed`)."""
     if account_id is None:
         return None
+    if isinstance(uow, HoldsStores):  # a unit of work in memory: the seat its roster holds
+        seat: Seat | None = await uow.held_store(Seats).seat(account_id)
+        return seat
     known = uow.kept(_SEATS, dict[int, Any])
     if account_id not in known:
         known[account_id] = (await uow.session.execute(_SEAT, {"account_id": account_id})).first()

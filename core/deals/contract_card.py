@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import or_, select
-
 from core.catalog.tables import Listing
 from core.deals import call_offs
 from core.deals.cards import quantity
@@ -22,6 +20,7 @@ from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS, Con
 __all__ = ["CONTRACT_STATES", "ContractSummary", "ContractView", "contract_view", "my_contracts",
            "renewal"]
 from core.deals.contracts.tables import Contract
+from core.deals.folder import folder_of
 from core.deals.tables import Offer
 from core.deals.views import name_of
 from core.errors import NotAllowed, NotFound
@@ -141,11 +140,8 @@ def contract_text(view: ContractView) -> str:
 
 async def my_contracts(uow: UnitOfWork, account_id: int) -> list[tuple[ContractSummary, str]]:
     """This person's contracts, newest first, with the listing's title."""
-    rows = (await uow.session.execute(select(Contract, Listing.title).join(
-        Listing, Listing.id == Contract.listing_id).where(or_(
-            Contract.buyer_id == account_id, Contract.seller_id == account_id))
-        .order_by(Contract.id.desc()).limit(20))).all()
-    return [(contract_summary(contract), title) for contract, title in rows]
+    return [(contract_summary(contract), title)
+            for contract, title in await folder_of(uow).contracts(account_id, 20)]
 
 
 async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int

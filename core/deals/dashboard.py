@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, or_, select
-from sqlalchemy.sql.elements import ColumnElement
-
-from core.accounts.tables import Account
-from core.catalog.tables import Listing
 from core.deals.cards import quantity
+from core.deals.deal_book import DealBook, deal_book_of
 from core.deals.deals import payable, total
-from core.deals.ratings.tables import Rating
+from core.deals.folder import DealFolder, folder_of
 from core.deals.steps import MORE, possible_now
-from core.deals.tables import Deal, Offer
+from core.deals.tables import Deal
 from core.i18n import N_, _
-from core.process.deals import BUYER, SELLER, DealState, OfferState, state_words
+from core.process.deals import BUYER, SELLER, DealState, state_words
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = N_("nothing for you now")
@@ -42,33 +38,18 @@ class OfferRow:
     yours: bool  # True: you made it and wait; False: it waits for your answer
 
 
-async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[DealRow]:
+async def my_deals(uow: UnitOfWork | DealBook, account_id: int, limit: int = 20
+                   ) -> list[DealRow]:
     """This person's deals, newest first, with the next step each needs from them."""
-    stmt = (select(Deal, Listing.title, Account.display_name).join(Listing, Listing.id == Deal.listing_id)
-            .join(Account, Account.id == _other(account_id))
-            .where(or_(Deal.buyer_id == account_id, Deal.seller_id == account_id))
-            .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
-    rows = (await uow.session.execute(stmt)).all()
-    stars = await _stars(uow, [deal.id for deal, __, __ in rows if deal.status == DealState.COMPLETED],
-                         account_id)
+    book = deal_book_of(uow)
+    rows = await book.mine(account_id, limit)
+    stars = await book.stars([deal.id for deal, __, __ in rows
+                              if deal.status == DealState.COMPLETED], account_id)
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
                     deal.status, status_words(deal, stars.get(deal.id, {})),
                     str(payable(deal)),  # with any VAT fixed
                     name, next_step(deal, role, "given" in stars.get(deal.id, {})))
             for deal, title, name in rows]
-
-
-async def _stars(uow: UnitOfWork, deal_ids: list[int], account_id: int
-                 ) -> dict[int, dict[str, int]]:
-    """Per completed deal, the stars this person gave ("given") and got ("got")."""
-    if not deal_ids:
-        return {}
-    found: dict[int, dict[str, int]] = {}
-    for deal_id, rater_id, stars in (await uow.session.execute(
-            select(Rating.deal_id, Rating.rater_id, Rating.stars)
-            .where(Rating.deal_id.in_(deal_ids)))).all():
-        found.setdefault(deal_id, {})["given" if rater_id == account_id else "got"] = stars
-    return found
 
 
 def status_words(deal: Deal, stars: dict[str, int]) -> str:
@@ -82,11 +63,6 @@ def status_words(deal: Deal, stars: dict[str, int]) -> str:
              got=stars["got"])
 
 
-def _other(account_id: int) -> ColumnElement[int]:
-    """The other party's account id, in SQL."""
-    return case((Deal.buyer_id == account_id, Deal.seller_id), else_=Deal.buyer_id)
-
-
 def next_step(deal: Deal, role: str, rated: bool) -> str:
     """The one thing this party should do now: the first of their next steps (the card's
     rarer steps aside), or waiting on others."""
@@ -94,17 +70,12 @@ def next_step(deal: Deal, role: str, rated: bool) -> str:
     return _(steps[0].label) if steps else _(WAITING_ON_OTHERS)
 
 
-async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
+async def open_offers(uow: UnitOfWork | DealFolder, account_id: int) -> list[OfferRow]:
     """Open offers this person made or must answer."""
-    stmt = (select(Offer, Listing.title, Listing.unit).join(Listing, Listing.id == Offer.listing_id)
-            .where(Offer.status == OfferState.OPEN,
-                   or_(Offer.buyer_id == account_id, Offer.seller_id == account_id))
-            .order_by(Offer.id.desc()).limit(20))
     found = []
-    for offer, title, unit in (await uow.session.execute(stmt)).all():
+    for offer, title, unit in await folder_of(uow).open_offers(account_id, 20):
         mine = (offer.made_by == BUYER) == (offer.buyer_id == account_id)
         found.append(OfferRow(offer.id, title, _(
             "{quantity} at {total}", quantity=quantity(offer.quantity_milli, unit),
             total=total(offer)), mine))  # type: ignore[arg-type]
     return found
-

@@ -1,43 +1,28 @@
 """Moving a deal along its declared process: one function takes any transition, checking who
-may take it from where, guarding the move in the database, swapping the timers of the state left
-and the state entered, and taking the effects the transition declares that belong to the move
-itself (the VAT fixed, the stock returned, the ratings published). Other contexts carry out
-their own effects on the DealMoved it emits (core.process.effects). Timers that fall due are
-taken by the system, once."""
+may take it from where; its book (core.deals.deal_book) guards the move, swaps the timers of
+the state left and the state entered, and takes the effects the transition declares that
+belong to the move itself (the VAT fixed, the stock returned, the ratings published). Other
+contexts carry out their own effects on the DealMoved it emits (core.process.effects). Timers
+that fall due are taken by the system, once."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, update
-from sqlalchemy.orm.attributes import set_committed_value
-
-from core.catalog.events import ListingChanged
-from core.catalog.rules import ListingState
-from core.catalog.tables import Listing
-from core.deals import company_deals, sale_vat
+from core.deals import sale_vat
+from core.deals.deal_book import DealBook, deal_book_of
 from core.deals.events import DealMoved
-from core.deals.ratings import service as ratings
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.i18n import _
 from core.money.model import Money
-from core.operators.roles import may_act
 from core.process import timers
-from core.process.deals import (
-    BUYER,
-    DEAL_PROCESS,
-    FIX_VAT,
-    PUBLISH_RATINGS,
-    RETURN_STOCK,
-    SELLER,
-)
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.process.model import ADMIN, STAY, SYSTEM
-from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
-async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
+async def role_of(uow: UnitOfWork | DealBook, deal: Deal, actor_id: int | None) -> str | None:
     """buyer, seller, admin (an operator who may decide disputes), system (no actor) — or
     None for anyone else."""
     if actor_id is None:
@@ -46,57 +31,39 @@ async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | No
         return BUYER
     if actor_id == deal.seller_id:
         return SELLER
-    return ADMIN if await may_act(uow, actor_id, "decide_disputes") else None
+    return ADMIN if await deal_book_of(uow).may(actor_id, "decide_disputes") else None
 
 
-async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
+async def get(uow: UnitOfWork | DealBook, deal_id: int, actor_id: int | None) -> Deal:
     """The deal, for its parties, operators who may see deals, the buyer's colleagues who may
     (core.deals.company_deals) and the system; NotFound for anyone else."""
-    deal = await uow.get(Deal, deal_id)
-    if deal is None or (await role_of(uow, deal, actor_id) is None
-                        and not await may_act(uow, actor_id, "view_deals")
-                        and not await company_deals.sees(uow, deal, actor_id)):
+    book = deal_book_of(uow)
+    deal = await book.stored(deal_id)
+    if deal is None or (await role_of(book, deal, actor_id) is None
+                        and not await book.may(actor_id, "view_deals")
+                        and not await book.colleague_sees(deal, actor_id)):
         raise NotFound(_("That deal doesn't exist."))
     return deal
 
 
-async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | None) -> Deal:
-    """Take `transition` as `actor_id` (None: the system)."""
-    deal = await get(uow, deal_id, actor_id)
+async def take(uow: UnitOfWork | DealBook, deal_id: int, transition: str,
+               actor_id: int | None) -> Deal:
+    """Take `transition` as `actor_id` (None: the system); the book moves the deal guarded,
+    with its timers and the move's own effects (`DealBook.move`)."""
+    book = deal_book_of(uow)
+    deal = await get(book, deal_id, actor_id)
     if transition == "accept-terms" and deal.payment_days:  # paid on terms: the goods go first
         transition = "accept-terms-on-terms"
-    role = await role_of(uow, deal, actor_id)
+    role = await role_of(book, deal, actor_id)
     step = DEAL_PROCESS.check(transition, deal.status, role)
     if step.target == STAY:  # a party's step that keeps the state: its own service takes it
         raise ValueError(f"{transition} keeps the deal's state: it is not a move")
-    source, now = deal.status, uow.clock.now()
-    moved = await (await uow.core()).execute(_MOVE, {
-        "d_id": deal.id, "d_from": source, "d_to": step.target, "d_at": now})
-    if moved.rowcount != 1:
+    source = deal.status
+    if not await book.move(deal, step, source):
         raise Conflict(_("That deal moved on a moment ago; look at it again."))
-    set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
-    set_committed_value(deal, "updated_at", now)
-    if FIX_VAT in step.effects:
-        await sale_vat.fix(uow, deal)
-    if step.target == source:  # an escalation: the state's timers run again
-        await timers.restart(uow, DEAL_PROCESS, deal.id, source)
-    else:
-        await timers.stop(uow, DEAL_PROCESS, deal.id, source)
-        timers.start(uow, DEAL_PROCESS, deal.id, step.target)
-    if RETURN_STOCK in step.effects:
-        await _return_stock(uow, deal)
-    if PUBLISH_RATINGS in step.effects:
-        await ratings.publish(uow, deal.id)
-    uow.emit(DealMoved(deal.id, transition, source, step.target, role or "",
-                       on_terms=bool(deal.payment_days)))
+    book.emit(DealMoved(deal.id, transition, source, step.target, role or "",
+                        on_terms=bool(deal.payment_days)))
     return deal
-
-
-# Built once, run on the transaction's connection: every step of every deal takes it.
-_DEALS = table_of(Deal)
-_MOVE = (update(_DEALS).where(_DEALS.c.id == bindparam("d_id"),
-                              _DEALS.c.status == bindparam("d_from"))
-         .values(status=bindparam("d_to"), updated_at=bindparam("d_at")))
 
 
 async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
@@ -117,16 +84,6 @@ async def fire(uow: UnitOfWork, deal_id: int, transition: str) -> bool:
     async with uow.nested():
         await take(uow, deal_id, transition, None)
     return True
-
-
-async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
-    """A deal that ends before the goods left (cancelled, or refunded for not shipping) gives
-    its quantity back to the listing."""
-    await uow.session.execute(update(Listing).where(Listing.id == deal.listing_id).values(
-        quantity_milli=Listing.quantity_milli + deal.quantity_milli,
-        status=case((Listing.status == ListingState.SOLD_OUT, "published"), else_=Listing.status),
-        updated_at=uow.clock.now()))
-    uow.emit(ListingChanged(deal.listing_id, "published"))
 
 
 def total(deal: Deal) -> Money:

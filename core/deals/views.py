@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals import deals
+from core.deals.deal_book import deal_book_of
 from core.deals.facts import (
     DealFacts,
     DisputeFacts,
@@ -25,16 +23,14 @@ from core.deals.facts import (
     shipment_facts,
     terms_facts,
 )
+from core.deals.folder import DealFolder, folder_of
 from core.deals.offers import service as offers
 from core.deals.offers.facts import OfferFacts, offer_facts
-from core.deals.ratings.tables import Rating
-from core.deals.tables import Deal, Dispute, Offer, QualityReport, Shipment
-from core.deals.terms import service as terms
+from core.deals.tables import Offer
 from core.deals.threads import service as threads
-from core.errors import NotFound
+from core.errors import NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
-from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 
@@ -64,29 +60,27 @@ class DealView:
         return self.quality.refund
 
 
-async def name_of(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.get(Account, account_id)
-    if account is None:
-        return "?"
-    return account.display_name + (f" ({account.company})" if account.company else "")
+async def name_of(uow: UnitOfWork | DealFolder, account_id: int) -> str:
+    """The account's display name, with its company in brackets; "?" for none."""
+    return await folder_of(uow).name(account_id)
 
 
 async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> DealView:
     """A deal as its card shows it; NotFound for anyone but its parties and admins."""
+    folder = folder_of(uow)
     deal = await deals.get(uow, deal_id, actor_id)
     role = await deals.role_of(uow, deal, actor_id) or ""
-    listing = await uow.get(Listing, deal.listing_id)
+    listing = await folder.listing(deal.listing_id)
     if role in ("buyer", "seller"):
-        counterpart = await name_of(uow, deal.seller_id if role == "buyer" else deal.buyer_id)
+        counterpart = await folder.name(deal.seller_id if role == "buyer" else deal.buyer_id)
     else:
-        counterpart = _("buyer {buyer}, seller {seller}", buyer=await name_of(uow, deal.buyer_id),
-                        seller=await name_of(uow, deal.seller_id))
-    dispute = (await uow.session.execute(select(Dispute).where(Dispute.deal_id == deal_id))).scalar()
-    rated = (await uow.session.execute(select(Rating.id).where(
-        Rating.deal_id == deal_id, Rating.rater_id == actor_id))).first() is not None
-    shipment = await uow.get(Shipment, deal_id)
-    version = await terms.current(uow, deal_id)
-    quality = await uow.get(QualityReport, deal_id)
+        counterpart = _("buyer {buyer}, seller {seller}", buyer=await folder.name(deal.buyer_id),
+                        seller=await folder.name(deal.seller_id))
+    dispute = await folder.dispute_of(deal_id)
+    rated = await folder.rated_by(deal_id, actor_id)
+    shipment = await folder.shipment(deal_id)
+    version = await folder.current_terms(deal_id)
+    quality = await folder.report(deal_id)
     return DealView(deal_facts(deal, listing.unit if listing else ""), role,
                     listing.title if listing else _("a listing"), counterpart,
                     shipment_facts(shipment) if shipment else None,
@@ -124,18 +118,16 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
 async def open_disputes(uow: UnitOfWork, admin_id: int | None
                         ) -> list[tuple[DisputeFacts, str]]:
     """Undecided disputes, oldest first, with the listing's title: the operators' queue."""
-    await require(uow, admin_id, "view_deals")
-    rows = await uow.session.execute(select(Dispute, Deal.currency, Listing.title).join(
-        Deal, Deal.id == Dispute.deal_id).join(Listing, Listing.id == Deal.listing_id).where(
-        Dispute.decided_at.is_(None)).order_by(Dispute.id))
-    return [(dispute_facts(d, currency), t) for d, currency, t in rows.all()]
+    await _require(uow, admin_id)
+    return [(dispute_facts(d, currency), t)
+            for d, currency, t in await folder_of(uow).open_disputes()]
 
 
 async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
                        ) -> tuple[DisputeFacts, DealView, list[str]]:
     """A dispute for an operator: the deal's card data and the last messages of its thread."""
-    await require(uow, admin_id, "view_deals")
-    dispute = await uow.get(Dispute, dispute_id)
+    await _require(uow, admin_id)
+    dispute = await folder_of(uow).dispute(dispute_id)
     if dispute is None:
         raise NotFound(_("That dispute doesn't exist."))
     view = await deal_view(uow, dispute.deal_id, admin_id)
@@ -147,3 +139,9 @@ async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
             said.append(_("buyer: {text}", text=m.text[:200]) if m.sender_id == view.deal.buyer_id
                         else _("seller: {text}", text=m.text[:200]))
     return dispute_facts(dispute, view.deal.currency), view, said
+
+
+async def _require(uow: UnitOfWork, admin_id: int | None) -> None:
+    """Operators who may see deals only (core.operators.roles.require, through the book)."""
+    if not await deal_book_of(uow).may(admin_id, "view_deals"):
+        raise NotAllowed(_("That is for administrators."))

@@ -134,13 +134,13 @@ DEAL_EFFECTS = {
     "start-contract": "deals: call-off 1 of a framework contract accepted, the contract runs",
     "lapse-contract": "deals: call-off 1 of a framework contract cancelled, the contract lapses",
     "earn-points": "loyalty: both parties earn points for a completed deal",
-    # Taken by the move itself, in its transaction (core.deals.deals.take).
+    # Taken by the move itself, in its transaction (core.deals.deal_book.DealBook.move).
     FIX_VAT: "deals, in the move: the terms are final, so is the VAT on the price",
     RETURN_STOCK: "deals, in the move: the goods never left, their quantity returns to the "
                   "listing",
     PUBLISH_RATINGS: "deals, in the move: the rating window closed, whatever was given is shown",
 }
-# The effects the move takes itself, in its transaction (core.deals.deals.take); every other
+# The effects the move takes itself, in its transaction (core.deals.deal_book, `move`); every other
 # is carried out by a handler its context wires (core.process.effects).
 IN_MOVE = (FIX_VAT, RETURN_STOCK, PUBLISH_RATINGS)
 # A deal that completes: the money goes to the seller, a winner's deposit back, points to both.

@@ -108,6 +108,10 @@ class MemoryNegotiation:
     async def offer(self, offer_id: int) -> Offer | None:
         return self.offers.get(offer_id)
 
+    async def last_offer(self, buyer_id: int) -> Offer | None:
+        return next((o for __, o in sorted(self.offers.items(), reverse=True)
+                     if o.buyer_id == buyer_id and o.made_by == BUYER), None)
+
     async def close(self, offer: Offer, status: str, reason: str | None) -> bool:
         kept = self.offers.get(offer.id)
         if kept is None or kept.status != OfferState.OPEN:

@@ -78,23 +78,3 @@ async def test_a_dispute_is_decided_by_an_admin_with_reasons_and_only_once(app):
         assert (decided.outcome, decided.refund_minor) == ("split", 1_100_000)
         with pytest.raises(Conflict):
             await after_sale.decide(uow, dispute.id, root.id, "refund", "again")
-
-
-async def test_the_deals_list_stops_asking_for_ratings_once_both_rated_and_shows_them(app):
-    from core.deals import dashboard
-
-    sam, bob, _eve, deal_id = await paid(app)
-    async with app.uow() as uow:
-        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
-        await deals.take(uow, deal_id, "confirm-receipt", bob.id)
-        [row] = await dashboard.my_deals(uow, bob.id)
-        assert (row.status_label, row.next_step) == ("completed — rate each other",
-                                                     "Rate the other party")
-        await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5, "delivery": 4})
-        [row] = await dashboard.my_deals(uow, bob.id)
-        assert (row.status_label, row.next_step) == (
-            "completed — waiting for the other party's rating", "nothing for you now")
-        await after_sale.rate(uow, deal_id, sam.id, 4, {"payment": 5})
-        [row] = await dashboard.my_deals(uow, bob.id)
-        assert (row.status_label, row.next_step) == ("completed — you gave 5 ★, you got 4 ★",
-                                                     "nothing for you now")

@@ -1,5 +1,6 @@
 """Only the one who charges is asked their VAT rate: a seller at their first deal is, a buyer
-with a VAT number is not (their invoices carry the seller's rate)."""
+with a VAT number is not (their invoices carry the seller's rate). The seller's question runs
+in memory; the buyer's goes on to the terms' document, which the database keeps."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ async def _accepted_offer(app, listing_id: int) -> None:
         await uow.commit()
 
 
-async def _billing_up_to_the_vat_number(user, vat: str) -> None:
-    await user.tap("accept the terms")
+async def _billing_up_to_the_vat_number(user, vat: str, opened: bool = False) -> None:
+    if not opened:
+        await user.tap("accept the terms")
     await user.tap("Keep")  # legal name
     await user.say("Street 1")
     await user.say("10148")
@@ -40,9 +42,16 @@ async def test_a_buyer_with_a_vat_number_is_not_asked_which_rate_they_charge(app
     assert "VAT rate" not in bob.texts() and "Billing details saved" in bob.texts()
 
 
-async def test_a_seller_with_a_vat_number_is_asked_the_rate_they_charge(app):
-    sam, _bob, listing_id = await trading_pair(app)
-    await _accepted_offer(app, listing_id)
-    await last_notice(app, sam, "deal #")
-    await _billing_up_to_the_vat_number(sam, "LV40003521600")
+async def test_a_seller_with_a_vat_number_is_asked_the_rate_they_charge():
+    """In chat on the in-memory deal book (tests/deals/in_memory.py): the offer just accepted,
+    Sam opens the terms from his notice's button."""
+    from conversations.messages import Choice
+    from core.process.deals import DealState
+    from tests.deals.in_memory import deal_chat, person
+
+    chat, book = deal_chat()
+    deal_id = book.sale(DealState.AGREED)
+    sam = person(chat, "sam")
+    await sam.send(Choice(f"@do:deal_step:{deal_id}:accept-terms"))
+    await _billing_up_to_the_vat_number(sam, "LV40003521600", opened=True)
     assert "VAT rate you charge (%)?" in sam.texts()

@@ -24,7 +24,7 @@ from core.deals.tables import Offer
 from core.errors import Conflict
 from core.money.model import Money
 from core.process import timers
-from core.process.deals import BUYER, OFFER_PROCESS
+from core.process.deals import BUYER, OFFER_PROCESS, SELLER
 from tests.catalog.helpers import make_account
 from tests.deals.offer_fakes import BOB, EVE, SAM, MemoryNegotiation
 from tests.deals.test_offers import world
@@ -71,6 +71,22 @@ class NegotiationContract:
         assert (await book.offer(offer.id)).status == "declined"
         assert await negotiation.expiry(offer.id) is None  # its timer stopped
         assert await book.offer(offer.id + 1000) is None
+
+    async def test_a_buyers_last_offer_is_the_newest_they_made(self, negotiation):
+        book = negotiation.book
+        assert await book.last_offer(negotiation.bob) is None
+        first = await self.offered(negotiation, negotiation.bob)
+        await self.offered(negotiation, negotiation.eve)
+        assert (await book.last_offer(negotiation.bob)).id == first.id
+        await book.close(first, "declined", None)  # in whatever state
+        second = await self.offered(negotiation, negotiation.bob, quantity="50")
+        assert (await book.last_offer(negotiation.bob)).id == second.id
+        listing = await book.listing(negotiation.listing_id)
+        quote = rounds.drafted(listing, negotiation.bob, SELLER, terms("60"), None, None,
+                               book.now())  # the seller's quote to Bob: not Bob's own
+        await book.put(quote)
+        assert (await book.last_offer(negotiation.bob)).id == second.id
+        assert await book.last_offer(negotiation.sam) is None
 
     async def test_an_accepted_offer_becomes_a_deal_taking_its_quantity_from_the_stock(
             self, negotiation):

@@ -2,7 +2,8 @@
 what, the stock reserved once, offers that expire. Who may answer and what the terms must keep
 to run on the in-memory negotiation (`tests/deals/offer_fakes.py`, held to the SQL one by
 `test_negotiation_contract.py`); two acceptances racing for the last stock, the timers, the
-frozen terms and the deal's steps stay on the database."""
+frozen terms stay on the database; who takes a deal's steps runs on the in-memory deal book
+(`tests/deals/deal_fakes.py`)."""
 
 from __future__ import annotations
 
@@ -164,17 +165,21 @@ async def test_both_accept_the_frozen_terms_by_fingerprint_and_the_deal_awaits_p
             await deal_terms.propose(uow, deal_id, sam.id, first.body)
 
 
-async def test_only_the_declared_party_takes_each_deal_step(app):
+async def test_only_the_declared_party_takes_each_deal_step():
+    """On the in-memory deal book (tests/deals/deal_fakes.py): an offer just accepted."""
     from core.deals import deals
+    from core.process.deals import DealState
+    from tests.deals.deal_fakes import MemoryDeals
 
-    sam, bob, eve, _, deal_id = await agreed(app)
-    async with app.uow() as uow:
-        with pytest.raises(NotFound):
-            await deals.take(uow, deal_id, "cancel-deal", eve.id)
-        with pytest.raises(NotAllowed):
-            await deals.take(uow, deal_id, "payment-received", bob.id)  # the system's step
-        with pytest.raises(Conflict):
-            await deals.take(uow, deal_id, "mark-shipped", sam.id)  # not paid yet
+    book = MemoryDeals()
+    deal_id = book.sale(DealState.AGREED)
+    with pytest.raises(NotFound):
+        await deals.take(book, deal_id, "cancel-deal", EVE)
+    with pytest.raises(NotAllowed):
+        await deals.take(book, deal_id, "payment-received", BOB)  # the system's step
+    with pytest.raises(Conflict):
+        await deals.take(book, deal_id, "mark-shipped", SAM)  # not paid yet
+    assert book.deals[deal_id].status == DealState.AGREED
 
 
 async def test_an_unpaid_deal_is_cancelled_at_its_deadline_and_the_stock_returns(app, clock):

@@ -1,7 +1,8 @@
 """A request for supply in chat, one question at a time: the buyer asks in three answers (a
 wrong unit re-asked at its question), previews it with its defaults and publishes it; a seller
 quotes from the card's Quote (the quote starts from the request's terms); the buyer compares
-the quotes under /requests and awards one with a tap — a deal, as from any offer."""
+the quotes under /requests and awards one with a tap — a deal, as from any offer. How the
+request counts its questions needs no database."""
 
 from __future__ import annotations
 
@@ -19,9 +20,19 @@ from tests.support.chat import ChatUser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-async def test_the_request_counts_its_questions_without_jumping(app):
-    await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
-    hanna = ChatUser(app, "hanna")
+async def test_the_request_counts_its_questions_without_jumping():
+    """The request's form alone, in chat without a database (tests/support/memory_engine.py)."""
+    from dataclasses import replace
+
+    from conversations.flows.all_flows import ALL_FLOWS
+    from core.companies.seats import Seats
+    from tests.companies.fakes import MemoryRoster
+    from tests.support.memory_engine import MemoryChat
+
+    chat = MemoryChat(ALL_FLOWS, stores={Seats: MemoryRoster()})  # in no company
+    hanna = chat.turns.register("terminal", "hanna", "Hanna", roles=("buyer",))
+    chat.turns.members["terminal", "hanna"] = replace(hanna, country="EE", city="Tartu")
+    hanna = ChatUser(chat, "hanna")
     await hanna.say("/request")
     assert "Ask for supply · 1/3" in hanna.texts()
     await hanna.tap("Wood chips")

@@ -21,7 +21,7 @@ from core.deals.tables import Deal, Dispute, QualityReport, Shipment
 from core.deals.terms import service as terms
 from core.operators import audit
 from core.operators.roles import may_act
-from core.storage.stores import SqlStore
+from core.storage.stores import SqlStore, store_of
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
@@ -129,4 +129,4 @@ class SqlLogbook(SqlStore):
 def logbook_of(uow: UnitOfWork | Logbook) -> Logbook:
     """The after-sale logbook in this unit of work: the database's, or the one given (a test's
     in-memory one)."""
-    return SqlLogbook(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Logbook, SqlLogbook)  # a unit of work in memory holds its fake

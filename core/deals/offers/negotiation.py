@@ -60,6 +60,11 @@ class Negotiation(Protocol):
     async def offer(self, offer_id: int) -> Offer | None:
         ...
 
+    async def last_offer(self, buyer_id: int) -> Offer | None:
+        """The newest offer this buyer made (as the buyer, in whatever state): their usual
+        terms, as a new offer's defaults."""
+        ...
+
     async def close(self, offer: Offer, status: str, reason: str | None) -> bool:
         """open → `status` only while the offer is open, its timer stopped and `OfferClosed`
         sent; False when it was answered meanwhile. The offer then reads as stored."""

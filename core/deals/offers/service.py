@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from core.catalog.listing_card import ListingCard
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
@@ -203,11 +201,9 @@ def _offered(listing: Listing) -> str:
     return _("{options} at {place}", options=options, place=where) if where else options
 
 
-async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
+async def usual_terms(uow: UnitOfWork | Negotiation, buyer_id: int) -> Terms | None:
     """The buyer's last offer's terms (their usual Incoterm and place, as a default)."""
-    last = (await uow.session.execute(select(Offer).where(
-        Offer.buyer_id == buyer_id, Offer.made_by == BUYER).order_by(Offer.id.desc()).limit(1)
-    )).scalar()
+    last = await negotiation_of(uow).last_offer(buyer_id)
     return terms_of_offer(last) if last is not None else None
 
 

@@ -14,6 +14,7 @@ from core.deals.offers.negotiation import Negotiation
 from core.deals.offers.rounds import _moved, _put
 from core.deals.tables import Deal, Offer
 from core.money.model import Money
+from core.process.deals import BUYER
 from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
@@ -43,6 +44,11 @@ class SqlNegotiation(SqlStore):
 
     async def offer(self, offer_id: int) -> Offer | None:
         return await self._uow.get(Offer, offer_id)
+
+    async def last_offer(self, buyer_id: int) -> Offer | None:
+        return (await self._uow.session.execute(select(Offer).where(
+            Offer.buyer_id == buyer_id, Offer.made_by == BUYER).order_by(Offer.id.desc())
+            .limit(1))).scalar()
 
     async def close(self, offer: Offer, status: str, reason: str | None) -> bool:
         return await _moved(self._uow, offer, status, reason)

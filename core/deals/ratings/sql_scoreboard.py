@@ -19,7 +19,7 @@ from core.deals.tables import Deal, Dispute
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.deals import DealState
-from core.storage.stores import SqlStore
+from core.storage.stores import SqlStore, store_of
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
@@ -103,4 +103,4 @@ class SqlScoreboard(SqlStore):
 def scoreboard_of(uow: UnitOfWork | Scoreboard) -> Scoreboard:
     """The ratings' scoreboard in this unit of work: the database's, or the one given (a
     test's in-memory one)."""
-    return SqlScoreboard(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Scoreboard, SqlScoreboard)  # a unit of work in memory holds its fake

@@ -22,7 +22,7 @@ from core.errors import NotFound
 from core.events import Event
 from core.i18n import _
 from core.process.deals import DealState
-from core.storage.stores import SqlStore
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -97,5 +97,5 @@ class SqlCorrespondence(SqlStore):
 
 def correspondence_of(uow: UnitOfWork | Correspondence) -> Correspondence:
     """The threads' storage in this unit of work: the database's, or the one given (a test's
-    in-memory one)."""
-    return SqlCorrespondence(uow) if isinstance(uow, UnitOfWork) else uow
+    in-memory one, or the one a unit of work in memory holds: core.storage.stores)."""
+    return store_of(uow, Correspondence, SqlCorrespondence)
