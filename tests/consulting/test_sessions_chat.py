@@ -5,54 +5,20 @@ postbox (`exchange`); files relayed as attachments, the journey on the database.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import pytest
 
 from core.catalog.media import FileStore
-from core.consulting.sessions import exchange_notices
 from core.consulting.sessions import service as sessions
-from core.consulting.sessions.events import CallLinkSet, SessionMessagePosted
-from core.consulting.sessions.logbook import Logbook
 from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError
-from core.events import EventBus
-from core.wiring import Wiring
-from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID, MemoryLogbook, logbook
+from tests.consulting.session_chat import act_in, exchange
+from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID
 from tests.consulting.session_fakes import book as book_in
 from tests.consulting.session_fakes import live as live_in
 from tests.consulting.session_support import act, live, people, told
-from tests.support.memory_engine import MemoryChat
 from tests.support.outbox import told_texts
 
 OGG = b"OggS" + bytes(60)
-
-
-def relaying(bus: EventBus, deps: Wiring) -> None:
-    """The sessions' exchange handlers, as core.consulting.wiring declares them."""
-    bus.during_commit(SessionMessagePosted, exchange_notices.on_message)
-    bus.during_commit(CallLinkSet, exchange_notices.on_call_link)
-
-
-def exchange() -> tuple[MemoryChat, MemoryLogbook]:
-    """Ann seeking and Jānis consulting, on the in-memory logbook, in a chat whose postbox
-    gets what the exchange handlers relay."""
-    book_ = logbook()
-    chat = MemoryChat([], stores={Logbook: book_}, wiring=[relaying])
-    for account_id, key, name in ((SEEKER_ID, "ann", "Ann"),
-                                  (CONSULTANT_ID, "janis", "Jānis Bērziņš")):
-        book_.people[account_id] = name
-        chat.turns.register("terminal", key, name, account_id=account_id)
-    return chat, book_
-
-
-async def act_in(chat: MemoryChat, service: Callable[..., Awaitable[Any]], *args: Any) -> Any:
-    """One service in a transaction of the chat's, committed (its handlers run)."""
-    async with chat.uow() as uow:
-        result = await service(uow, *args)
-        await uow.commit()
-    return result
 
 
 async def test_a_message_reaches_the_other_party_with_the_clock_at_once():
