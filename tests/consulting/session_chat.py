@@ -10,9 +10,11 @@ from typing import Any
 from core.consulting.sessions import exchange_notices, notices
 from core.consulting.sessions.events import (
     CallLinkSet,
+    ReviewReplied,
     SessionJoined,
     SessionMessagePosted,
     SessionMoved,
+    SessionReviewed,
 )
 from core.consulting.sessions.logbook import Logbook
 from core.events import EventBus
@@ -28,6 +30,8 @@ def relaying(bus: EventBus, deps: Wiring) -> None:
     bus.during_commit(SessionMoved, notices.SESSIONS.on_moved)
     bus.during_commit(SessionMessagePosted, exchange_notices.on_message)
     bus.during_commit(CallLinkSet, exchange_notices.on_call_link)
+    bus.during_commit(SessionReviewed, exchange_notices.on_reviewed)
+    bus.during_commit(ReviewReplied, exchange_notices.on_replied)
 
 
 def exchange() -> tuple[MemoryChat, MemoryLogbook]:

@@ -15,7 +15,7 @@ from core.consulting.sessions.events import (
 )
 from core.consulting.sessions.notice_parts import _session, _tell, elapsed
 from core.consulting.sessions.sql_logbook import logbook_of
-from core.consulting.sessions.tables import SessionExtension, SessionReview
+from core.consulting.sessions.tables import SessionExtension
 from core.consulting.sessions.view import session_view
 from core.i18n import N_, _
 from core.money.intents import MoneyIntent
@@ -61,7 +61,7 @@ async def on_recap_granted(uow: UnitOfWork, event: RecapGranted) -> None:
 
 async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
     """The consultant hears of a new review, with Reply (once)."""
-    review = await uow.get(SessionReview, event.review_id)
+    review = await logbook_of(uow).review(event.review_id)
     if review is not None:
         said = f"\n“{review.comment}”" if review.comment else ""
         async with addressed_to(uow, review.consultant_id):
@@ -73,7 +73,7 @@ async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
 
 async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
     """The seeker hears the consultant's reply to their review."""
-    review = await uow.get(SessionReview, event.review_id)
+    review = await logbook_of(uow).review(event.review_id)
     if review is not None:
         async with addressed_to(uow, review.seeker_id):
             await notify(uow, review.seeker_id, _("↩ The consultant replied to your review of "
