@@ -188,10 +188,10 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
                  when=p.when(me))
     if me == b.seeker_id and b.package_purchase_id is not None:  # prepaid: no card involved
         balance = await package_balances.balance(uow, b.package_purchase_id, me)
-        hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
+        hours = int(diary_of(uow).policy().free_cancel.total_seconds() // 3600)
         text += " " + package_view.prepaid_line(balance) + " " + package_view.prepaid_policy(hours)
     elif me == b.seeker_id:
-        text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
+        text += " " + policy_text(diary_of(uow).policy(), _amount(b), b.starts_at, p.zones[me],
                                   authorised_later(b), b.kind == "instant",
                                   free_minutes=free_minutes)
     if b.meeting_url:
