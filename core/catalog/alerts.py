@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from core.accounts.tables import Account
 from core.actions import Action
 from core.catalog import saved_search_rules
+from core.catalog.alert_notices import alert_buttons
 from core.catalog.documents import doc_of
 from core.catalog.intents import ListingIntent
-from core.catalog.notices import alert_buttons
 from core.catalog.query import SearchQuery
 from core.catalog.rules import ListingState
 from core.catalog.saved_search_rules import DIGEST_HOUR

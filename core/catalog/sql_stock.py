@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts.tables import Account
-from core.catalog.notices import instant_alert
+from core.catalog.alert_notices import instant_alert
 from core.catalog.rules import ListingState
 from core.catalog.stock import SellerInfo, Stock
 from core.catalog.tables import (
@@ -50,6 +50,9 @@ class SqlStock(SqlStore):
     async def audit(self, actor_id: int | None, action: str, subject: str,
                     reason: str | None = None) -> None:
         await audit.record(self._uow, actor_id, action, subject, reason)
+
+    async def admins(self) -> list[int]:
+        return await roles.admin_ids(self._uow)
 
     async def listing(self, listing_id: int, *, fresh: bool = False) -> Listing | None:
         return await self._uow.get(Listing, listing_id, populate_existing=fresh)

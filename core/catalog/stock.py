@@ -60,6 +60,10 @@ class Stock(Protocol):
         """One line of the operators' audit trail, in the same transaction."""
         ...
 
+    async def admins(self) -> list[int]:
+        """The administrators' accounts, each once: who hears of a listing awaiting review."""
+        ...
+
     async def listing(self, listing_id: int, *, fresh: bool = False) -> Listing | None:
         """A listing; `fresh` reads it again after a guarded change wrote to it."""
         ...

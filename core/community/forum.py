@@ -139,6 +139,26 @@ class Forum(Protocol):
         """Visible → hidden, once: False when the post was hidden already (or is unknown)."""
         ...
 
+    async def following(self, board_id: int) -> set[int]:
+        """Who follows the board: who hears of its posts."""
+        ...
+
+    async def repliers(self, post_id: int) -> set[int]:
+        """Who replied to a post, hidden replies too: who hears of another reply."""
+        ...
+
+    async def report(self, post_id: int, account_id: int) -> tuple[int, str] | None:
+        """The person's report of the post: its id and reason (None when they made none)."""
+        ...
+
+    async def hidden_reason(self, post_id: int) -> str | None:
+        """Why an admin hid the post (None while it is visible)."""
+        ...
+
+    async def admin_ids(self) -> list[int]:
+        """The administrators' accounts, each once: who hears of a report."""
+        ...
+
     def emit(self, event: Event) -> None:
         """An event for the handlers, with the transaction."""
         ...

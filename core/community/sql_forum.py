@@ -139,6 +139,26 @@ class SqlForum(SqlStore):
             hidden_at=at, hidden_by=admin_id, hidden_reason=reason))
         return bool(hidden.rowcount == 1)  # type: ignore[attr-defined]
 
+    async def following(self, board_id: int) -> set[int]:
+        return set(await self._all(select(BoardSubscription.account_id).where(
+            BoardSubscription.board_id == board_id)))
+
+    async def repliers(self, post_id: int) -> set[int]:
+        return set(await self._all(select(BoardPost.author_id).where(
+            BoardPost.parent_id == post_id)))
+
+    async def report(self, post_id: int, account_id: int) -> tuple[int, str] | None:
+        row = (await self._uow.session.execute(select(PostReport.id, PostReport.reason).where(
+            PostReport.post_id == post_id, PostReport.account_id == account_id))).first()
+        return (row[0], row[1]) if row is not None else None
+
+    async def hidden_reason(self, post_id: int) -> str | None:
+        found = await self._uow.get(BoardPost, post_id)
+        return found.hidden_reason if found is not None else None
+
+    async def admin_ids(self) -> list[int]:
+        return await roles.admin_ids(self._uow)
+
     def emit(self, event: Event) -> None:
         self._uow.emit(event)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from core.consulting.bookings.notices import endings as ended
 from core.consulting.bookings.notices import parties as notices
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.events import BookingMoved
-from core.consulting.sessions.money import free_minutes_of
-from core.consulting.tables import Booking
+from core.consulting.sessions import from_booking
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, OTHER, SEEKER
 from core.process.notices import Moved, NoticeBook, Said
 from core.storage.uow import UnitOfWork
@@ -25,7 +25,7 @@ async def _booking_moved(uow: UnitOfWork, event: BookingMoved) -> Moved | None:
     admin). The request that opens a booking is no transition: its notice is by hand."""
     if event.transition not in _TRANSITIONS:
         return None
-    booking = await uow.get(Booking, event.booking_id)
+    booking = await diary_of(uow).booking(event.booking_id)
     if booking is None:
         return None
     parties = {SEEKER: booking.seeker_id, CONSULTANT: booking.consultant_id}
@@ -37,7 +37,8 @@ async def _booking_moved(uow: UnitOfWork, event: BookingMoved) -> Moved | None:
 
 async def _confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
     return await notices.confirmed(uow, moved, role, me,
-                                   free_minutes=await free_minutes_of(uow, moved.subject))
+                                   free_minutes=await from_booking.free_minutes_of(
+                                       uow, moved.subject))
 
 
 BOOKINGS = NoticeBook(

@@ -61,6 +61,11 @@ class Desk(Protocol):
         """Whether the account (None: nobody known) may read and answer other people's tickets."""
         ...
 
+    async def operator_ids(self) -> list[int]:
+        """Who may answer, each once: told of new tickets (and of an asker's message on a
+        ticket no operator has answered yet)."""
+        ...
+
     async def waiting(self, account_id: int) -> int:
         """How many of the account's tickets are not closed."""
         ...
@@ -120,6 +125,9 @@ class SqlDesk(SqlStore):
 
     async def can_handle_support(self, account_id: int | None) -> bool:
         return await roles.can_handle_support(self._uow, account_id)
+
+    async def operator_ids(self) -> list[int]:
+        return await roles.holders(self._uow, "handle_support")
 
     async def waiting(self, account_id: int) -> int:
         return (await self._uow.session.execute(select(func.count()).select_from(

@@ -5,9 +5,6 @@ follows a ticket's transition is declared in core.process.tickets and sent by TI
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.deals.notices.timers import age, when_for
 from core.i18n import N_, _
@@ -15,12 +12,11 @@ from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.notices import Moved, NoticeBook, Said
 from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
-from core.support.context import TicketContext
+from core.support.desk import Desk, desk_of
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
 from core.support.intents import SupportIntent
 from core.support.rules import STARS
-from core.support.service import operator_ids
-from core.support.tables import SupportMessage, SupportTicket
+from core.support.views import MessageRecord, TicketCard
 
 QUOTE = 300  # characters of a question or message quoted in a notice
 
@@ -41,19 +37,19 @@ def _asker_buttons(ticket_id: int) -> list[list[Action]]:
 
 async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
     """Every operator hears of a new ticket: who, what, from where, and when it is due."""
-    ticket = await uow.get(SupportTicket, event.ticket_id)
+    desk = desk_of(uow)
+    ticket = await desk.get(event.ticket_id)
     if ticket is None:
         return
-    asker = await uow.get(Account, ticket.account_id)
-    context = TicketContext.from_json(ticket.context)
-    operators = set(await operator_ids(uow)) - {ticket.account_id}
+    asker = (await desk.names([ticket.account_id])).get(ticket.account_id)
+    operators = set(await desk.operator_ids()) - {ticket.account_id}
     await recipients(uow, operators)
     for operator in sorted(operators):
         async with addressed_to(uow, operator):
             due = await when_for(uow, operator, ticket.first_answer_due_at)
-            where = context.summary()
+            where = ticket.context.summary()
             text = (_("🎫 New support ticket #{id} from {name} ({channel}): {question}", id=ticket.id,
-                      name=asker.display_name if asker else _("someone"), channel=ticket.channel,
+                      name=asker or _("someone"), channel=ticket.channel,
                       question=_quote(ticket.question))
                     + ("\n" + _("Context: {where}", where=where) if where else "")
                     + "\n" + _("First answer due by {due}.", due=due))
@@ -63,8 +59,10 @@ async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
 async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
     """An operator's answer goes to the asker (on the channel they asked from); the asker's
     message goes to the operators who have answered the ticket (every operator if none has)."""
-    ticket = await uow.get(SupportTicket, event.ticket_id)
-    message = await uow.get(SupportMessage, event.message_id)
+    desk = desk_of(uow)
+    ticket = await desk.get(event.ticket_id)
+    thread = await desk.thread(event.ticket_id) if ticket is not None else []
+    message = next((m for m in thread if m.id == event.message_id), None)
     if ticket is None or message is None:
         return
     if event.author_role == OPERATOR:
@@ -74,7 +72,7 @@ async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
                            text=message.text),
                          channel=ticket.channel or None, buttons=_asker_buttons(ticket.id))
         return
-    for operator in await _answering(uow, ticket):
+    for operator in await _answering(desk, ticket, thread):
         async with addressed_to(uow, operator):
             await notify(uow, operator, _("💬 The user wrote on ticket #{id}: {text}", id=ticket.id,
                                           text=_quote(message.text)),
@@ -138,21 +136,21 @@ def _by_asker(moved: Moved) -> bool:
 
 
 async def _ticket_moved(uow: UnitOfWork, event: TicketMoved) -> Moved | None:
-    ticket = await uow.get(SupportTicket, event.ticket_id)
+    desk = desk_of(uow)
+    ticket = await desk.get(event.ticket_id)
     if ticket is None:
         return None
     told = {n.to for n in TICKET_PROCESS.transition(event.transition).notices}
-    operators = tuple(await _answering(uow, ticket)) if OPERATOR in told else ()
+    operators = (tuple(await _answering(desk, ticket, await desk.thread(ticket.id)))
+                 if OPERATOR in told else ())
     return Moved(event.transition, ticket, {ASKER: ticket.account_id, OPERATOR: operators},
                  event.source, event.target, event)
 
 
-async def _answering(uow: UnitOfWork, ticket: SupportTicket) -> list[int]:
+async def _answering(desk: Desk, ticket: TicketCard, thread: list[MessageRecord]) -> list[int]:
     """The operators who have written on this ticket; every operator when none has."""
-    wrote = list((await uow.session.execute(select(SupportMessage.author_id).where(
-        SupportMessage.ticket_id == ticket.id, SupportMessage.author_role == OPERATOR)
-        .distinct())).scalars())
-    found = [a for a in wrote if a is not None] or await operator_ids(uow)
+    wrote = [m.author_id for m in thread if m.author_role == OPERATOR and m.author_id is not None]
+    found = wrote or await desk.operator_ids()
     return sorted(set(found) - {ticket.account_id})
 
 

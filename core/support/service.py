@@ -17,7 +17,6 @@ from typing import Any
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
-from core.operators import roles
 from core.process.model import SYSTEM
 from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
@@ -46,7 +45,7 @@ async def can_handle_support(uow: UnitOfWork | Desk, account_id: int | None) -> 
 
 async def operator_ids(uow: UnitOfWork) -> list[int]:
     """The accounts told of new tickets and breached deadlines: exactly those who may answer."""
-    return await roles.holders(uow, "handle_support")
+    return await desk_of(uow).operator_ids()
 
 
 def answer_within(uow: UnitOfWork | Desk) -> timedelta:

@@ -80,6 +80,9 @@ class MemoryStock:
                     reason: str | None = None) -> None:
         self.audited.append(Audited(actor_id, action, subject, reason))
 
+    async def admins(self) -> list[int]:
+        return sorted(a for a, held in self.roles.items() if "admin" in held)
+
     async def listing(self, listing_id: int, *, fresh: bool = False) -> Listing | None:
         return self.listings.get(listing_id)
 

@@ -1,11 +1,13 @@
 """The catalogue's chats with no database anywhere: the real flows (`/sell`, `/mylistings`,
 `/moderation`…) through the engine in memory, their use cases on the in-memory stock
-(core.storage.stores hands the flows' catalogue calls the chat's `MemoryStock`). What needs
-more than the stock — notices through the outbox, the search index kept in step by the bus,
-timers — stays on the database (`app`): the same journeys there are in the tests beside."""
+(core.storage.stores hands the flows' catalogue calls the chat's `MemoryStock`), their notices
+in the chat's postbox (`market(wiring=…)`). What needs more than that — the search index kept
+in step by the bus, timers — stays on the database (`app`): the same journeys there are in the
+tests beside."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,23 +19,27 @@ from core.catalog.search import Catalog
 from core.catalog.stock import SellerInfo, Stock
 from core.clock import FakeClock
 from core.policy import Policy
+from core.wiring import Wire
 from tests.catalog.fakes import MemoryStock
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
 
 
 def market(files: Path | None = None, *, clock: FakeClock | None = None,
-           **policy: Any) -> tuple[MemoryChat, MemoryStock]:
+           wiring: Iterable[Wire] = (), **policy: Any) -> tuple[MemoryChat, MemoryStock]:
     """A chat over every flow whose catalogue is the stock returned, both on one clock's time
     (the stock's stands still there), under the default policy changed by `policy`; files sent
     from the terminal are stored under `files`. Its search index reads the stock again before
-    every search (no bus tells it of a change here, as after a commit on the database)."""
+    every search (no bus tells it of a change here, as after a commit on the database); the
+    handlers in `wiring` (the catalogue's notices: core.catalog.wiring) run at each commit,
+    their notices read by tests.support.outbox's `told(chat, …)`."""
     clock = clock or FakeClock()
     stock = MemoryStock(at=clock.now(), policy=Policy(**policy))
     catalog = Catalog(look_seconds=0)
     services = Services(files=FileStore(files), fetchers={"terminal": LocalFileFetcher()},
                         catalog=catalog) if files else Services(catalog=catalog)
-    return MemoryChat(ALL_FLOWS, clock=clock, services=services, stores={Stock: stock}), stock
+    return MemoryChat(ALL_FLOWS, clock=clock, services=services, stores={Stock: stock},
+                      wiring=wiring), stock
 
 
 def member(chat: MemoryChat, stock: MemoryStock, key: str, *,

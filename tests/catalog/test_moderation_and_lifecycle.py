@@ -1,6 +1,7 @@
 """Moderation (approve / reject with a reason), My listings actions, expiry and its reminder:
-in chat on the database where notices, search or timers follow; the queue's door and My
-listings' actions in chat with the catalogue in memory; the use cases' rules on the in-memory
+in chat on the database where search or timers follow, and for one journey of moderation's
+notices; a rejection, the queue's door and My listings' actions in chat with the catalogue
+and its notices in memory; the use cases' rules on the in-memory
 stock (`test_lifecycle.py`), the guarded change on both (`test_stock_contract.py`)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from conversations.messages import Choice
 from core.catalog import lifecycle
+from core.catalog import wiring as catalog_wiring
 from core.catalog.query import SearchQuery
 from core.catalog.search import Catalog
 from core.catalog.tables import Listing
@@ -21,6 +23,7 @@ from tests.catalog.fakes import SAM, published, stocked
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
+from tests.support.outbox import told_texts
 
 
 @pytest.fixture
@@ -70,18 +73,19 @@ async def test_with_moderation_on_a_listing_waits_and_an_admin_approves_it(moder
     assert any("approved and published" in t for t in await seller_texts(app))
 
 
-async def test_an_admin_rejects_with_a_reason_the_seller_sees(moderated):
-    app = moderated
-    await make_account(app, "root", roles=("buyer",))
-    await submit_through_chat(app)
-    admin = ChatUser(app, "root")
+async def test_an_admin_rejects_with_a_reason_the_seller_sees():
+    chat, stock = market(listing_moderation=True, wiring=[catalog_wiring.wire])
+    member(chat, stock, "root", roles=("buyer",), admin=True)
+    await list_pellets(member(chat, stock, "sam"))
+    admin = ChatUser(chat, "root")
     await admin.say("/moderation")
     await open_item(admin, "ENplus")
     await admin.tap("Reject")
     await admin.say("The ENplus certificate number is missing")
     assert "Rejected" in admin.texts()
-    assert await status_of(app) == "draft"
-    assert any("certificate number is missing" in t for t in await seller_texts(app))
+    assert stock.listings[1].status == "draft"
+    assert any("certificate number is missing" in t
+               for t in await told_texts(chat, account_of(chat, "sam")))
 
 
 async def test_the_queue_is_only_for_admins():

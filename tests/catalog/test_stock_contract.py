@@ -176,6 +176,7 @@ class StockContract:
         assert await stock.may(root, "moderate")
         assert not await stock.may(sam, "moderate")
         assert not await stock.may(None, "moderate")
+        assert await stock.admins() == [root]  # who hears of a listing awaiting review
 
 
 @dataclass

@@ -138,6 +138,21 @@ class MemoryForum:
         self.hidden[post_id] = (admin_id, reason, at)
         return True
 
+    async def following(self, board_id: int) -> set[int]:
+        return {who for board, who in self.followers if board == board_id}
+
+    async def repliers(self, post_id: int) -> set[int]:
+        return {p.post.author_id for p in self.posts.values() if p.post.parent_id == post_id}
+
+    async def report(self, post_id: int, account_id: int) -> tuple[int, str] | None:
+        return self.reports.get((post_id, account_id))
+
+    async def hidden_reason(self, post_id: int) -> str | None:
+        return self.hidden[post_id][1] if post_id in self.hidden else None
+
+    async def admin_ids(self) -> list[int]:
+        return sorted(self.admins)
+
     def emit(self, event: Event) -> None:
         self.events.append(event)
 

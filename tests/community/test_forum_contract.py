@@ -138,6 +138,26 @@ class ForumContract:
         assert first != second
         assert await forums.forum.reported(a.id, eve) and await forums.forum.reported(a.id, bob)
         assert await forums.forum.reported(a.id, ann) is False
+        assert await forums.forum.report(a.id, eve) == (first, "Advertising")
+        assert await forums.forum.report(a.id, bob) == (second, "")
+        assert await forums.forum.report(a.id, ann) is None
+
+    async def test_who_hears_of_a_post_its_boards_followers_and_a_posts_repliers(self, forums):
+        pellets, biogas = await self.boards(forums)
+        ann, bob, eve, root = [await forums.person(n) for n in ("Ann", "Bob", "Eve", "Root")]
+        for who in (ann, bob):
+            await forums.forum.follow(who, pellets, NOW)
+        await forums.forum.follow(eve, biogas, NOW)
+        assert await forums.forum.following(pellets) == {ann, bob}
+        assert await forums.forum.following(biogas + 1000) == set()
+        a = await forums.forum.add(new(pellets, ann, "Ash content?"))
+        await forums.forum.add(new(pellets, bob, "0.7%", parent_id=a.id))
+        hidden = await forums.forum.add(new(pellets, eve, "Buy mine", parent_id=a.id))
+        assert await forums.forum.hidden_reason(hidden.id) is None
+        await forums.forum.hide(hidden.id, root, "Advertising", NOW)
+        assert await forums.forum.repliers(a.id) == {bob, eve}  # a hidden reply's author too
+        assert await forums.forum.repliers(hidden.id) == set()
+        assert await forums.forum.hidden_reason(hidden.id) == "Advertising"
 
     async def test_names_admins_the_clock_and_events(self, forums):
         ann, root = await forums.person("Ann Ozola"), await forums.person("Root", admin=True)
@@ -145,6 +165,7 @@ class ForumContract:
         assert await forums.forum.names([ann, 999_999]) == {ann: "Ann Ozola"}
         assert [await forums.forum.is_admin(a) for a in (ann, root, 999_999)] == [
             False, True, False]
+        assert await forums.forum.admin_ids() == [root]
         assert forums.forum.now() == NOW
         forums.forum.emit(BoardPostAdded(7))
         assert forums.events()[-1] == BoardPostAdded(7)

@@ -7,6 +7,7 @@ the diary (`copied` again after a roster change the diary must see)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from core.consulting.profiles.directory import Directory
 from core.consulting.profiles.listing import Listing
 from core.consulting.sessions.logbook import Logbook
 from core.consulting.tables import ConsultantProfile
+from core.wiring import Wire
 from tests.consulting.booking_fakes import MemoryDiary
 from tests.consulting.fakes import MemoryListing, live_consultant
 from tests.consulting.session_fakes import MemoryLogbook
@@ -64,16 +66,18 @@ def copied(diary: MemoryDiary, listing: MemoryListing, account_id: int) -> int:
 
 
 async def in_chat(diary: MemoryDiary, logbook: MemoryLogbook | None = None,
-                  listing: MemoryListing | None = None) -> MemoryChat:
+                  listing: MemoryListing | None = None, wiring: Iterable[Wire] = ()
+                  ) -> MemoryChat:
     """The real flows through the engine in memory, on the diary's clock, on these fakes (the
     directory loaded from the listing): everyone the diary knows registered by their account
     id, on the terminal as their name in lower case (consultants as consultants, admins as
-    admins), with no country."""
+    admins), with no country; the handlers in `wiring` run at each commit (their notices in
+    the chat's postbox)."""
     held = stores(diary, logbook, listing)
     directory = Directory()
     await directory.load(held[Listing])
     chat = MemoryChat(ALL_FLOWS, clock=FakeClock(diary.at), stores=held,
-                      services=Services(directory=directory))
+                      services=Services(directory=directory), wiring=wiring)
     for account_id, name in diary.people.items():
         roles = ("consultant",) if account_id in diary.profiles else ("seeker",)
         member = chat.turns.register("terminal", name.lower(), name, roles=roles,
@@ -84,14 +88,15 @@ async def in_chat(diary: MemoryDiary, logbook: MemoryLogbook | None = None,
     return chat
 
 
-async def opened(tmp_path: Path, **changes: Any) -> tuple[MemoryDiary, ChatUser]:
+async def opened(tmp_path: Path, wiring: Iterable[Wire] = (), **changes: Any
+                 ) -> tuple[MemoryDiary, ChatUser]:
     """Cora (account 1) is live (`changes` overriding her profile); Sid (2, a seeker in Riga)
     opens her page from the directory in chat (`/consultants`, Everyone): the diary and Sid's
     chat, its `subtitle` her line in the results."""
     diary, listing = MemoryDiary(), MemoryListing()
     await listed(diary, listing, FileStore(tmp_path), 1, "Cora", **changes)
     diary.person(2, "Sid", zone="Europe/Riga")
-    sid = ChatUser(await in_chat(diary, listing=listing), "sid")
+    sid = ChatUser(await in_chat(diary, listing=listing, wiring=wiring), "sid")
     await sid.say("/consultants")
     await sid.tap("Everyone")
     [page] = [r for r in sid.last if isinstance(r, ListPage)]
@@ -100,8 +105,9 @@ async def opened(tmp_path: Path, **changes: Any) -> tuple[MemoryDiary, ChatUser]
     return diary, sid
 
 
-async def free_times(tmp_path: Path) -> tuple[MemoryDiary, ChatUser]:
+async def free_times(tmp_path: Path, wiring: Iterable[Wire] = ()
+                     ) -> tuple[MemoryDiary, ChatUser]:
     """`helpers.free_times` in memory: Sid opens Cora's page and taps Book a time."""
-    diary, sid = await opened(tmp_path)
+    diary, sid = await opened(tmp_path, wiring)
     await sid.tap("Book a time")
     return diary, sid

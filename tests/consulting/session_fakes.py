@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core.consulting.bookings.rules import meeting_room
 from core.consulting.profiles.figures import Held, Review
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.from_booking import reference
@@ -119,12 +120,15 @@ class MemoryLogbook:
         return free_window(rule, used if rule.kind == "once" else 0)
 
     async def booking_room(self, session: ConsultSession) -> str:
-        return self.rooms.get(session.booking_id) or f"{self.meeting_base}/new-room"
+        return self.rooms.get(session.booking_id) or meeting_room(self.meeting_base, "new-room")
 
     async def add_message(self, message: SessionMessage) -> SessionMessage:
         message.id = len(self.posted) + 1
         self.posted.append(message)
         return message
+
+    async def message(self, message_id: int) -> SessionMessage | None:
+        return next((m for m in self.posted if m.id == message_id), None)
 
     async def messages(self, session_id: int) -> list[SessionMessage]:
         return [m for m in self.posted if m.session_id == session_id]

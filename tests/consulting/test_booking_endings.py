@@ -1,7 +1,8 @@
 """How a confirmed booking ends other than by a session: cancellation free up to the notice and
 with the late fee after it, a reschedule both agreed to, no-shows on either side, and a session
 booked weeks ahead whose payment is asked for 24 h before and released if still unpaid 2 h
-before. The clock starts on Friday 20 November 2026 at 12:00 UTC."""
+before. The clock starts on Friday 20 November 2026 at 12:00 UTC. A reschedule agreed to, with
+its notices, runs in memory (`tests/consulting/booking_chat.py`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
 from core.consulting.sessions import access, from_booking
 from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
+from tests.consulting.booking_chat import act_in, told_bookings
+from tests.consulting.booking_fakes import ANN, BOB
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
 from tests.consulting.test_booking_paths import authorised, escrow, run_timers
+from tests.support.outbox import told as told_in
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
 
@@ -70,23 +75,20 @@ async def test_a_consultant_cancelling_late_costs_the_seeker_nothing(app, clock)
     assert await told(app, bob.id, "❌ Ann cancelled your session")
 
 
-async def test_a_reschedule_needs_the_other_partys_consent(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+async def test_a_reschedule_needs_the_other_partys_consent():
+    chat, diary = told_bookings()  # the diary and the booking's notices in memory
+    booking = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10, None)
+    await act_in(chat, bookings.accept, booking.id, ANN)
     tuesday = MONDAY_10 + timedelta(days=1)
-    async with app.uow() as uow:
-        await changes.propose_reschedule(uow, booking.id, bob.id, [tuesday])
-        await uow.commit()
-    assert await status(app, booking.id) == "reschedule_proposed"
-    [ask] = await payloads(app, ann.id, "asks to move your session")
+    await act_in(chat, changes.propose_reschedule, booking.id, BOB, [tuesday])
+    assert diary.bookings[booking.id].status == "reschedule_proposed"
+    [ask] = await told_in(chat, ANN, "asks to move your session")
     proposal = int(ask["buttons"][0][0]["arg"].split(":")[2])
-    async with app.uow() as uow:
-        with pytest.raises(NotAllowed, match="the other party accepts it"):
-            await changes.answer_reschedule(uow, booking.id, bob.id, proposal)
-        done = await changes.answer_reschedule(uow, booking.id, ann.id, proposal)
-        await uow.commit()
+    with pytest.raises(NotAllowed, match="the other party accepts it"):
+        await act_in(chat, changes.answer_reschedule, booking.id, BOB, proposal)
+    done = await act_in(chat, changes.answer_reschedule, booking.id, ANN, proposal)
     assert (done.status, done.starts_at, done.sequence) == ("confirmed", tuesday, 1)
-    assert await told(app, bob.id, "Rescheduled: your session with Ann on Tue 24 Nov, 10:00")
+    assert await told_in(chat, BOB, "Rescheduled: your session with Ann on Tue 24 Nov, 10:00")
 
 
 async def test_a_reschedule_turned_down_keeps_the_booked_time(app):

@@ -2,8 +2,9 @@
 payment authorised at booking, and every way a booking ends. The clock starts on Friday
 20 November 2026 at 12:00 UTC (14:00 in Riga). The rules of a step (who proposes, how many
 times, “talk now”'s window, a slot freed) run on the bookings' diary in memory
-(`tests/consulting/booking_fakes.py`); the journeys with their notices and money, on the
-database."""
+(`tests/consulting/booking_fakes.py`), and so do times proposed and one accepted, with their
+notices (`tests/consulting/booking_chat.py`); the journeys with their notices and money,
+on the database."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from core.consulting.bookings import service as bookings
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_chat import act_in, told_bookings
 from tests.consulting.booking_fakes import ANN, BOB, EVE, staffed
 from tests.consulting.helpers import (
     booked,
@@ -25,6 +27,7 @@ from tests.consulting.helpers import (
     status,
     told,
 )
+from tests.support.outbox import told as told_in
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
 CARD = "4242 4242 4242 4242"
@@ -76,23 +79,19 @@ async def test_a_declined_request_tells_the_seeker_and_frees_the_slot(app):
     assert (await booked(app, cat.id, ann.id, MONDAY_10)).status == "requested"
 
 
-async def test_the_consultant_proposes_other_times_and_the_seeker_accepts_one(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await booked(app, bob.id, ann.id, MONDAY_10)
+async def test_the_consultant_proposes_other_times_and_the_seeker_accepts_one():
+    chat, diary = told_bookings()  # the diary and the booking's notices in memory
+    booking = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10, None)
     later = [MONDAY_10 + timedelta(hours=h) for h in (2, 4)]
-    async with app.uow() as uow:
-        await bookings.propose_times(uow, booking.id, ann.id, later)
-        await uow.commit()
-    assert await status(app, booking.id) == "proposed"
-    async with app.uow() as uow:
-        times = await bookings.proposals(uow, booking.id, bob.id)
-        assert [t.starts_at for t in times] == later
-        with pytest.raises(NotAllowed):
-            await bookings.accept(uow, booking.id, ann.id, times[0].id)
-        done = await bookings.accept(uow, booking.id, bob.id, times[1].id)
-        await uow.commit()
+    await act_in(chat, bookings.propose_times, booking.id, ANN, later)
+    assert diary.bookings[booking.id].status == "proposed"
+    times = await act_in(chat, bookings.proposals, booking.id, BOB)
+    assert [t.starts_at for t in times] == later
+    with pytest.raises(NotAllowed):
+        await act_in(chat, bookings.accept, booking.id, ANN, times[0].id)
+    done = await act_in(chat, bookings.accept, booking.id, BOB, times[1].id)
     assert (done.status, done.starts_at) == ("confirmed", later[1])
-    assert await told(app, ann.id, "Confirmed: your session with Bob on Mon 23 Nov, 14:00")
+    assert await told_in(chat, ANN, "Confirmed: your session with Bob on Mon 23 Nov, 14:00")
 
 
 async def test_the_seeker_proposes_up_to_three_times_and_the_consultant_accepts_one():

@@ -140,6 +140,8 @@ class LogbookContract:
         second = await book_.add_message(_message(session.id, jan, "Hi", book_.now()))
         assert 0 < first.id < second.id
         assert [m.text for m in await book_.messages(session.id)] == ["Hello", "Hi"]
+        assert (await book_.message(second.id)).text == "Hi"  # relayed to the other party
+        assert await book_.message(second.id + 1000) is None
         await book_.add_extension(_extension(session.id, 2, book_.now()))
         one = await book_.add_extension(_extension(session.id, 1, book_.now()))
         assert one.id > 0

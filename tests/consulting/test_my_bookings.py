@@ -1,8 +1,9 @@
 """`/bookings`: a seeker books a free time with a topic; both find the pending request in
 /bookings with its one next step (the consultant: accept or decline; the seeker: waiting), the
-consultant's request and card show the topic. The request's notice runs on the database; the
-chat's /bookings and the agenda's groups, order and next steps on the consultants' fakes
-(`tests/consulting/booking_fakes.py`, `chat_fakes.py`)."""
+consultant's request and card show the topic. The chat's /bookings, the request's notice and
+the agenda's groups, order and next steps on the consultants' fakes
+(`tests/consulting/booking_fakes.py`, `chat_fakes.py`); the request's notice on the database in
+`test_booking_paths.py`."""
 
 from __future__ import annotations
 
@@ -12,18 +13,16 @@ from conversations.messages import Choice, ListPage
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.agenda import PAST_SHOWN, agenda
+from core.consulting.bookings.notices import parties
+from core.consulting.events import BookingRequested
+from core.events import EventBus
+from core.wiring import Wiring
 from tests.consulting import chat_fakes as in_memory
 from tests.consulting.booking_fakes import ANN, BOB, EVE, booked, confirmed, staffed
-from tests.consulting.helpers import free_times
-from tests.deals.chat_helpers import last_notice
 from tests.support.chat import ChatUser
+from tests.support.outbox import told_texts
 
 TOPIC = "Moisture logging for our ENplus audit"
-
-
-async def _book_with_topic(app) -> tuple[ChatUser, ChatUser]:
-    sid, cora = await free_times(app), ChatUser(app, "cora")
-    return await _asked(sid), cora
 
 
 async def _asked(sid: ChatUser) -> ChatUser:
@@ -62,9 +61,17 @@ async def test_both_sides_find_a_pending_request_in_bookings_with_its_next_step(
     assert "📅 Upcoming · #1 with Sid" in _items(cora)[0]
 
 
-async def test_the_request_shows_the_consultant_the_seekers_topic(app):
-    _, cora = await _book_with_topic(app)
-    assert f"Topic: {TOPIC}" in await last_notice(app, cora, "asks for a 60-minute session")
+def requests_told(bus: EventBus, deps: Wiring) -> None:
+    """The request's notice, as core.consulting.wiring declares it."""
+    bus.during_commit(BookingRequested, parties.on_requested)
+
+
+async def test_the_request_shows_the_consultant_the_seekers_topic(tmp_path):
+    diary, sid = await in_memory.free_times(tmp_path, [requests_told])  # its notice in memory
+    await _asked(sid)
+    [cora] = [account_id for account_id, name in diary.people.items() if name == "Cora"]
+    [asked] = await told_texts(sid.app, cora, "asks for a 60-minute session")
+    assert f"Topic: {TOPIC}" in asked
 
 
 async def test_skipping_the_topic_books_all_the_same(tmp_path):

@@ -1,5 +1,7 @@
 """The session runs in chat: text, voice notes, photos and files relayed to the other party
-with the session's clock, an optional call link, and nothing relayed once it has ended."""
+with the session's clock, an optional call link, and nothing relayed once it has ended. The
+relays' words on the in-memory logbook with the sessions' exchange handlers wired to a chat's
+postbox (`exchange`); files relayed as attachments, the journey on the database."""
 
 from __future__ import annotations
 
@@ -9,21 +11,27 @@ from core.catalog.media import FileStore
 from core.consulting.sessions import service as sessions
 from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError
-from tests.consulting.session_support import act, book, live, people, texts, told
+from tests.consulting.session_chat import act_in, exchange
+from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID
+from tests.consulting.session_fakes import book as book_in
+from tests.consulting.session_fakes import live as live_in
+from tests.consulting.session_support import act, live, people, told
+from tests.support.outbox import told_texts
 
 OGG = b"OggS" + bytes(60)
 
 
-async def test_a_message_reaches_the_other_party_with_the_clock_at_once(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    clock.advance(minutes=3, seconds=5)
-    await act(app, sessions.post, session_id, seeker, "  Hello, Jānis!  ")
-    relayed = (await told(app, consultant))[-1]
+async def test_a_message_reaches_the_other_party_with_the_clock_at_once():
+    chat, book_ = exchange()
+    session_id = await live_in(book_)
+    book_.advance(minutes=3, seconds=5)
+    await act_in(chat, sessions.post, session_id, SEEKER_ID, "  Hello, Jānis!  ")
+    relayed = (await told(chat, CONSULTANT_ID))[-1]
     assert relayed["text"] == "💬 Ann · ⏱ 03:05 · free\nHello, Jānis!"
-    clock.advance(minutes=9)
-    await act(app, sessions.post, session_id, consultant, "Labdien")
-    assert (await told(app, seeker))[-1]["text"].startswith("💬 Jānis Bērziņš · ⏱ 12:05 · paid")
+    book_.advance(minutes=9)
+    await act_in(chat, sessions.post, session_id, CONSULTANT_ID, "Labdien")
+    assert (await told(chat, SEEKER_ID))[-1]["text"].startswith(
+        "💬 Jānis Bērziņš · ⏱ 12:05 · paid")
 
 
 async def test_a_voice_note_a_photo_and_a_file_are_relayed_as_attachments(app, clock, tmp_path):
@@ -44,28 +52,30 @@ async def test_a_voice_note_a_photo_and_a_file_are_relayed_as_attachments(app, c
     assert (voice.file_name, voice.content, voice.mime_type) == ("voice.ogg", OGG, "audio/ogg")
 
 
-async def test_a_party_may_write_before_the_start_but_not_after_the_end(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await book(app, seeker, consultant)
-    await act(app, sessions.post, session_id, consultant, "I'm here, join when ready.")
-    assert "I'm here" in await texts(app, seeker)
-    await act(app, sessions.join, session_id, seeker)
-    await act(app, sessions.join, session_id, consultant)
-    await act(app, sessions.end, session_id, seeker)
+async def test_a_party_may_write_before_the_start_but_not_after_the_end():
+    chat, book_ = exchange()
+    session_id = book_in(book_)
+    await act_in(chat, sessions.post, session_id, CONSULTANT_ID, "I'm here, join when ready.")
+    assert "I'm here" in "\n".join(await told_texts(chat, SEEKER_ID))
+    await act_in(chat, sessions.join, session_id, SEEKER_ID)
+    await act_in(chat, sessions.join, session_id, CONSULTANT_ID)
+    await act_in(chat, sessions.end, session_id, SEEKER_ID)
     with pytest.raises(Conflict):
-        await act(app, sessions.post, session_id, seeker, "one more thing")
+        await act_in(chat, sessions.post, session_id, SEEKER_ID, "one more thing")
     with pytest.raises(DomainError):
-        await act(app, sessions.post, session_id + 0, consultant, " ")
+        await act_in(chat, sessions.post, session_id + 0, CONSULTANT_ID, " ")
 
 
-async def test_the_consultant_gives_a_call_link_and_the_chat_keeps_time(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    link = await act(app, sessions.set_call_link, session_id, consultant)
-    assert link.startswith("https://meet.jit.si/Agora-")  # its booking has none: a new room
-    assert f"📞 Call link for session #{session_id}: {link}" in await texts(app, seeker)
-    own = await act(app, sessions.set_call_link, session_id, consultant,
-                    "https://zoom.example/j/123")
+async def test_the_consultant_gives_a_call_link_and_the_chat_keeps_time():
+    chat, book_ = exchange()
+    session_id = await live_in(book_)
+    link = await act_in(chat, sessions.set_call_link, session_id, CONSULTANT_ID)
+    assert link.startswith("https://meet.example/Agora-")  # its booking has none: a new room
+    assert f"📞 Call link for session #{session_id}: {link}" in "\n".join(
+        await told_texts(chat, SEEKER_ID))
+    own = await act_in(chat, sessions.set_call_link, session_id, CONSULTANT_ID,
+                       "https://zoom.example/j/123")
     assert own == "https://zoom.example/j/123"
     with pytest.raises(DomainError):
-        await act(app, sessions.set_call_link, session_id, consultant, "javascript:alert(1)")
+        await act_in(chat, sessions.set_call_link, session_id, CONSULTANT_ID,
+                     "javascript:alert(1)")

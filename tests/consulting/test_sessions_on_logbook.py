@@ -1,8 +1,9 @@
 """The sessions' use cases on the in-memory logbook (no database): who may see, join, post,
 end, extend, set the call link and call off a session, and the session's state rules. The
 money (authorisations, captures, extensions paid) and two parties racing stay on the database
-(`test_sessions_money*.py`, `test_sessions_races.py`); the notices, on it too
-(`test_sessions_chat.py`, `test_sessions_timers.py`)."""
+(`test_sessions_money*.py`, `test_sessions_races.py`); the notices the timers send, on it too
+(`test_sessions_timers.py`), those relayed in the session's chat in memory and on the database
+(`test_sessions_chat.py`)."""
 
 from __future__ import annotations
 

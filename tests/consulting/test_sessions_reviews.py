@@ -1,7 +1,8 @@
 """After a session the seeker rates it (1 to 5, a comment), published at once; the consultant
-may reply once; reputation is the deals' Bayesian score. What the parties are told, and a
-session counting once it took place (a handler), on the database; the rules on the in-memory
-logbook (`tests/consulting/session_fakes.py`)."""
+may reply once; reputation is the deals' Bayesian score. A reply told, and a session counting
+once it took place (a handler), on the database; the rules on the in-memory logbook
+(`tests/consulting/session_fakes.py`), a review told with its notices in memory too
+(`tests/consulting/session_chat.py`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from core.deals.ratings.reputation import bayesian
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.process.model import SYSTEM
 from tests.consulting import session_support as on_db
+from tests.consulting.session_chat import act_in, exchange
 from tests.consulting.session_fakes import (
     CONSULTANT_ID,
     EVE,
@@ -47,13 +49,13 @@ async def _standing(app, consultant) -> ConsultReputation:
         return found
 
 
-async def test_the_seekers_review_is_published_at_once_and_the_consultant_hears_it(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await _held(app, clock, seeker, consultant)
-    await act(app, reviews.review, session_id, seeker, 4, "  Clear, practical advice.  ")
-    shown = await act(app, reviews.reviews_of, consultant)
+async def test_the_seekers_review_is_published_at_once_and_the_consultant_hears_it():
+    chat, book_ = exchange()  # the logbook and the sessions' notices in memory
+    session_id = await held(book_)
+    await act_in(chat, reviews.review, session_id, SEEKER_ID, 4, "  Clear, practical advice.  ")
+    shown = await act_in(chat, reviews.reviews_of, CONSULTANT_ID)
     assert [(r.stars, r.comment) for r in shown] == [(4, "Clear, practical advice.")]
-    heard = [p for p in await told(app, consultant) if "A review of session" in p["text"]]
+    heard = [p for p in await told(chat, CONSULTANT_ID) if "A review of session" in p["text"]]
     assert heard[0]["text"] == "⭐⭐⭐⭐ A review of session #1.\n“Clear, practical advice.”"
     assert heard[0]["buttons"][0][0] == {"label": "↩ Reply", "intent": "review_session",
                                          "arg": f"reply:{session_id}"}

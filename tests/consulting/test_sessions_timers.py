@@ -1,6 +1,7 @@
 """Session timers, moved by the injectable clock: the start when both joined, the call to join,
 “End now — free” at minute 8, the switch to paid at 10:00, the booked end and its grace time,
-a no-show, and a restart of the application in the middle of a session."""
+a no-show, and a restart of the application in the middle of a session. The start when both
+joined, with its notices, in memory (`tests/consulting/session_chat.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
 from payments.ledger import user
+from tests.consulting.session_chat import act_in, exchange
+from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID
+from tests.consulting.session_fakes import book as book_in
 from tests.consulting.session_support import (
     BOOKING,
     CARD,
@@ -25,23 +29,25 @@ from tests.consulting.session_support import (
     tick,
     told,
 )
+from tests.support.outbox import told_texts
 
 
 def _buttons(payload: dict) -> list[tuple[str, str]]:
     return [(b["intent"], b["arg"]) for line in payload.get("buttons", []) for b in line]
 
 
-async def test_a_session_starts_when_both_have_joined_with_ten_free_minutes(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await book(app, seeker, consultant)
-    await act(app, sessions.join, session_id, seeker)
-    assert (await row(app, session_id)).status == "waiting"
-    assert "Ann joined session #1 and is waiting for you." in await texts(app, consultant)
-    await act(app, sessions.join, session_id, consultant)
-    started = await row(app, session_id)
+async def test_a_session_starts_when_both_have_joined_with_ten_free_minutes():
+    chat, book_ = exchange()  # the logbook and the sessions' notices in memory
+    session_id = book_in(book_)
+    await act_in(chat, sessions.join, session_id, SEEKER_ID)
+    assert book_.sessions[session_id].status == "waiting"
+    assert "Ann joined session #1 and is waiting for you." in "\n".join(
+        await told_texts(chat, CONSULTANT_ID))
+    await act_in(chat, sessions.join, session_id, CONSULTANT_ID)
+    started = book_.sessions[session_id]
     assert started.status == "live_free" and started.free_used
     assert started.paid_from - started.started_at == timedelta(minutes=10)
-    assert "The first 10 minutes are free" in await texts(app, seeker)
+    assert "The first 10 minutes are free" in "\n".join(await told_texts(chat, SEEKER_ID))
 
 
 async def test_a_session_both_joined_starts_when_its_authorisation_arrives(app, clock):

@@ -1,15 +1,15 @@
 """Notices carry what the other party entered (a shipment's carrier, reference and arrival, the
 values a buyer measured), each party hears when the other accepts the terms, and a document
 reaches each chat once. What a shipment and a quality report put into a notice is built on the
-in-memory after-sale logbook (`tests/deals/after_sale_fakes.py`); the shipment update's journey
-through the chat, the deal's card and the notices' delivery stay on the database."""
+in-memory after-sale logbook (`tests/deals/after_sale_fakes.py`), a document's way into chats on
+the in-memory postbox (`tests/support/postbox.py`); the shipment update's journey through the
+chat, the deal's card and the notices' delivery stay on the database."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from core.accounts.service import find_account
 from core.deals import cards
@@ -25,6 +25,7 @@ from core.process.deals import DealState
 from tests.deals.after_sale_fakes import BOB, SAM, START, MemoryLogbook
 from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
 from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
 
 
 async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
@@ -142,58 +143,61 @@ async def test_each_party_hears_when_the_other_accepts_the_terms_first(app, firs
     assert not [p for p in await told(app, accepting.name) if "accepted version" in p["text"]]
 
 
-async def test_a_document_goes_into_a_chat_once_however_often_its_person_is_told(app):
-    await trading_pair(app)
+def _told_in_memory() -> tuple[MemoryChat, int, int]:
+    """Bob and Sam, registered on the terminal of a chat whose notices stay in its postbox
+    (tests/support/postbox.py): `notify`'s rules run there as on the database's outbox, which
+    `tests/test_postbox_contract.py` holds alike."""
+    chat = MemoryChat([])
+    bob = chat.turns.register("terminal", "bob", "Bob", roles=("buyer",))
+    sam = chat.turns.register("terminal", "sam", "Sam", roles=("seller", "buyer"))
+    return chat, bob.id, sam.id
+
+
+async def test_a_document_goes_into_a_chat_once_however_often_its_person_is_told():
+    chat, bob, sam = _told_in_memory()
     ref = {"kind": "deal-terms", "key": "7"}
-    async with app.uow() as uow:
-        bob = await find_account(uow, "terminal", "bob")
-        sam = await find_account(uow, "terminal", "sam")
+    async with chat.uow() as uow:
         for account, text in ((bob, "The terms are attached."), (bob, "As a receipt's notice."),
                               (sam, "The terms are attached.")):
-            await notify(uow, account.id, text, attachment=ref, once_per_chat=True)
+            await notify(uow, account, text, attachment=ref, once_per_chat=True)
         await uow.commit()
-    async with app.uow() as uow:  # a later transaction does not send it again either
-        await notify(uow, bob.id, "Still those terms.", attachment=ref, once_per_chat=True)
+    async with chat.uow() as uow:  # a later transaction does not send it again either
+        await notify(uow, bob, "Still those terms.", attachment=ref, once_per_chat=True)
         await uow.commit()
-    assert [p.get("attachments") for p in await told(app, "bob")] == [[ref], None, None]
-    assert [p.get("attachments") for p in await told(app, "sam")] == [[ref]]
+    assert [p.get("attachments") for p in await told(chat, "bob")] == [[ref], None, None]
+    assert [p.get("attachments") for p in await told(chat, "sam")] == [[ref]]
 
 
-async def test_a_document_made_in_the_transaction_goes_once_a_chat_without_asking_the_outbox(app):
-    await trading_pair(app)
+async def test_a_document_made_in_the_transaction_goes_once_a_chat_without_asking_the_outbox():
+    chat, bob, sam = _told_in_memory()
     ref = {"kind": "deal-terms", "key": "8"}
     asked: list[str] = []
+    written = chat.postbox.written
 
-    def count(_conn, _cursor, statement, *_args) -> None:
-        if "FROM outbox" in statement:
-            asked.append(statement)
+    async def counted(key: str, *, sent: bool = False) -> bool:
+        asked.append(key)  # the one question a postbox answers about notices written before
+        return await written(key, sent=sent)
 
-    event.listen(app.db.sync_engine, "before_cursor_execute", count)
-    try:
-        async with app.uow() as uow:
-            bob = await find_account(uow, "terminal", "bob")
-            sam = await find_account(uow, "terminal", "sam")
-            document_made(uow, ref)  # as issuing an invoice or a version of terms does
-            for account, text in ((bob, "The terms are attached."), (bob, "Again."),
-                                  (sam, "The terms are attached.")):
-                await notify(uow, account.id, text, attachment=ref, once_per_chat=True)
-            await uow.commit()
-    finally:
-        event.remove(app.db.sync_engine, "before_cursor_execute", count)
-    assert asked == []  # nobody could have it from before: this transaction's own are known
-    assert [p.get("attachments") for p in await told(app, "bob")] == [[ref], None]
-    assert [p.get("attachments") for p in await told(app, "sam")] == [[ref]]
-
-
-async def test_a_file_that_changes_like_a_calendar_invite_goes_every_time(app):
-    await trading_pair(app)
-    invite = {"kind": "booking-invite", "key": "3:REQUEST"}
-    async with app.uow() as uow:
-        bob = await find_account(uow, "terminal", "bob")
-        await notify(uow, bob.id, "Booked.", attachment=invite)
-        await notify(uow, bob.id, "Moved to Friday.", attachment=invite)
+    chat.postbox.written = counted  # type: ignore[method-assign]
+    async with chat.uow() as uow:
+        document_made(uow, ref)  # as issuing an invoice or a version of terms does
+        for account, text in ((bob, "The terms are attached."), (bob, "Again."),
+                              (sam, "The terms are attached.")):
+            await notify(uow, account, text, attachment=ref, once_per_chat=True)
         await uow.commit()
-    assert [p.get("attachments") for p in await told(app, "bob")] == [[invite], [invite]]
+    assert asked == []  # nobody could have it from before: this transaction's own are known
+    assert [p.get("attachments") for p in await told(chat, "bob")] == [[ref], None]
+    assert [p.get("attachments") for p in await told(chat, "sam")] == [[ref]]
+
+
+async def test_a_file_that_changes_like_a_calendar_invite_goes_every_time():
+    chat, bob, _ = _told_in_memory()
+    invite = {"kind": "booking-invite", "key": "3:REQUEST"}
+    async with chat.uow() as uow:
+        await notify(uow, bob, "Booked.", attachment=invite)
+        await notify(uow, bob, "Moved to Friday.", attachment=invite)
+        await uow.commit()
+    assert [p.get("attachments") for p in await told(chat, "bob")] == [[invite], [invite]]
 
 
 async def test_a_shipment_update_tells_the_buyer_the_new_date_the_reference_and_the_note(app):

@@ -12,10 +12,10 @@ does."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from conversations.context import Services
 from conversations.engine import Engine
@@ -23,7 +23,13 @@ from conversations.flow import Entry
 from core.accounts.member import Member
 from core.clock import Clock, FakeClock
 from core.conversation_store import ChatState
-from core.events import Event
+from core.events import Event, EventBus
+from core.money.reading import reading
+from core.notifications.postbox import Postbox
+from core.wiring import Wire, Wiring
+from tests.support.postbox import MemoryPostbox
+
+Kept = TypeVar("Kept")
 
 _ids = itertools.count(1)
 _NEWCOMER = Member(
@@ -122,9 +128,28 @@ class MemoryUnitOfWork:
     clock: Clock
     store: MemoryTurns
     stores: dict[Any, Any] = field(default_factory=dict)  # a context's protocol → its fake
+    bus: EventBus = field(default_factory=EventBus)  # its handlers run as in the database's
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)
+    remembered: dict[str, Any] = field(default_factory=dict)  # `kept`, until commit/rollback
+    _emitted: dict[int, int] = field(default_factory=dict)  # a fake's events before this one
+
+    def __post_init__(self) -> None:
+        self._emitted = {id(store): len(store.events) for store in self._emitting()}
+
+    def _emitting(self) -> list[Any]:
+        """The held fakes that emit (each once, however many protocols it is held for)."""
+        found = {id(store): store for store in self.stores.values()
+                 if isinstance(getattr(store, "events", None), list)}
+        return list(found.values())
+
+    def _gather(self) -> None:
+        """What the fakes emitted in this transaction, as if emitted on it (their SQL stores
+        emit on the unit of work): the bus hands them to their handlers at commit."""
+        for store in self._emitting():
+            self.events.extend(store.events[self._emitted.get(id(store), 0):])
+            self._emitted[id(store)] = len(store.events)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
@@ -133,13 +158,38 @@ class MemoryUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
+        """As core.storage.uow's: the events' handlers in the transaction (they may emit
+        more), then what it wrote lands — the turns, and the notices of the held postbox —
+        then the committed events go to the after-commit handlers."""
+        handled = 0
+        self._gather()
+        with reading(None):  # a notice is written for its recipient, never in the actor's format
+            while handled < len(self.events):
+                handled += 1
+                await self.bus.handle_during(self, self.events[handled - 1])
+                self._gather()  # a handler's own store may emit more
+        for store in self.stores.values():
+            if hasattr(store, "land"):
+                store.land()
         self.store.updates |= self.staged_updates
         for conv in self.staged_saves:
             self.store.conversations[conv.channel, conv.user_key, conv.chat_id] = conv
+        events = self.events
         await self.rollback()
+        if events:
+            await self.bus.handle_after(events)
 
     async def rollback(self) -> None:
+        for store in self.stores.values():
+            if hasattr(store, "drop"):
+                store.drop()
         self.staged_updates, self.staged_saves, self.events = set(), [], []
+        self.remembered = {}
+
+    def kept(self, name: str, empty: Callable[[], Kept]) -> Kept:
+        """What this transaction remembers under `name` (core.storage.uow's `kept`)."""
+        found: Kept = self.remembered.setdefault(name, empty())
+        return found
 
     async def savepoint(self) -> _Savepoint:
         return _Savepoint()
@@ -164,17 +214,32 @@ class MemoryChat:
     """An engine over `entries` with nothing stored anywhere but here."""
 
     def __init__(self, entries: Iterable[Entry], *, clock: Clock | None = None,
-                 services: Services | None = None, stores: dict[Any, Any] | None = None) -> None:
+                 services: Services | None = None, stores: dict[Any, Any] | None = None,
+                 wiring: Iterable[Wire] = (), bus: EventBus | None = None) -> None:
         self.clock = clock or FakeClock()
         self.turns = MemoryTurns()
         self.services = services or Services()
         self.stores = dict(stores or {})  # the contexts' fakes its flows' use cases run on
+        self.stores.setdefault(Postbox, MemoryPostbox(self.turns))
+        postbox = self.stores[Postbox]
+        if isinstance(postbox, MemoryPostbox) and postbox.turns is None:
+            postbox.turns = self.turns  # the people this chat registers are reached here
+        self.bus = bus or EventBus()  # the contexts' handlers, wired as config.event_wiring does
+        for wire in wiring:
+            wire(self.bus, Wiring(uow=self.uow))  # type: ignore[arg-type]
         self.engine = self.engine_of(entries)
+
+    @property
+    def postbox(self) -> MemoryPostbox:
+        """The notices this chat's transactions wrote (tests/support/outbox.py reads them)."""
+        held: MemoryPostbox = self.stores[Postbox]
+        return held
 
     def restarted(self, entries: Iterable[Entry]) -> MemoryChat:
         """The same stored chats and stores under a new process: nothing of this one's engine
         (its locks, its answered marks in flight) carries over."""
-        again = MemoryChat(entries, clock=self.clock, services=self.services, stores=self.stores)
+        again = MemoryChat(entries, clock=self.clock, services=self.services, stores=self.stores,
+                           bus=self.bus)
         again.turns = self.turns
         again.engine = again.engine_of(entries)
         return again
@@ -185,7 +250,7 @@ class MemoryChat:
                       turns=self.turns.on, marks=self.turns)  # type: ignore[arg-type]
 
     def uow(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.clock, self.turns, self.stores)
+        return MemoryUnitOfWork(self.clock, self.turns, self.stores, self.bus)
 
     def now(self) -> datetime:
         return self.clock.now()

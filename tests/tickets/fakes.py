@@ -118,6 +118,9 @@ class MemoryDesk:
         return sorted(found, key=lambda t: (QUEUE_ORDER.get(t.status, 3),
                                             t.first_answer_due_at, t.id))[:limit]
 
+    async def operator_ids(self) -> list[int]:
+        return sorted(self.operators)
+
     async def thread(self, ticket_id: int) -> list[MessageRecord]:
         return [m for m in self.messages if m.ticket_id == ticket_id]
 

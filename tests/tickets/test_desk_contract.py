@@ -144,6 +144,7 @@ class DeskContract:
         assert await desks.desk.names([]) == {}
         assert [await desks.desk.can_handle_support(a) for a in (root, ann, 999_999, None)] == [
             True, False, False, False]
+        assert await desks.desk.operator_ids() == [root]
         await desks.desk.audit(root, "ticket-answered", "ticket:1")
         await desks.desk.audit(root, "ticket-closed", "ticket:1")
         assert await desks.audit_log() == [(root, "ticket-answered", "ticket:1"),

@@ -1,35 +1,41 @@
 """The operators' desk in chat (/tickets): the queue with deadlines, a ticket with its context
-and thread, a reply that reaches the person, closing — each through the shared services."""
+and thread, a reply that reaches the person, closing — each through the shared services, the
+desk and the notices in memory (`tests/tickets/chat_fakes.py`). An operator's answer from chat
+on the database: test_support_chat.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.support.chat import ChatUser
-from tests.tickets.helpers import LISTING_STEP, actions, opened, people, ticket, told
+from tests.tickets.chat_fakes import helpdesk, opened
+from tests.tickets.fakes import ANN, EVE
+from tests.tickets.helpers import LISTING_STEP, actions, told
 
 
-async def test_an_operator_works_the_queue_from_chat(app, clock):
-    ann, _, eve = await people(app)
-    first = await opened(app, ann, "The quantity field refuses 500 t", LISTING_STEP)
-    clock.advance(minutes=10)
-    second = await opened(app, eve, "Where do I find my receipts?")
-    desk = ChatUser(app, "root")
-    await desk.say("/tickets")
-    assert desk.labels()[:2] == [f"#{first}", f"#{second}"]  # the oldest deadline first
-    await desk.tap(f"#{first}")
-    assert f"Ticket #{first} from Ann (terminal)" in desk.texts()
-    assert "Context: in a new listing, step details — Quantity; about listing #42" in desk.texts()
-    await desk.tap("Reply")
-    await desk.say("   ")
-    assert "empty" in desk.texts()
-    await desk.say("Type the amount and the unit: 500 t works now.")
-    assert "✉ Sent." in desk.texts() and "answered — waiting for the user" in desk.texts()
-    [answer] = await told(app, ann.id, "Agora support answered")
+async def test_an_operator_works_the_queue_from_chat():
+    chat, desk, _ = helpdesk()
+    first = await opened(chat, ANN, "The quantity field refuses 500 t", LISTING_STEP)
+    desk.at += timedelta(minutes=10)
+    second = await opened(chat, EVE, "Where do I find my receipts?")
+    operator = ChatUser(chat, "root")
+    await operator.say("/tickets")
+    assert operator.labels()[:2] == [f"#{first}", f"#{second}"]  # the oldest deadline first
+    await operator.tap(f"#{first}")
+    assert f"Ticket #{first} from Ann (terminal)" in operator.texts()
+    assert "Context: in a new listing, step details — Quantity; about listing #42" in operator.texts()
+    await operator.tap("Reply")
+    await operator.say("   ")
+    assert "empty" in operator.texts()
+    await operator.say("Type the amount and the unit: 500 t works now.")
+    assert "✉ Sent." in operator.texts() and "answered — waiting for the user" in operator.texts()
+    [answer] = await told(chat, ANN, "Agora support answered")
     assert "500 t works now" in answer["text"]
     assert [a[0] for a in actions(answer)] == ["my_ticket", "my_ticket"]
-    await desk.tap("Close")
-    assert (await ticket(app, first)).status == "closed"
-    assert await told(app, ann.id, "How good was the answer?")
-    await desk.tap("Queue")
-    assert desk.labels()[0] == f"#{second}"
-    await desk.tap("Closed")
-    assert desk.labels()[0] == f"#{first}"
+    await operator.tap("Close")
+    assert desk.tickets[first].status == "closed"
+    assert await told(chat, ANN, "How good was the answer?")
+    await operator.tap("Queue")
+    assert operator.labels()[0] == f"#{second}"
+    await operator.tap("Closed")
+    assert operator.labels()[0] == f"#{first}"

@@ -8,34 +8,16 @@ database's policy; answering, closing and rating): test_support_chat.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.engine import APOLOGY
-from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice, FileUpload
-from core.catalog.stock import Stock
 from core.support import service as support
-from core.support.desk import Desk
 from core.support.views import TicketCard
-from tests.catalog.fakes import MemoryStock
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
-from tests.tickets.fakes import ANN, EVE, ROOT, MemoryDesk, staffed
+from tests.tickets.chat_fakes import helpdesk
+from tests.tickets.fakes import ANN, MemoryDesk
 
 NO_ANSWER = "The export button does nothing whatsoever"
-
-
-def helpdesk() -> tuple[MemoryChat, MemoryDesk, MemoryStock]:
-    """Ann (a seller) asks, Root operates, Eve is someone else, in a chat whose tickets are
-    the desk returned and whose listings the stock."""
-    desk, stock = staffed(), MemoryStock()
-    chat = MemoryChat(ALL_FLOWS, stores={Desk: desk, Stock: stock})
-    for key, name, roles, account_id in (("ann", "Ann", ("seller",), ANN),
-                                         ("root", "Root", ("buyer",), ROOT),
-                                         ("eve", "Eve", ("buyer",), EVE)):
-        member = chat.turns.register("terminal", key, name, roles=roles, account_id=account_id)
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
-    return chat, desk, stock
 
 
 async def in_the_listing_form(chat: MemoryChat) -> ChatUser:

@@ -1,8 +1,8 @@
 """Tickets through the core services the chat and the web console share: opening with context,
 the operator's answer and the asker's, closing, reopening, rating, and the queue. The rules run
-on the in-memory desk (`tests/tickets/fakes.py`, no database); the first two tests run the same
-use cases on SQLite and PostgreSQL with the notices they set going (the wiring), and
-`test_desk_contract.py` holds the two desks alike."""
+on the in-memory desk (`tests/tickets/fakes.py`, no database), the first with the notices it
+sets going (the wiring, in the chat's postbox); the second runs the same use cases on SQLite and
+PostgreSQL with their notices, and `test_desk_contract.py` holds the two desks alike."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import pytest
 from core.errors import Conflict, DomainError
 from core.support import service as support
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
+from tests.tickets.chat_fakes import helpdesk
+from tests.tickets.chat_fakes import opened as opened_in
 from tests.tickets.fakes import ANN, EVE, ROOT, MemoryDesk, staffed
 from tests.tickets.helpers import LISTING_STEP, actions, opened, people, run, ticket, told
 
@@ -22,20 +24,20 @@ def desk() -> MemoryDesk:
     return staffed()
 
 
-async def test_a_ticket_keeps_the_question_its_context_and_tells_every_operator(app):
-    ann, root, _ = await people(app)
-    number = await opened(app, ann, "  The quantity field refuses 500 t  ", LISTING_STEP,
-                          "telegram")
-    found = await ticket(app, number)
+async def test_a_ticket_keeps_the_question_its_context_and_tells_every_operator():
+    chat, desk, _ = helpdesk()
+    number = await opened_in(chat, ANN, "  The quantity field refuses 500 t  ", LISTING_STEP,
+                             "telegram")
+    found = desk.tickets[number]
     assert (found.status, found.question, found.channel) == (
         "open", "The quantity field refuses 500 t", "telegram")
-    assert found.first_answer_due_at == found.created_at + app.policy.support_sla
-    [notice] = await told(app, root.id, "New support ticket")
+    assert found.first_answer_due_at == found.created_at + desk.sla()
+    [notice] = await told(chat, ROOT, "New support ticket")
     assert f"#{number} from Ann (telegram)" in notice["text"]
     assert ("Context: in a new listing, step details — Quantity; about listing #42"
             in notice["text"])
     assert ("handle_ticket", f"reply:{number}", "✍ Reply") in actions(notice)
-    assert await told(app, ann.id, "ticket") == []
+    assert await told(chat, ANN, "ticket") == []
 
 
 async def test_a_whole_conversation_answer_reply_close_rate_and_reopen(app):

@@ -4,7 +4,6 @@ layer's asks to the seeker, to authorise an extension or pay for a recap."""
 
 from __future__ import annotations
 
-from core.accounts.tables import Account
 from core.actions import Action
 from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions.events import (
@@ -15,20 +14,21 @@ from core.consulting.sessions.events import (
     SessionReviewed,
 )
 from core.consulting.sessions.notice_parts import _session, _tell, elapsed
-from core.consulting.sessions.tables import SessionExtension, SessionMessage, SessionReview
+from core.consulting.sessions.sql_logbook import logbook_of
+from core.consulting.sessions.tables import SessionExtension
 from core.consulting.sessions.view import session_view
 from core.i18n import N_, _
 from core.money.intents import MoneyIntent
 from core.money.model import Money
-from core.notifications.outbox import addressed_to, notify
+from core.notifications.outbox import account_of, addressed_to, notify
 from core.storage.uow import UnitOfWork
 
 
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
     """Relay a session message to the other party on their own channel, with the clock."""
     session = await _session(uow, event.session_id)
-    message = await uow.get(SessionMessage, event.message_id)
-    sender = await uow.get(Account, event.sender_id)
+    message = await logbook_of(uow).message(event.message_id)
+    sender = await account_of(uow, event.sender_id)
     if session is None or message is None:
         return
     file = {"kind": "session-file", "key": str(message.id)} if message.file_path else None
@@ -61,7 +61,7 @@ async def on_recap_granted(uow: UnitOfWork, event: RecapGranted) -> None:
 
 async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
     """The consultant hears of a new review, with Reply (once)."""
-    review = await uow.get(SessionReview, event.review_id)
+    review = await logbook_of(uow).review(event.review_id)
     if review is not None:
         said = f"\n“{review.comment}”" if review.comment else ""
         async with addressed_to(uow, review.consultant_id):
@@ -73,7 +73,7 @@ async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
 
 async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
     """The seeker hears the consultant's reply to their review."""
-    review = await uow.get(SessionReview, event.review_id)
+    review = await logbook_of(uow).review(event.review_id)
     if review is not None:
         async with addressed_to(uow, review.seeker_id):
             await notify(uow, review.seeker_id, _("↩ The consultant replied to your review of "

@@ -94,6 +94,10 @@ class Logbook(Protocol):
         """Store a message; it has its id from now on."""
         ...
 
+    async def message(self, message_id: int) -> SessionMessage | None:
+        """One message, as this transaction holds it: what is relayed to the other party."""
+        ...
+
     async def messages(self, session_id: int) -> list[SessionMessage]:
         """The session's messages in the order they were written."""
         ...

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.rules import extension_price
+from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.sessions.view import SessionView
 from core.i18n import N_, _
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import account_of, notify, recipients
 from core.storage.uow import UnitOfWork
 
 EXTEND_BY = 15  # minutes the Extend button offers
@@ -77,13 +77,13 @@ async def _names(uow: UnitOfWork, session: ConsultSession) -> dict[int, str]:
     await recipients(uow, {session.seeker_id, session.consultant_id})
     names = {}
     for account_id in (session.seeker_id, session.consultant_id):
-        account = await uow.get(Account, account_id)
+        account = await account_of(uow, account_id)  # as `recipients` just read them
         names[account_id] = account.display_name if account else "?"
     return names
 
 
 async def _session(uow: UnitOfWork, session_id: int) -> ConsultSession | None:
-    return await uow.get(ConsultSession, session_id)
+    return await logbook_of(uow).session(session_id)
 
 
 def call_line(session: ConsultSession) -> str:

@@ -101,6 +101,9 @@ class SqlLogbook(SqlStore):
         await self._uow.insert(message)
         return message
 
+    async def message(self, message_id: int) -> SessionMessage | None:
+        return await self._uow.get(SessionMessage, message_id)
+
     async def messages(self, session_id: int) -> list[SessionMessage]:
         return list((await self._uow.session.execute(select(SessionMessage).where(
             SessionMessage.session_id == session_id).order_by(SessionMessage.id))).scalars())

@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core import clock
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.catalog.tables import Listing
 from core.deals.intents import DealIntent
 from core.deals.tables import Dispute, Offer
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
-from core.notifications.outbox import addressed_to
+from core.notifications.outbox import account_of, addressed_to
 from core.process.deals import MAKER
 from core.process.notices import Moved
 from core.storage.uow import UnitOfWork
@@ -29,8 +28,8 @@ def local_time(moment: datetime, zone_name: str | None) -> str:
 
 
 async def when_for(uow: UnitOfWork, account_id: int, moment: datetime) -> str:
-    """`moment` in this account's time zone."""
-    account = await uow.get(Account, account_id)
+    """`moment` in this account's time zone (as the notices read it: core.notifications)."""
+    account = await account_of(uow, account_id)
     return local_time(moment, account.timezone if account is not None else None)
 
 

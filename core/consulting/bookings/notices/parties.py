@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.clock import local_time
 from core.consulting.bookings import calendar
+from core.consulting.bookings.diary import Proposal
 from core.consulting.bookings.moves import authorised_later
 from core.consulting.bookings.rules import policy_text
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.events import (
     BookingMoved,
     BookingRequested,
@@ -25,10 +24,11 @@ from core.consulting.events import (
 from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import balances as package_balances
 from core.consulting.packages import view as package_view
-from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.consulting.tables import Booking, ConsultantProfile
+from core.errors import NotFound
 from core.i18n import N_, _
 from core.money.model import Money
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.process.notices import Moved, Said
 from core.storage.uow import UnitOfWork
 
@@ -51,11 +51,15 @@ class People:
 
 
 async def people(uow: UnitOfWork, booking: Booking) -> People:
-    """Names and zones of both parties (the consultant's zone is their profile's)."""
+    """Names and zones of both parties (the consultant's zone is their profile's), as the
+    notices read them (`recipients`) and the diary keeps the profile."""
     await recipients(uow, {booking.consultant_id, booking.seeker_id})
-    consultant = await uow.get(Account, booking.consultant_id)
-    seeker = await uow.get(Account, booking.seeker_id)
-    profile = await uow.get(ConsultantProfile, booking.consultant_id)
+    consultant = await account_of(uow, booking.consultant_id)
+    seeker = await account_of(uow, booking.seeker_id)
+    try:
+        profile: ConsultantProfile | None = await diary_of(uow).profile(booking.consultant_id)
+    except NotFound:
+        profile = None
     names = {booking.consultant_id: consultant.display_name if consultant else _("the consultant"),
              booking.seeker_id: seeker.display_name if seeker else _("the seeker")}
     zones = {booking.consultant_id: profile.timezone if profile else "UTC",
@@ -78,11 +82,8 @@ def answer(verb: str, booking_id: int, label: str, proposal_id: int | None = Non
     return Action(ConsultingIntent.ANSWER_BOOKING, label, arg)
 
 
-async def _times(uow: UnitOfWork, booking: Booking) -> list[BookingProposal]:
-    return list((await uow.session.execute(select(BookingProposal).where(
-        BookingProposal.booking_id == booking.id,
-        BookingProposal.round == booking.proposal_round)
-        .order_by(BookingProposal.starts_at))).scalars())
+async def _times(uow: UnitOfWork, booking: Booking) -> list[Proposal]:
+    return await diary_of(uow).proposals(booking.id, booking.proposal_round)
 
 
 def _amount(booking: Booking) -> Money:
@@ -91,7 +92,7 @@ def _amount(booking: Booking) -> Money:
 
 async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
     """The consultant gets the request with its answers."""
-    booking = await uow.get(Booking, event.booking_id)
+    booking = await diary_of(uow).booking(event.booking_id)
     if booking is None:
         return
     async with addressed_to(uow, booking.consultant_id):
@@ -101,7 +102,7 @@ async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
 async def _tell_requested(uow: UnitOfWork, b: Booking, p: People) -> None:
     who, me = p.names[b.seeker_id], b.consultant_id
     if b.kind == "instant":
-        window = int(uow.policy.booking.join_window.total_seconds() // 60)
+        window = int(diary_of(uow).policy().join_window.total_seconds() // 60)
         await notify(uow, me, _("⚡ {name} asks for a {minutes}-minute session (up to {amount}) "
                                 "right now. Answer within {window} minutes.", name=who,
                                 minutes=b.minutes, amount=_amount(b), window=window),
@@ -187,10 +188,10 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
                  when=p.when(me))
     if me == b.seeker_id and b.package_purchase_id is not None:  # prepaid: no card involved
         balance = await package_balances.balance(uow, b.package_purchase_id, me)
-        hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
+        hours = int(diary_of(uow).policy().free_cancel.total_seconds() // 3600)
         text += " " + package_view.prepaid_line(balance) + " " + package_view.prepaid_policy(hours)
     elif me == b.seeker_id:
-        text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
+        text += " " + policy_text(diary_of(uow).policy(), _amount(b), b.starts_at, p.zones[me],
                                   authorised_later(b), b.kind == "instant",
                                   free_minutes=free_minutes)
     if b.meeting_url:
