@@ -6,9 +6,8 @@ from the Slack workspace, the decisions — is `test_company_in_chat.py`."""
 
 from __future__ import annotations
 
-import re
-
 from tests.catalog.helpers import make_account, publish
+from tests.companies.chat_steps import found_company
 from tests.deals.chat_helpers import last_notice
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code
@@ -18,22 +17,7 @@ async def _company(app) -> tuple[ChatUser, str]:
     """Alice founds Baltic Heat in chat and invites a buyer with a 1,000 € limit; the code."""
     await make_account(app, "alice", roles=("buyer",))
     alice = ChatUser(app, "alice")
-    await alice.say("/company")
-    assert "Buy for your company" in alice.texts()
-    await alice.tap("Set up a company")
-    await alice.say("x")  # too short: asked again
-    assert "Please give the company's name" in alice.texts()
-    await alice.say("Baltic Heat AS")
-    assert "Baltic Heat AS is set up" in alice.texts()
-    assert {"➕ Invite a colleague", "📋 Decisions"} <= set(alice.labels())
-    await alice.tap("Invite a colleague")
-    await alice.say("Buyer")
-    await alice.say("-5")  # a negative limit is re-asked
-    assert "must be between 0 and" in alice.texts()
-    await alice.say("1000")
-    code = re.search(r"Invitation code: ([A-Z0-9]{10})", alice.texts()).group(1)
-    assert f"https://t.me/agora_market_bot?start=company-join_{code}" in alice.texts()
-    return alice, code
+    return alice, await found_company(alice)
 
 
 async def test_a_newcomer_registers_then_joins_from_the_link(app, mailbox):

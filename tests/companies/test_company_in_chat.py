@@ -7,10 +7,9 @@ purchase with its notices — stays on the database: `test_company_chat.py`."""
 
 from __future__ import annotations
 
-import re
-
 from conversations.flows.all_flows import ALL_FLOWS
 from tests.companies.approval_fakes import MemoryApprovalBook
+from tests.companies.chat_steps import found_company
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
 
@@ -34,24 +33,7 @@ def person(chat: MemoryChat, book: MemoryApprovalBook, key: str, name: str, *,
 async def _company(chat: MemoryChat, book: MemoryApprovalBook) -> tuple[ChatUser, str]:
     """Alice founds Baltic Heat in chat and invites a buyer with a 1,000 € limit; the code."""
     alice = person(chat, book, "alice", "Alice")
-    await alice.say("/company")
-    assert "Buy for your company" in alice.texts()
-    await alice.tap("Set up a company")
-    await alice.say("x")  # too short: asked again
-    assert "Please give the company's name" in alice.texts()
-    await alice.say("Baltic Heat AS")
-    assert "Baltic Heat AS is set up" in alice.texts()
-    assert {"➕ Invite a colleague", "📋 Decisions"} <= set(alice.labels())
-    await alice.tap("Invite a colleague")
-    await alice.say("Buyer")
-    await alice.say("-5")  # a negative limit is re-asked
-    assert "must be between 0 and" in alice.texts()
-    await alice.say("1000")
-    found = re.search(r"Invitation code: ([A-Z0-9]{10})", alice.texts())
-    assert found is not None
-    code = found.group(1)
-    assert f"https://t.me/agora_market_bot?start=company-join_{code}" in alice.texts()
-    return alice, code
+    return alice, await found_company(alice)
 
 
 async def test_an_invitation_link_joins_and_a_buyer_sees_only_her_buttons():
