@@ -20,15 +20,19 @@ from typing import Any
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flow import Entry
+from core.accounts.book import AccountBook
 from core.accounts.member import Member
+from core.accounts.model import default_currency
 from core.clock import Clock, FakeClock
 from core.conversation_store import ChatState
 from core.events import Event
+from core.policy import Policy
+from tests.accounts.fakes import MemoryAccountBook
 
 _ids = itertools.count(1)
 _NEWCOMER = Member(
     id=0, display_name="", company=None, email=None, email_verified_at=None, roles=("buyer",),
-    interests=(), country="LV", city="Riga", latitude=None, longitude=None, language="en",
+    interests=(), country=None, city="Riga", latitude=None, longitude=None, language="en",
     timezone="Europe/Riga", currency="EUR", notify_channel=None, quiet_start=None,
     quiet_end=None, weekly_picks=True, suspended_at=None, suspension_reason=None,
     billing_name=None, billing_street=None, billing_postcode=None, billing_town=None,
@@ -57,12 +61,14 @@ class MemoryTurns:
 
     def register(self, channel: str, user_key: str, display_name: str, *,
                  roles: tuple[str, ...] = ("buyer",), language: str = "en",
-                 admin: bool = False, account_id: int | None = None) -> Member:
+                 country: str | None = None, admin: bool = False,
+                 account_id: int | None = None) -> Member:
         """A registered member behind a channel identity (what registration does in the
-        database), with the defaults registration gives; `account_id` when a context's fake
-        knows them by one already."""
+        database), with the defaults registration gives (no country unless one is named);
+        `account_id` when a context's fake knows them by one already."""
         member = replace(_NEWCOMER, id=account_id or next(_ids), display_name=display_name,
-                         roles=roles, language=language)
+                         roles=roles, language=language, country=country,
+                         currency=default_currency(country))
         self.members[channel, user_key] = member
         if admin:
             self.roles_of[member.id] = {"admin"}
@@ -125,6 +131,7 @@ class MemoryUnitOfWork:
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
@@ -169,6 +176,8 @@ class MemoryChat:
         self.turns = MemoryTurns()
         self.services = services or Services()
         self.stores = dict(stores or {})  # the contexts' fakes its flows' use cases run on
+        # The accounts' book on the engine's own members: whom a turn finds is whom a step changes.
+        self.stores.setdefault(AccountBook, MemoryAccountBook(self.turns.members, self.clock))
         self.engine = self.engine_of(entries)
 
     def restarted(self, entries: Iterable[Entry]) -> MemoryChat:

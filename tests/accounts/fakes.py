@@ -1,0 +1,101 @@
+"""The accounts' book in memory (`core.accounts.book.AccountBook`), held to what `SqlAccountBook`
+does by tests/accounts/test_account_book_contract.py.
+
+Its members are the engine's: `MemoryChat` hands the book the dict its `MemoryTurns` finds
+speakers in, so a member registered in memory (`chat.turns.register`) is the one whose settings
+a flow changes, and the next turn reads them changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from core.accounts.book import KeptLinkCode
+from core.accounts.member import Member
+from core.clock import Clock, FakeClock
+
+_LISTS = ("roles", "interests")  # kept as tuples on the read model, as member_of does
+
+
+@dataclass
+class EmailCode:
+    account_id: int
+    email: str
+    code_hash: str
+    expires_at: datetime
+    created_at: datetime
+    consumed_at: datetime | None = None
+
+
+@dataclass
+class MemoryAccountBook:
+    """Members by channel identity (one per identity: a linked member under each), what the
+    database keeps besides in dicts and lists, the clock the chat's."""
+
+    members: dict[tuple[str, str], Member] = field(default_factory=dict)
+    clock: Clock = field(default_factory=FakeClock)
+    onboarded: dict[int, datetime] = field(default_factory=dict)
+    updated: dict[int, datetime] = field(default_factory=dict)
+    email_codes: list[EmailCode] = field(default_factory=list)
+    link_codes: dict[str, KeptLinkCode] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def find(self, channel: str, user_key: str) -> Member | None:
+        return self.members.get((channel, user_key))
+
+    async def member(self, account_id: int) -> Member | None:
+        return next((m for m in self.members.values() if m.id == account_id), None)
+
+    async def change(self, account_id: int, changes: Mapping[str, object]) -> Member | None:
+        before = await self.member(account_id)
+        if before is None:
+            return None
+        values = {name: tuple(value or ()) if name in _LISTS else value  # type: ignore[call-overload]
+                  for name, value in changes.items()}
+        after = replace(before, **values)
+        for key, someone in self.members.items():
+            if someone.id == account_id:
+                self.members[key] = after
+        self.updated[account_id] = self.now()
+        return after
+
+    async def mark_onboarded(self, account_id: int) -> None:
+        if await self.member(account_id) is not None:
+            self.onboarded.setdefault(account_id, self.now())
+
+    async def channels(self, account_id: int) -> list[str]:
+        return sorted({channel for (channel, _key), m in self.members.items()
+                       if m.id == account_id})
+
+    async def issue_email_code(self, account_id: int, email: str, code_hash: str,
+                               expires_at: datetime) -> None:
+        now = self.now()
+        for code in self.email_codes:
+            if code.account_id == account_id and code.consumed_at is None:
+                code.consumed_at = now
+        self.email_codes.append(EmailCode(account_id, email, code_hash, expires_at, now))
+
+    async def keep_link_code(self, link: KeptLinkCode) -> None:
+        if link.code in self.link_codes:
+            raise ValueError(f"link code {link.code} is kept already")  # the primary key
+        self.link_codes[link.code] = link
+
+    async def link_code(self, code: str) -> KeptLinkCode | None:
+        return self.link_codes.get(code)
+
+    async def claim_link_code(self, code: str) -> bool:
+        link = self.link_codes.get(code)
+        if link is None or link.used_at is not None:
+            return False
+        self.link_codes[code] = replace(link, used_at=self.now())
+        return True
+
+    async def add_identity(self, account_id: int, channel: str, user_key: str,
+                           address: str) -> None:
+        joined = await self.member(account_id)
+        if joined is None or (channel, user_key) in self.members:
+            raise ValueError(f"{channel}:{user_key} can't join account {account_id}")
+        self.members[channel, user_key] = joined
