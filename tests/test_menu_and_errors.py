@@ -60,7 +60,7 @@ async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_get
     await user.tap("Done")
     await user.say("LV")
     await user.say("Riga")
-    monkeypatch.setattr(registration_module.accounts, "register", broken)
+    monkeypatch.setattr(registration_module.accounts, "open_account", broken)
     with caplog.at_level(logging.ERROR):
         from conversations.messages import Choice
 

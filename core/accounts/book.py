@@ -37,8 +37,25 @@ class KeptLinkCode:
     used_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class PendingEmailCode:
+    """The member's newest email code still waiting to be typed."""
+
+    id: int
+    email: str
+    code_hash: str
+    attempts: int
+    expires_at: datetime
+
+
 class AccountBook(Protocol):
     """The members' accounts, inside the caller's unit of work."""
+
+    async def open_account(self, channel: str, user_key: str, address: str,
+                           values: Mapping[str, object]) -> Member:
+        """A new account with the member's fields in `values` (the rest as the table's
+        defaults) and its first channel identity."""
+        ...
 
     async def find(self, channel: str, user_key: str) -> Member | None:
         """The member behind a channel identity, if it has registered."""
@@ -64,6 +81,18 @@ class AccountBook(Protocol):
     async def issue_email_code(self, account_id: int, email: str, code_hash: str,
                                expires_at: datetime) -> None:
         """Keep a new email code for `email`; the member's earlier codes stop working."""
+        ...
+
+    async def pending_email_code(self, account_id: int) -> PendingEmailCode | None:
+        """The member's newest email code not used up, if any."""
+        ...
+
+    async def count_wrong_code(self, code_id: int) -> None:
+        """A wrong guess at the code: one attempt more."""
+        ...
+
+    async def use_email_code(self, code_id: int) -> None:
+        """The code was typed right: it works no more."""
         ...
 
     async def keep_link_code(self, link: KeptLinkCode) -> None:
@@ -98,6 +127,16 @@ async def find_account(uow: UnitOfWork, channel: str, user_key: str) -> Account 
 
 class SqlAccountBook(SqlStore):
     """The accounts' tables, read and written inside the caller's transaction."""
+
+    async def open_account(self, channel: str, user_key: str, address: str,
+                           values: Mapping[str, object]) -> Member:
+        now = self.now()
+        account = Account(**values, created_at=now, updated_at=now)
+        await self._uow.insert(account)
+        self._uow.add(Identity(account_id=account.id, channel=channel, user_key=user_key,
+                               address=address, created_at=now))
+        await self._uow.session.flush()
+        return member_of(account)
 
     async def find(self, channel: str, user_key: str) -> Member | None:
         account = await find_account(self._uow, channel, user_key)
@@ -135,6 +174,27 @@ class SqlAccountBook(SqlStore):
             .values(consumed_at=now))
         self._uow.add(EmailVerification(account_id=account_id, email=email, code_hash=code_hash,
                                         attempts=0, expires_at=expires_at, created_at=now))
+
+    async def pending_email_code(self, account_id: int) -> PendingEmailCode | None:
+        stmt = (select(EmailVerification)
+                .where(EmailVerification.account_id == account_id,
+                       EmailVerification.consumed_at.is_(None))
+                .order_by(EmailVerification.id.desc()).limit(1))
+        row = (await self._uow.session.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        return PendingEmailCode(id=row.id, email=row.email, code_hash=row.code_hash,
+                                attempts=row.attempts, expires_at=row.expires_at)
+
+    async def count_wrong_code(self, code_id: int) -> None:
+        await self._uow.session.execute(
+            update(EmailVerification).where(EmailVerification.id == code_id)
+            .values(attempts=EmailVerification.attempts + 1))
+
+    async def use_email_code(self, code_id: int) -> None:
+        await self._uow.session.execute(
+            update(EmailVerification).where(EmailVerification.id == code_id)
+            .values(consumed_at=self.now()))
 
     async def keep_link_code(self, link: KeptLinkCode) -> None:
         self._uow.add(LinkCode(code=link.code, account_id=link.account_id, channel=link.channel,

@@ -46,7 +46,7 @@ async def member(uow: UnitOfWork, account_id: int) -> Member:
 
 async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) -> Member:
     """Create the account and its first identity (core.accounts.service.register)."""
-    return member_of(await accounts.register(uow, who, data))
+    return await accounts.open_account(uow, who, data)
 
 
 async def update(uow: UnitOfWork, account_id: int, **changes: object) -> Member:

@@ -6,10 +6,9 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from core.accounts import rules
-from core.accounts.book import KeptLinkCode, book_of, find_account
+from core.accounts.book import KeptLinkCode, book_of
+from core.accounts.book import find_account as find_account  # the row, for the web and tests
 from core.accounts.events import (
     AccountRegistered,
     EmailVerified,
@@ -20,7 +19,7 @@ from core.accounts.events import (
 from core.accounts.intents import AccountIntent
 from core.accounts.model import default_currency
 from core.accounts.read_model import Member
-from core.accounts.tables import Account, EmailVerification, Identity
+from core.accounts.tables import Account
 from core.actions import Action
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import N_, _, known_language
@@ -61,33 +60,36 @@ class Registration:
     language: str = "en"  # the language their app names, when Agora speaks it (core.i18n)
 
 
-async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
-                   *, email_verified: bool = False) -> Account:
+async def open_account(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
+                       *, email_verified: bool = False) -> Member:
     """Create the account and its first identity, and send the email verification code.
 
     `email_verified` is for accounts whose address was checked elsewhere (demo data, imports).
     """
-    if await find_account(uow, who.channel, who.user_key):
+    book = book_of(uow)
+    if await book.find(who.channel, who.user_key):
         raise Conflict(_("You are already registered."),
                        actions=(Action(AccountIntent.PROFILE, N_("👤 Profile")),))
-    roles = rules.chosen_roles(data.roles)
-    now = uow.clock.now()
-    account = Account(
-        display_name=data.display_name, company=data.company, email=data.email, roles=roles,
-        country=data.country, city=data.city, latitude=data.latitude, longitude=data.longitude,
-        interests=data.interests, timezone=data.timezone, notify_channel=who.channel,
-        currency=default_currency(data.country), language=known_language(data.language),
-        created_at=now, updated_at=now,
-    )
-    await uow.insert(account)
-    uow.add(Identity(account_id=account.id, channel=who.channel, user_key=who.user_key,
-                     address=who.address, created_at=now))
-    await uow.session.flush()
-    if email_verified:
-        account.email_verified_at = now
-    else:
-        await start_email_verification(uow, account.id, data.email)
-    uow.emit(AccountRegistered(account.id, who.channel))
+    member = await book.open_account(who.channel, who.user_key, who.address, {
+        "display_name": data.display_name, "company": data.company, "email": data.email,
+        "roles": rules.chosen_roles(data.roles), "country": data.country, "city": data.city,
+        "latitude": data.latitude, "longitude": data.longitude, "interests": data.interests,
+        "timezone": data.timezone, "notify_channel": who.channel,
+        "currency": default_currency(data.country), "language": known_language(data.language),
+        "email_verified_at": uow.clock.now() if email_verified else None})
+    if not email_verified:
+        await start_email_verification(uow, member.id, data.email)
+    uow.emit(AccountRegistered(member.id, who.channel))
+    return member
+
+
+async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
+                   *, email_verified: bool = False) -> Account:
+    """`open_account` in the database, answered with the account's row (demo data, seeding
+    and the tests that build on rows)."""
+    member = await open_account(uow, who, data, email_verified=email_verified)
+    account = await uow.get(Account, member.id)
+    assert account is not None
     return account
 
 
@@ -103,26 +105,17 @@ async def start_email_verification(uow: UnitOfWork, account_id: int, email: str)
 async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
     """Check a code; a wrong one uses up an attempt, an expired or exhausted one needs a resend."""
     now = uow.clock.now()
-    stmt = (
-        select(EmailVerification)
-        .where(EmailVerification.account_id == account_id, EmailVerification.consumed_at.is_(None))
-        .order_by(EmailVerification.id.desc())
-        .limit(1)
-    )
-    pending = (await uow.session.execute(stmt)).scalar_one_or_none()
+    book = book_of(uow)
+    pending = await book.pending_email_code(account_id)
     if pending is None:
         raise DomainError(_("There is no code waiting. Tap “Send a new code”."))
     limit = uow.policy.email_code_attempts
     rules.check_may_try(pending.expires_at, pending.attempts, limit, now)
     if not hmac.compare_digest(pending.code_hash, rules.code_hash(account_id, code)):
-        pending.attempts += 1
-        await uow.session.flush()
-        raise rules.wrong_code(pending.attempts, limit)
-    pending.consumed_at = now
-    account = await uow.get(Account, account_id)
-    assert account is not None
-    account.email = pending.email
-    account.email_verified_at = now
+        await book.count_wrong_code(pending.id)
+        raise rules.wrong_code(pending.attempts + 1, limit)
+    await book.use_email_code(pending.id)
+    await book.change(account_id, {"email": pending.email, "email_verified_at": now})
     uow.emit(EmailVerified(account_id))
 
 

@@ -39,6 +39,45 @@ class AccountBookContract:
         assert await books.book.find("terminal", "bob") is None
         assert await books.book.member(ann.id + 1000) is None
 
+    async def test_an_account_opened_holds_what_it_was_given_and_the_tables_defaults(self, books):
+        ann = await books.book.open_account("telegram", "42", "4242", {
+            "display_name": "Ann", "company": "Baltic Pellets", "email": "ann@example.com",
+            "roles": ["seller"], "country": "LV", "city": "Riga", "latitude": 56.9,
+            "longitude": 24.1, "interests": ["pellets"], "timezone": "Europe/Riga",
+            "notify_channel": "telegram", "currency": "EUR", "language": "lv",
+            "email_verified_at": None})
+        assert (ann.display_name, ann.company, ann.email, ann.roles, ann.country, ann.city,
+                ann.latitude, ann.longitude, ann.interests, ann.timezone, ann.notify_channel,
+                ann.currency, ann.language) == (
+            "Ann", "Baltic Pellets", "ann@example.com", ("seller",), "LV", "Riga", 56.9, 24.1,
+            ("pellets",), "Europe/Riga", "telegram", "EUR", "lv")
+        assert (ann.weekly_picks, ann.quiet_start, ann.suspended_at, ann.billing_name,
+                ann.email_verified_at) == (True, None, None, None, None)
+        assert await books.book.find("telegram", "42") == ann
+        assert await books.book.channels(ann.id) == ["telegram"]
+        bob = await books.book.open_account("telegram", "43", "43", {
+            "display_name": "Bob", "email": "bob@example.com", "roles": ["buyer"]})
+        assert bob.id != ann.id and (bob.language, bob.currency, bob.timezone) == (
+            "en", "EUR", "UTC")
+
+    async def test_the_newest_email_code_waits_counts_wrong_guesses_and_is_used_once(self, books):
+        ann = await books.person("Ann")
+        at = books.clock.now()
+        assert await books.book.pending_email_code(ann.id + 1000) is None
+        await books.book.issue_email_code(ann.id, "ann@example.com", "h1", at)
+        await books.book.issue_email_code(ann.id, "ann@example.org", "h2", at)
+        waiting = await books.book.pending_email_code(ann.id)
+        assert waiting is not None
+        assert (waiting.email, waiting.code_hash, waiting.attempts, waiting.expires_at) == (
+            "ann@example.org", "h2", 0, at)
+        await books.book.count_wrong_code(waiting.id)
+        await books.book.count_wrong_code(waiting.id)
+        again = await books.book.pending_email_code(ann.id)
+        assert again is not None and (again.id, again.attempts) == (waiting.id, 2)
+        await books.book.use_email_code(waiting.id)
+        assert await books.book.pending_email_code(ann.id) is None
+        assert await books.open_email_codes() == []
+
     async def test_a_change_sets_the_fields_named_and_is_read_back(self, books):
         ann = await books.person("Ann")
         bob = await books.person("Bob")

@@ -48,6 +48,7 @@ class MemoryTurns:
     answered: set[tuple[str, str]] = field(default_factory=set)
     members: dict[tuple[str, str], Member] = field(default_factory=dict)
     roles_of: dict[int, set[str]] = field(default_factory=dict)  # admin, company roles
+    published: list[Event] = field(default_factory=list)  # what committed turns emitted
 
     def on(self, uow: MemoryUnitOfWork) -> _TurnInMemory:
         """The store as one turn sees it (the engine's `turns`)."""
@@ -140,6 +141,7 @@ class MemoryUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
+        self.store.published += self.events
         self.store.updates |= self.staged_updates
         for conv in self.staged_saves:
             self.store.conversations[conv.channel, conv.user_key, conv.chat_id] = conv
@@ -177,7 +179,8 @@ class MemoryChat:
         self.services = services or Services()
         self.stores = dict(stores or {})  # the contexts' fakes its flows' use cases run on
         # The accounts' book on the engine's own members: whom a turn finds is whom a step changes.
-        self.stores.setdefault(AccountBook, MemoryAccountBook(self.turns.members, self.clock))
+        self.stores.setdefault(AccountBook, MemoryAccountBook(self.turns.members, self.clock,
+                                                                  ids=_ids))
         self.engine = self.engine_of(entries)
 
     def restarted(self, entries: Iterable[Entry]) -> MemoryChat:
