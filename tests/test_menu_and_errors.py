@@ -1,4 +1,7 @@
-"""The menu follows the roles; features not built yet say so; unexpected errors get an apology."""
+"""The menu follows the roles; features not built yet say so; unexpected errors get an apology.
+
+A newcomer's registration and menu run in a chat in memory (tests/accounts/in_memory.py); what
+reads settings, other contexts' stores or the outbox stays on the database (`app`)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ import logging
 from conversations.flows.account import registration as registration_module
 from conversations.messages import Choice
 from core.catalog.intents import ListingIntent
+from tests.accounts.in_memory import account_chat
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code
 
 
-async def test_a_seller_sees_seller_entries_and_no_buyer_entries(user, mailbox):
+async def test_a_seller_sees_seller_entries_and_no_buyer_entries():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
-    await finish_registration(user, mailbox)
+    await finish_registration(user)
     labels = user.labels()
     assert "➕ New listing" in labels
     assert "🔎 Search bioenergy" not in labels
@@ -49,7 +54,8 @@ async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_but
 
 
 async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_gets_an_apology(
-        user, monkeypatch, caplog):
+        newcomer, monkeypatch, caplog):
+    user = newcomer
     async def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
