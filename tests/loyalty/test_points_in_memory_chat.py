@@ -6,8 +6,6 @@ button or typed. On the database, /points redeems beside /profile's line
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.flows.all_flows import ALL_FLOWS
 from core.loyalty import points
 from core.loyalty.book import PointsBook
@@ -21,8 +19,7 @@ SUE = 1
 async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed():
     book = MemoryPointsBook()
     chat = MemoryChat(ALL_FLOWS, stores={PointsBook: book})
-    sue = chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
-    chat.turns.members["terminal", "sue"] = replace(sue, country=None)  # as registered
+    chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
     await points.earn(book, f"gift:{SUE}", "deal", SUE, 1_200, "test points")
     user = ChatUser(chat, "sue")
     await user.say("/points")

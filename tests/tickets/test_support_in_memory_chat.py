@@ -8,8 +8,6 @@ database's policy; answering, closing and rating): test_support_chat.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.engine import APOLOGY
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice, FileUpload
@@ -33,8 +31,7 @@ def helpdesk() -> tuple[MemoryChat, MemoryDesk, MemoryStock]:
     for key, name, roles, account_id in (("ann", "Ann", ("seller",), ANN),
                                          ("root", "Root", ("buyer",), ROOT),
                                          ("eve", "Eve", ("buyer",), EVE)):
-        member = chat.turns.register("terminal", key, name, roles=roles, account_id=account_id)
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
+        chat.turns.register("terminal", key, name, roles=roles, account_id=account_id)
     return chat, desk, stock
 
 
