@@ -45,3 +45,13 @@ async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed
     assert "Waiting for your next payment: €11.00 off the commission" in text
     assert "−600  redeemed for €6.00 off a commission" in text
     assert not [label for label in user.labels() if "Redeem" in label]
+
+
+async def test_a_new_members_profile_says_bronze_with_no_points():
+    """/profile's loyalty line, the member's account in the chat's accounts' book in memory
+    (moved from test_points_chat.py, which keeps the line after /points redeems)."""
+    chat = MemoryChat(ALL_FLOWS, stores={PointsBook: MemoryPointsBook()})
+    chat.turns.register("terminal", "tom", "Tom")
+    user = ChatUser(chat, "tom")
+    await user.say("/profile")
+    assert "Loyalty: Bronze · 0 points (/points)" in user.texts()
