@@ -101,6 +101,19 @@ class AccountBookContract:
         changed = await books.book.change(ann.id, {"email_verified_at": None})
         assert changed is not None and changed.email_verified_at is None
 
+    async def test_billing_details_are_kept_and_read_back_as_written(self, books):
+        ann = await books.person("Ann")
+        given = {"billing_name": "Ann SIA", "billing_street": "Brīvības iela 1",
+                 "billing_postcode": "LV-1010", "billing_town": "Rīga",
+                 "billing_country": "LV", "vat_id": "LV40003000000", "vat_rate": "21"}
+        changed = await books.book.change(ann.id, given)
+        again = await books.book.member(ann.id)
+        assert changed == again and again is not None
+        assert {name: getattr(again, name) for name in given} == given
+        cleared = await books.book.change(ann.id, {"vat_id": None, "vat_rate": None})
+        assert cleared is not None and (cleared.vat_id, cleared.vat_rate) == (None, None)
+        assert cleared.billing_name == "Ann SIA"
+
     async def test_onboarding_is_noted_the_first_time_only(self, books):
         ann = await books.person("Ann")
         assert await books.onboarded_at(ann.id) is None
