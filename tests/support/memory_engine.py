@@ -4,10 +4,11 @@
 The engine's own rules — forms, rules across fields, navigation, typed flow state, refusals —
 run on this as on the database: `MemoryChat(entries)` gives an engine over the entries. A flow
 whose use cases ask a context's store behind a protocol runs too when the chat is given that
-context's fake (`MemoryChat(entries, stores={Shelf: MemoryShelf()})`: core.storage.stores); a
-flow that asks core for anything else stored needs the database (`app`), and this unit of work
-refuses loudly (`session`). `tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns`
-does."""
+context's fake (`MemoryChat(entries, stores={Shelf: MemoryShelf()})`: core.storage.stores);
+every chat holds the accounts' book in memory on its own members (tests/accounts/fakes.py), so
+registration, settings and links run here too. A flow that asks core for anything else stored
+needs the database (`app`), and this unit of work refuses loudly (`session`).
+`tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns` does."""
 
 from __future__ import annotations
 
