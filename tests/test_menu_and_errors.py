@@ -10,7 +10,11 @@ import logging
 from conversations.flows.account import registration as registration_module
 from conversations.messages import Choice
 from core.catalog.intents import ListingIntent
+from core.consulting.profiles.roster import Roster
 from tests.accounts.in_memory import account_chat
+from tests.consulting.booking_fakes import MemoryDiary
+from tests.consulting.chat_fakes import in_chat
+from tests.consulting.fakes import MemoryListing
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code
 
@@ -32,22 +36,26 @@ async def test_an_admin_named_in_settings_gets_the_moderation_entry(app, mailbox
     assert "🛡 Moderation queue" in root.labels()
 
 
-async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_buttons_are_stale(
-        app, user, mailbox):
+async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_buttons_are_stale():
+    """In memory: the consultants' profiles on their roster in memory (tests/consulting)."""
+    listing = MemoryListing()
+    chat = await in_chat(MemoryDiary(), listing=listing)
+    chat.stores[Roster] = listing.roster  # what "My consultant profile" asks
+    user = ChatUser(chat, "ann")
     await register_until_code(user)
-    await finish_registration(user, mailbox)
+    await finish_registration(user)
     await user.send(Choice("@soon:consultant"))  # a button from before the market was built
     assert "no longer active" in user.texts()
-    from tests.support.accounts import registered
 
-    await registered(app, "cora", roles=("consultant",))
-    cora = ChatUser(app, "cora")
+    listing.roster.person(chat.turns.register("terminal", "cora", "Cora",
+                                              roles=("consultant",)).id)
+    cora = ChatUser(chat, "cora")
     await cora.say("/menu")
     assert "🎓 My consultant profile" in cora.labels() and "📈 My metrics" in cora.labels()
     await cora.tap("My consultant profile")
     assert "Headline" in cora.texts()
-    await registered(app, "sid", roles=("seeker",))
-    sid = ChatUser(app, "sid")
+    chat.turns.register("terminal", "sid", "Sid", roles=("seeker",))
+    sid = ChatUser(chat, "sid")
     await sid.say("/menu")
     await sid.tap("Find a consultant")
     assert "What do you need help with" in sid.texts()
