@@ -1,13 +1,13 @@
 """`/start <flow>-<arg>` deep links (Telegram's t.me/bot?start=…) open a flow, even for newcomers.
 
-A link to a listing runs in chat on the in-memory catalogue (`tests/catalog/in_memory.py`); a
-newcomer's registration before the link opens, and a consultant's profile, stay on the
-database (`app`): the journey through the real stores."""
+A link to a listing runs in chat on the in-memory catalogue (`tests/catalog/in_memory.py`), and
+so does a newcomer's registration before the link opens (the accounts' book in memory); a
+consultant's profile stays on the database (`app`): the journey through the real stores."""
 
 from __future__ import annotations
 
 from tests.catalog.fakes import published
-from tests.catalog.helpers import make_account, publish
+from tests.catalog.helpers import make_account
 from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code
@@ -52,9 +52,11 @@ async def test_a_deep_link_in_the_middle_of_a_flow_parks_it_and_opens_the_link()
     assert "Continue: a new listing" in " ".join(bob.labels())
 
 
-async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing(app, mailbox):
-    listing_id = await publish(app, await make_account(app, "sam"))
-    ann = ChatUser(app, "ann")
+async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing():
+    chat, stock = market()  # Ann registers in the chat's accounts' book in memory
+    member(chat, stock, "sam")
+    listing_id = await published(stock, account_of(chat, "sam"))
+    ann = ChatUser(chat, "ann")
     await ann.say("/start view-999")
     assert "Your name?" in ann.texts()
     await ann.say("Ann Ozola")
@@ -68,7 +70,7 @@ async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing(app, 
     await ann.say("Riga")
     await ann.tap("Wood pellets")
     await ann.tap("Done")
-    await ann.say(await last_code(app, mailbox))
+    await ann.say(await last_code(chat, None))
     assert "You're all set" in ann.texts()
     assert "ENplus A1 wood pellets" in ann.texts()
     assert "Save to watchlist" in " ".join(ann.labels())

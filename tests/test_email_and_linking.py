@@ -1,40 +1,48 @@
-"""Email verification rules, profile editing and linking identities across channels."""
+"""Email verification rules, profile editing and linking identities across channels.
+
+In a chat in memory (the accounts' book in memory: tests/accounts/in_memory.py; the codes read
+from what the turns emitted), with a journey of each on the database (`app`): a new address's
+code delivered by email, and a linked identity's rows."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from core.accounts.tables import Account, Identity
+from tests.accounts.in_memory import account_chat
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, last_code, register_until_code
 
 
-async def test_a_wrong_code_uses_up_an_attempt_until_none_are_left(user, mailbox):
+async def test_a_wrong_code_uses_up_an_attempt_until_none_are_left():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
     for left in (4, 3, 2, 1):
         await user.say("000000")
         assert f"{left} attempt(s) left" in user.texts()
     await user.say("000000")
     assert "Too many wrong codes" in user.texts()
-    await user.say(await last_code(user.app, mailbox))
+    await user.say(await last_code(user.app, None))
     assert "Too many wrong codes" in user.texts()
 
 
-async def test_an_expired_code_is_refused_and_a_new_one_works(user, mailbox, clock):
+async def test_an_expired_code_is_refused_and_a_new_one_works(clock):
+    user = ChatUser(account_chat(clock), "ann")
     await register_until_code(user)
-    old = await last_code(user.app, mailbox)
+    old = await last_code(user.app, None)
     clock.advance(minutes=16)
     await user.say(old)
     assert "expired" in user.texts()
     await user.tap("Send a new code")
-    new = await last_code(user.app, mailbox)
+    new = await last_code(user.app, None)
     await user.say(old if old != new else "999999")
     assert "Email verified" not in user.texts()
     await user.say(new)
     assert "Email verified" in user.texts()
 
 
-async def test_a_code_that_is_not_six_digits_costs_no_attempt(user):
+async def test_a_code_that_is_not_six_digits_costs_no_attempt():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
     await user.say("12ab")
     assert "The code is 6 digits" in user.texts()
@@ -50,9 +58,10 @@ async def test_changing_the_email_during_verification_sends_a_new_code(user, mai
     assert "Email verified" in user.texts()
 
 
-async def test_the_profile_can_be_viewed_and_a_field_edited(user, mailbox, app):
+async def test_the_profile_can_be_viewed_and_a_field_edited():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
-    await finish_registration(user, mailbox)
+    await finish_registration(user)
     await user.say("/profile")
     assert "Ann · Baltic Pellets" in user.texts()
     await user.tap("Edit company")
@@ -81,19 +90,21 @@ async def test_a_telegram_user_links_a_slack_identity_and_sees_the_same_profile(
             ("telegram", accounts[0].id), ("slack", accounts[0].id)}
 
 
-async def test_linking_works_from_the_registered_side_too(app, mailbox):
-    tg = ChatUser(app, "1001", channel="telegram")
+async def test_linking_works_from_the_registered_side_too():
+    chat = account_chat()
+    tg = ChatUser(chat, "1001", channel="telegram")
     await register_until_code(tg)
     await tg.say("/link")
     code = tg.texts().split("Your link code: ")[1].split()[0]
-    slack = ChatUser(app, "T1:U1", channel="slack", chat_id="U1")
+    slack = ChatUser(chat, "T1:U1", channel="slack", chat_id="U1")
     await slack.say(f"/link {code}")
     assert "Linked" in slack.texts()
     await slack.say("/link " + code)
     assert "unknown or has expired" in slack.texts()
 
 
-async def test_a_link_code_cannot_be_used_on_the_same_identity(app, user):
+async def test_a_link_code_cannot_be_used_on_the_same_identity():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
     await user.say("/link")
     code = user.texts().split("Your link code: ")[1].split()[0]

@@ -1,4 +1,7 @@
-"""The menu follows the roles; features not built yet say so; unexpected errors get an apology."""
+"""The menu follows the roles; features not built yet say so; unexpected errors get an apology.
+
+A newcomer's registration and menu run in a chat in memory (tests/accounts/in_memory.py); what
+reads settings, other contexts' stores or the outbox stays on the database (`app`)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,19 @@ import logging
 from conversations.flows.account import registration as registration_module
 from conversations.messages import Choice
 from core.catalog.intents import ListingIntent
+from core.consulting.profiles.roster import Roster
+from tests.accounts.in_memory import account_chat
+from tests.consulting.booking_fakes import MemoryDiary
+from tests.consulting.chat_fakes import in_chat
+from tests.consulting.fakes import MemoryListing
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code
 
 
-async def test_a_seller_sees_seller_entries_and_no_buyer_entries(user, mailbox):
+async def test_a_seller_sees_seller_entries_and_no_buyer_entries():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user)
-    await finish_registration(user, mailbox)
+    await finish_registration(user)
     labels = user.labels()
     assert "➕ New listing" in labels
     assert "🔎 Search bioenergy" not in labels
@@ -27,29 +36,34 @@ async def test_an_admin_named_in_settings_gets_the_moderation_entry(app, mailbox
     assert "🛡 Moderation queue" in root.labels()
 
 
-async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_buttons_are_stale(
-        app, user, mailbox):
+async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_buttons_are_stale():
+    """In memory: the consultants' profiles on their roster in memory (tests/consulting)."""
+    listing = MemoryListing()
+    chat = await in_chat(MemoryDiary(), listing=listing)
+    chat.stores[Roster] = listing.roster  # what "My consultant profile" asks
+    user = ChatUser(chat, "ann")
     await register_until_code(user)
-    await finish_registration(user, mailbox)
+    await finish_registration(user)
     await user.send(Choice("@soon:consultant"))  # a button from before the market was built
     assert "no longer active" in user.texts()
-    from tests.support.accounts import registered
 
-    await registered(app, "cora", roles=("consultant",))
-    cora = ChatUser(app, "cora")
+    listing.roster.person(chat.turns.register("terminal", "cora", "Cora",
+                                              roles=("consultant",)).id)
+    cora = ChatUser(chat, "cora")
     await cora.say("/menu")
     assert "🎓 My consultant profile" in cora.labels() and "📈 My metrics" in cora.labels()
     await cora.tap("My consultant profile")
     assert "Headline" in cora.texts()
-    await registered(app, "sid", roles=("seeker",))
-    sid = ChatUser(app, "sid")
+    chat.turns.register("terminal", "sid", "Sid", roles=("seeker",))
+    sid = ChatUser(chat, "sid")
     await sid.say("/menu")
     await sid.tap("Find a consultant")
     assert "What do you need help with" in sid.texts()
 
 
 async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_gets_an_apology(
-        user, monkeypatch, caplog):
+        newcomer, monkeypatch, caplog):
+    user = newcomer
     async def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
@@ -60,7 +74,7 @@ async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_get
     await user.tap("Done")
     await user.say("LV")
     await user.say("Riga")
-    monkeypatch.setattr(registration_module.accounts, "register", broken)
+    monkeypatch.setattr(registration_module.accounts, "open_account", broken)
     with caplog.at_level(logging.ERROR):
         from conversations.messages import Choice
 

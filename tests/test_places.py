@@ -5,11 +5,10 @@ when the person insists, a shared location becomes the nearest named place."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from conversations.messages import ListPage
-from core.accounts.tables import Account
 from core.catalog import gazetteer
+from tests.accounts.in_memory import account_chat, member_in
 from tests.catalog.fakes import published
 from tests.catalog.helpers import answer_form
 from tests.catalog.in_memory import account_of, market, member
@@ -26,68 +25,75 @@ async def at_city(user: ChatUser, country: str = "Sweden") -> None:
     assert "City?" in user.texts()
 
 
-async def stored_city(app) -> tuple[str | None, float | None]:
-    async with app.uow() as uow:
-        account = (await uow.session.execute(select(Account))).scalar_one()
-        return account.city, account.latitude
+@pytest.fixture
+def sven() -> ChatUser:
+    """Someone new (Sven, once he answers) in a chat in memory that registers him in the
+    accounts' book in memory (tests/accounts/in_memory.py; registration's journey on the
+    database: tests/test_registration_flow.py)."""
+    return ChatUser(account_chat(), "sven")
 
 
-async def test_a_clear_typo_is_corrected_to_the_known_place_and_the_reply_says_so(app, user):
-    await at_city(user)
-    await user.say("Stockhlom")
-    assert "Stockholm, Sweden — I corrected the spelling." in user.texts()
-    assert "Interests?" in user.texts()
-    await user.tap("Skip")
-    city, latitude = await stored_city(app)
+async def stored_city(user: ChatUser) -> tuple[str | None, float | None]:
+    account = member_in(user.app, user.name)
+    return account.city, account.latitude
+
+
+async def test_a_clear_typo_is_corrected_to_the_known_place_and_the_reply_says_so(sven):
+    await at_city(sven)
+    await sven.say("Stockhlom")
+    assert "Stockholm, Sweden — I corrected the spelling." in sven.texts()
+    assert "Interests?" in sven.texts()
+    await sven.tap("Skip")
+    city, latitude = await stored_city(sven)
     assert city == "Stockholm" and round(latitude) == 59
 
 
-async def test_an_unclear_typo_offers_close_places_the_persons_country_first(app, user):
-    await at_city(user, "Latvia")
-    await user.say("Rgia")
-    assert "I don't know the place “Rgia”. Did you mean" in user.texts()
-    assert user.labels()[:2] == ["Riga, LV", "Raia, IN"]
-    await user.tap("Riga, LV")
-    await user.tap("Skip")
-    assert (await stored_city(app))[0] == "Riga"
+async def test_an_unclear_typo_offers_close_places_the_persons_country_first(sven):
+    await at_city(sven, "Latvia")
+    await sven.say("Rgia")
+    assert "I don't know the place “Rgia”. Did you mean" in sven.texts()
+    assert sven.labels()[:2] == ["Riga, LV", "Raia, IN"]
+    await sven.tap("Riga, LV")
+    await sven.tap("Skip")
+    assert (await stored_city(sven))[0] == "Riga"
 
 
-async def test_a_name_several_countries_share_offers_them_as_buttons(app, user):
-    await at_city(user, "Latvia")
-    await user.say("Springfield")
-    assert "There are several places called “Springfield”. Which one?" in user.texts()
-    assert {"Springfield, US", "Springfield, AU"} <= set(user.labels())
-    await user.tap("Springfield, AU")
-    await user.tap("Skip")
-    city, latitude = await stored_city(app)
+async def test_a_name_several_countries_share_offers_them_as_buttons(sven):
+    await at_city(sven, "Latvia")
+    await sven.say("Springfield")
+    assert "There are several places called “Springfield”. Which one?" in sven.texts()
+    assert {"Springfield, US", "Springfield, AU"} <= set(sven.labels())
+    await sven.tap("Springfield, AU")
+    await sven.tap("Skip")
+    city, latitude = await stored_city(sven)
     assert city == "Springfield" and latitude < 0
 
 
-async def test_a_far_larger_namesake_is_taken_and_the_reply_says_how_to_pick_another(app, user):
-    await at_city(user, "Latvia")
-    await user.say("Paris")
-    assert "Paris, France. Another Paris? Add its country, like “Paris, " in user.texts()
-    await user.say("/back")
-    await user.say("Paris, CA")
-    await user.tap("Skip")
-    city, latitude = await stored_city(app)
+async def test_a_far_larger_namesake_is_taken_and_the_reply_says_how_to_pick_another(sven):
+    await at_city(sven, "Latvia")
+    await sven.say("Paris")
+    assert "Paris, France. Another Paris? Add its country, like “Paris, " in sven.texts()
+    await sven.say("/back")
+    await sven.say("Paris, CA")
+    await sven.tap("Skip")
+    city, latitude = await stored_city(sven)
     assert city == "Paris" and 40 < latitude < 45  # Paris, Ontario
 
 
-async def test_a_name_the_gazetteer_does_not_know_is_kept_only_when_the_person_insists(app, user):
-    await at_city(user, "Latvia")
-    await user.say("Mazsalacas pagasts")
-    assert "Keep “Mazsalacas pagasts” as typed" in user.labels()
-    await user.tap("as typed")
-    await user.tap("Skip")
-    assert await stored_city(app) == ("Mazsalacas pagasts", None)
+async def test_a_name_the_gazetteer_does_not_know_is_kept_only_when_the_person_insists(sven):
+    await at_city(sven, "Latvia")
+    await sven.say("Mazsalacas pagasts")
+    assert "Keep “Mazsalacas pagasts” as typed" in sven.labels()
+    await sven.tap("as typed")
+    await sven.tap("Skip")
+    assert await stored_city(sven) == ("Mazsalacas pagasts", None)
 
 
-async def test_the_chosen_country_decides_between_towns_of_one_name(app, user):
-    await at_city(user, "United States")
-    await user.say("Paris")
-    await user.tap("Skip")
-    city, latitude = await stored_city(app)
+async def test_the_chosen_country_decides_between_towns_of_one_name(sven):
+    await at_city(sven, "United States")
+    await sven.say("Paris")
+    await sven.tap("Skip")
+    city, latitude = await stored_city(sven)
     assert city == "Paris" and latitude < 45  # Paris, Texas or Tennessee — not France
 
 

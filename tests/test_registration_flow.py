@@ -1,11 +1,13 @@
-"""Registration through the engine, one question at a time (as on Telegram and the terminal)."""
+"""Registration through the engine, one question at a time (as on Telegram and the terminal):
+the journey on the database (`app`), what else it keeps in a chat in memory (the accounts' book
+in memory: tests/accounts/in_memory.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.accounts.service import find_account
 from core.accounts.tables import Account, Identity
+from tests.accounts.in_memory import account_chat, member_in
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code, register_until_code
 
@@ -46,11 +48,10 @@ async def test_a_new_user_registers_verifies_email_and_takes_the_tour(user, mail
     assert (identity.channel, identity.user_key) == ("terminal", "ann")
 
 
-async def test_a_member_names_their_country_and_town_in_their_own_language(user, app):
+async def test_a_member_names_their_country_and_town_in_their_own_language():
+    user = ChatUser(account_chat(), "ann")
     await register_until_code(user, "Jonas", "Bayern Pellets GmbH", country="Deutschland",
                               town="München")
-    async with app.uow() as uow:
-        account = await find_account(uow, "terminal", "ann")
-        assert account is not None
-        place = (account.country, account.city, account.timezone)
+    account = member_in(user.app, "ann")
+    place = (account.country, account.city, account.timezone)
     assert place == ("DE", "Munich", "Europe/Berlin")

@@ -11,8 +11,10 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Protocol
 
+from core.accounts.book import book_of
 from core.accounts.events import ProfileUpdated
 from core.accounts.intents import AccountIntent
+from core.accounts.read_model import Member
 from core.accounts.tables import Account, BillingColumns
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.accounts.vat_rates import HIGHEST, standard_rate
@@ -185,25 +187,31 @@ def from_account(holder: HoldsBilling) -> Billing | None:
                    holder.billing_country or "", holder.vat_id, rate)
 
 
+def columns(billing: Billing) -> dict[str, str | None]:
+    """Checked details as the billing columns hold them (the rate as written: "25.5")."""
+    return {"billing_name": billing.legal_name, "billing_street": billing.street,
+            "billing_postcode": billing.postcode, "billing_town": billing.town,
+            "billing_country": billing.country, "vat_id": billing.vat_id,
+            "vat_rate": None if billing.vat_rate is None else f"{billing.vat_rate.normalize():f}"}
+
+
 def keep(holder: BillingColumns, billing: Billing) -> None:
-    """Write checked details onto an account (or a company)."""
-    holder.billing_name, holder.billing_street = billing.legal_name, billing.street
-    holder.billing_postcode, holder.billing_town = billing.postcode, billing.town
-    holder.billing_country, holder.vat_id = billing.country, billing.vat_id
-    holder.vat_rate = None if billing.vat_rate is None else f"{billing.vat_rate.normalize():f}"
+    """Write checked details onto a company (an account's go through its book: `set_billing`)."""
+    for name, value in columns(billing).items():
+        setattr(holder, name, value)
 
 
-async def _account(uow: UnitOfWork, account_id: int) -> Account:
-    account = await uow.get(Account, account_id)
-    if account is None:
+async def _member(uow: UnitOfWork, account_id: int) -> Member:
+    found = await book_of(uow).member(account_id)
+    if found is None:
         raise NotAllowed(_("Please register first."),
                          actions=(Action(AccountIntent.REGISTER, N_("📝 Register")),))
-    return account
+    return found
 
 
 async def billing_of(uow: UnitOfWork, account_id: int) -> Billing | None:
     """The account's billing details, or None when they haven't been given yet."""
-    return from_account(await _account(uow, account_id))
+    return from_account(await _member(uow, account_id))
 
 
 async def missing(uow: UnitOfWork, account_id: int) -> bool:
@@ -215,15 +223,14 @@ async def set_billing(uow: UnitOfWork, account_id: int, *, legal_name: str, stre
                       postcode: str, town: str, country: str, vat_id: str | None = None,
                       vat_rate: str | None = None) -> Billing:
     """Check and keep the account's billing details; DomainError saying what to fix."""
-    account = await _account(uow, account_id)
+    await _member(uow, account_id)
     billing = check(legal_name, street, postcode, town, country, vat_id, vat_rate)
-    keep(account, billing)
-    account.updated_at = uow.clock.now()
+    await book_of(uow).change(account_id, columns(billing))
     uow.emit(ProfileUpdated(account_id, ("billing",)))
     return billing
 
 
-def party(account: Account | None) -> Party:
+def party(account: Account | Member | None) -> Party:
     """How documents name an account: its billing details when given, else its display name,
     company and email as registered."""
     if account is None:
@@ -238,4 +245,4 @@ async def party_of(uow: UnitOfWork, account_id: int | None) -> Party:
     """`party` for an account id; the platform itself when there is none."""
     if account_id is None:
         return PLATFORM
-    return party(await uow.get(Account, account_id))
+    return party(await book_of(uow).member(account_id))

@@ -6,97 +6,39 @@ a linked identity) takes the new one from `member_of`/`member` before it reads o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import datetime
-from typing import Any
-
 from core.accounts import service as accounts
-from core.accounts.service import ChannelIdentity, Registration, find_account
-from core.accounts.tables import Account
+from core.accounts.book import book_of
+from core.accounts.read_model import MEMBER_COLUMNS, Member, member_of, member_of_columns
+from core.accounts.service import ChannelIdentity, Registration
 from core.errors import NotFound
 from core.i18n import _
-from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
-
-@dataclass(frozen=True)
-class Member:
-    """Who someone is and how they read Agora: name, contact, place, language, zone, currency,
-    notification choices and standing. Satisfies `core.money.reading.Reader`."""
-
-    id: int
-    display_name: str
-    company: str | None
-    email: str | None
-    email_verified_at: datetime | None
-    roles: tuple[str, ...]  # self-chosen (core.accounts.model.Role); admin is kept elsewhere
-    interests: tuple[str, ...]
-    country: str | None
-    city: str | None
-    latitude: float | None
-    longitude: float | None
-    language: str
-    timezone: str
-    currency: str
-    notify_channel: str | None
-    quiet_start: str | None  # "22:00", local time
-    quiet_end: str | None
-    weekly_picks: bool
-    suspended_at: datetime | None
-    suspension_reason: str | None
-    # Their own billing details as given (core.accounts.billing.from_account reads them).
-    billing_name: str | None
-    billing_street: str | None
-    billing_postcode: str | None
-    billing_town: str | None
-    billing_country: str | None
-    vat_id: str | None
-    vat_rate: str | None
-
-
-def member_of(account: Account) -> Member:
-    """The read model of an account's row."""
-    return Member(
-        id=account.id, display_name=account.display_name, company=account.company,
-        email=account.email, email_verified_at=account.email_verified_at,
-        roles=tuple(account.roles or ()), interests=tuple(account.interests or ()),
-        country=account.country, city=account.city, latitude=account.latitude,
-        longitude=account.longitude, language=account.language, timezone=account.timezone,
-        currency=account.currency, notify_channel=account.notify_channel,
-        quiet_start=account.quiet_start, quiet_end=account.quiet_end,
-        weekly_picks=account.weekly_picks, suspended_at=account.suspended_at,
-        suspension_reason=account.suspension_reason, billing_name=account.billing_name,
-        billing_street=account.billing_street, billing_postcode=account.billing_postcode,
-        billing_town=account.billing_town, billing_country=account.billing_country,
-        vat_id=account.vat_id, vat_rate=account.vat_rate)
-
-
-# The account's columns a Member is made of, for a read that needs no row of the session (the
-# readers of a transaction's notices: core.notifications.outbox).
-MEMBER_COLUMNS = tuple(table_of(Account).c[field.name] for field in fields(Member))
-_LISTS = ("roles", "interests")
-
-
-def member_of_columns(values: tuple[Any, ...]) -> Member:
-    """The read model from the values of `MEMBER_COLUMNS`, in their order."""
-    found = dict(zip((column.key for column in MEMBER_COLUMNS), values, strict=True))
-    for name in _LISTS:
-        found[name] = tuple(found[name] or ())
-    return Member(**found)
+__all__ = [
+    "MEMBER_COLUMNS",
+    "Member",
+    "channels_of",
+    "find_member",
+    "link",
+    "member",
+    "member_of",
+    "member_of_columns",
+    "register",
+    "update",
+]
 
 
 async def find_member(uow: UnitOfWork, channel: str, user_key: str) -> Member | None:
     """The member behind a channel identity, if it has registered."""
-    account = await find_account(uow, channel, user_key)
-    return member_of(account) if account is not None else None
+    return await book_of(uow).find(channel, user_key)
 
 
 async def member(uow: UnitOfWork, account_id: int) -> Member:
     """The member as they stand now (after a change made in this transaction)."""
-    account = await uow.get(Account, account_id)
-    if account is None:
+    found = await book_of(uow).member(account_id)
+    if found is None:
         raise NotFound(_("That account doesn't exist."))
-    return member_of(account)
+    return found
 
 
 # The account's changes as a conversation makes them, answered with the member they leave.
@@ -104,19 +46,19 @@ async def member(uow: UnitOfWork, account_id: int) -> Member:
 
 async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) -> Member:
     """Create the account and its first identity (core.accounts.service.register)."""
-    return member_of(await accounts.register(uow, who, data))
+    return await accounts.open_account(uow, who, data)
 
 
 async def update(uow: UnitOfWork, account_id: int, **changes: object) -> Member:
     """Change profile fields (core.accounts.service.update_profile)."""
-    return member_of(await accounts.update_profile(uow, account_id, **changes))
+    return await accounts.update_profile(uow, account_id, **changes)
 
 
 async def link(uow: UnitOfWork, who: ChannelIdentity, code: str) -> Member:
     """Join this identity to the account a link code names (redeem_link_code)."""
-    return member_of(await accounts.redeem_link_code(uow, who, code))
+    return await accounts.redeem_link_code(uow, who, code)
 
 
 async def channels_of(uow: UnitOfWork, account_id: int) -> list[str]:
     """The channels the member chats on, each once, sorted."""
-    return sorted({i.channel for i in await accounts.identities_of(uow, account_id)})
+    return await book_of(uow).channels(account_id)

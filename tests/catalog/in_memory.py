@@ -48,7 +48,8 @@ def member(chat: MemoryChat, stock: MemoryStock, key: str, *,
     """A registered member chatting on the terminal as `key` (their name too), known to the
     stock as a seller and, with `admin`, as the administrator; `profile` changes the member's
     defaults (`timezone="Asia/Tokyo"`…)."""
-    person = chat.turns.register("terminal", key, key, roles=roles, admin=admin)
+    person = chat.turns.register("terminal", key, key, roles=roles, admin=admin,
+                                 country="LV")
     chat.turns.members["terminal", key] = replace(person, **profile)
     stock.sellers[person.id] = SellerInfo(key, "", 0, 0)
     if admin:

@@ -8,8 +8,6 @@ in test_boards_in_memory_chat.py; these prove the chat carries them out."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice
 from core.community import wiring as boards_wiring
@@ -36,7 +34,6 @@ def boards_chat(*names: str) -> tuple[MemoryChat, list[int]]:
     ids = []
     for key in names:
         member = chat.turns.register("terminal", key, key.title(), roles=("buyer", "seller"))
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
         ids.append(forum.person(member.id, key.title()))
     return chat, ids
 

@@ -6,8 +6,6 @@ reports and hiding, through the outbox) is proven on the database: test_boards_c
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice
 from core.community import boards
@@ -25,9 +23,8 @@ def forum_chat() -> tuple[MemoryChat, MemoryForum]:
     forum = MemoryForum()
     chat = MemoryChat(ALL_FLOWS, stores={Forum: forum})
     for key, name, account_id in (("ann", "Ann", ANN), ("bob", "Bob", BOB)):
-        member = chat.turns.register("terminal", key, name, roles=("buyer", "seller"),
-                                     account_id=account_id)
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
+        chat.turns.register("terminal", key, name, roles=("buyer", "seller"),
+                            account_id=account_id)
         forum.person(account_id, name)
     return chat, forum
 

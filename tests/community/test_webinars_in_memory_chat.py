@@ -6,7 +6,6 @@ invite, reminders, the join link and the recording reaching people: test_webinar
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -32,9 +31,8 @@ def agenda_chat() -> tuple[MemoryChat, MemoryAgenda]:
     chat = MemoryChat(ALL_FLOWS, stores={Agenda: agenda, Shelf: shelf})
     for key, name, account_id in (("root", "Root", ROOT), ("eve", "Eve", EVE),
                                   ("ann", "Ann", ANN)):
-        member = chat.turns.register("terminal", key, name, admin=account_id == ROOT,
-                                     account_id=account_id)
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
+        chat.turns.register("terminal", key, name, admin=account_id == ROOT,
+                            account_id=account_id)
         shelf.person(account_id, name, admin=account_id == ROOT)
     return chat, agenda
 

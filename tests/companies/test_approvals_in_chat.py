@@ -22,7 +22,8 @@ async def company() -> tuple[MemoryApprovalBook, int, ChatUser, ChatUser]:
     book, listing_id = await company_of_three()
     chat = MemoryChat(ALL_FLOWS, stores=book.stores())
     for key, account_id in (("alice", ALICE), ("anna", ANNA)):
-        chat.turns.register("terminal", key, key.title(), account_id=account_id)
+        chat.turns.register("terminal", key, key.title(), account_id=account_id,
+                            country="LV")
     return book, listing_id, ChatUser(chat, "alice"), ChatUser(chat, "anna")
 
 

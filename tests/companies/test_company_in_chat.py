@@ -25,7 +25,7 @@ def person(chat: MemoryChat, book: MemoryApprovalBook, key: str, name: str, *,
     """A registered member chatting as `key` (on Slack as the user `slack` when given), known
     to the roster by their name and Slack identity."""
     channel = "slack" if slack else "terminal"
-    member = chat.turns.register(channel, key, name)
+    member = chat.turns.register(channel, key, name, country="LV")
     book.roster.person(member.id, name, slack=(key,) if slack else ())
     return ChatUser(chat, key, channel=channel, chat_id=slack)
 

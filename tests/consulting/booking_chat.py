@@ -5,7 +5,6 @@ what the booking's handlers write, read by tests.support.outbox's `told(chat, �
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from core.consulting import booking_notices
@@ -34,10 +33,7 @@ def told_bookings(diary: MemoryDiary | None = None) -> tuple[MemoryChat, MemoryD
     chat = MemoryChat([], stores={Diary: diary, Logbook: MemoryLogbook(at=diary.at)},
                       wiring=[telling])
     for account_id, name in diary.people.items():
-        member = chat.turns.register("terminal", name.lower(), name, account_id=account_id)
-        # No country, as `tests.support.accounts.registered` registers them: amounts and
-        # days are read the English way (“€80.00”, “Mon 23 Nov”).
-        chat.turns.members["terminal", name.lower()] = replace(member, country=None)
+        chat.turns.register("terminal", name.lower(), name, account_id=account_id)
     return chat, diary
 
 

@@ -8,7 +8,6 @@ the diary (`copied` again after a roster change the diary must see)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +79,10 @@ async def in_chat(diary: MemoryDiary, logbook: MemoryLogbook | None = None,
                       services=Services(directory=directory), wiring=wiring)
     for account_id, name in diary.people.items():
         roles = ("consultant",) if account_id in diary.profiles else ("seeker",)
-        member = chat.turns.register("terminal", name.lower(), name, roles=roles,
-                                     admin=account_id in diary.admins, account_id=account_id)
         # No country, as `tests.support.accounts.registered` registers them: amounts are read
         # the English way (“€40.00”), not a Latvian reader's.
-        chat.turns.members["terminal", name.lower()] = replace(member, country=None)
+        chat.turns.register("terminal", name.lower(), name, roles=roles,
+                            admin=account_id in diary.admins, account_id=account_id)
     return chat
 
 

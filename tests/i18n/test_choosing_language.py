@@ -1,13 +1,16 @@
 """The language a person reads, from the first message: what their app names, `/language` in one
 step before registering and after, and the profile that shows and changes it. What a newcomer
 reads before registering is the engine's and the forms' alone, tested on the engine in memory
-(`chat`); what is kept on the account, on the database (`app`)."""
+(`chat`); a member's language kept on their account, in memory too (the accounts' book in memory,
+tests/accounts/in_memory.py), and one journey on the database (`app`): a newcomer registers in
+the language they chose."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from core.accounts.tables import Account
+from tests.accounts.in_memory import account_chat, member_in
 from tests.support.chat import ChatUser
 from tests.support.languages import english_in, part, said
 from tests.support.registration import finish_registration, last_code, register_until_code
@@ -29,11 +32,11 @@ async def account_of(app) -> Account:
     return account
 
 
-async def registered(app, mailbox) -> ChatUser:
-    """Ann, registered in English on the terminal."""
-    ann = ChatUser(app, "ann")
+async def registered() -> ChatUser:
+    """Ann, registered in English on the terminal of a chat in memory."""
+    ann = ChatUser(account_chat(), "ann")
     await register_until_code(ann)
-    await finish_registration(ann, mailbox)
+    await finish_registration(ann)
     return ann
 
 
@@ -96,18 +99,18 @@ async def test_a_slack_member_whose_locale_is_polish_is_asked_in_polish_before_r
     assert english_in("pl", texts(piotr)) == []
 
 
-async def test_a_member_changes_the_language_with_one_command_and_is_answered_in_it(app, mailbox):
-    ann = await registered(app, mailbox)
+async def test_a_member_changes_the_language_with_one_command_and_is_answered_in_it():
+    ann = await registered()
     await ann.say("/language")
     await ann.tap("Latviešu")
     assert confirmed("lv", "Latviešu") in ann.texts()
     assert said("lv", "Main menu — {name}, what would you like to do?", name="Ann") in ann.texts()
     assert english_in("lv", texts(ann)) == []
-    assert (await account_of(app)).language == "lv"
+    assert member_in(ann.app, "ann").language == "lv"
 
 
-async def test_the_profile_shows_the_language_and_changes_it(app, mailbox):
-    ann = await registered(app, mailbox)
+async def test_the_profile_shows_the_language_and_changes_it():
+    ann = await registered()
     await ann.say("/profile")
     assert "Language: English" in ann.texts()
     await ann.tap("Edit language")
@@ -115,7 +118,7 @@ async def test_the_profile_shows_the_language_and_changes_it(app, mailbox):
     assert said("sv", "✅ Saved.") in ann.texts()
     assert said("sv", "Currency: {currency} · Language: {language} · Time zone: {timezone}").format(
         currency="EUR", language="Svenska", timezone="Europe/Riga") in ann.texts()
-    assert (await account_of(app)).language == "sv"
+    assert member_in(ann.app, "ann").language == "sv"
 
 
 async def test_the_language_command_is_in_help_and_in_the_newcomers_menu(chat):
@@ -139,10 +142,10 @@ async def test_a_german_newcomer_is_given_the_example_country_in_german(chat):
     assert "Lettland, Latvija oder LV" in jonas.texts() and "Latvia" not in jonas.texts()
 
 
-async def test_settings_that_change_the_language_are_confirmed_in_the_new_one(app, mailbox):
-    ann = await registered(app, mailbox)
+async def test_settings_that_change_the_language_are_confirmed_in_the_new_one():
+    ann = await registered()
     await ann.say("/settings")
     for answer in ("Keep", "Skip", "Keep", "Keep", "Eesti", "Keep"):
         await ann.tap(answer)
     assert said("et", "✅ Preferences saved. You're all set!") in ann.texts()
-    assert (await account_of(app)).language == "et"
+    assert member_in(ann.app, "ann").language == "et"

@@ -1,6 +1,7 @@
 """Points in chat on the database: /profile's loyalty line (the tier, the points, a waiting
 discount after /points redeems) and the Slack home's. /points itself — balance, tier,
-history, the referral link, redeeming — runs in memory: test_points_in_memory_chat.py."""
+history, the referral link, redeeming — runs in memory, and so does a new member's /profile
+line: test_points_in_memory_chat.py."""
 
 from __future__ import annotations
 
@@ -19,13 +20,6 @@ async def test_profile_shows_the_tier_and_points_and_a_waiting_discount(app):
     await chat.say("/points redeem 500")
     await chat.say("/profile")
     assert "Loyalty: Silver · 240 points · €5.00 off your next commission (/points)" in chat.texts()
-
-
-async def test_a_new_members_profile_says_bronze_with_no_points(app):
-    await registered(app, "tom", display_name="Tom")
-    chat = ChatUser(app, "tom")
-    await chat.say("/profile")
-    assert "Loyalty: Bronze · 0 points (/points)" in chat.texts()
 
 
 async def test_the_slack_home_has_one_points_line_for_a_member_with_points(app):

@@ -6,8 +6,6 @@ button or typed. On the database, /points redeems beside /profile's line
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.flows.all_flows import ALL_FLOWS
 from core.loyalty import points
 from core.loyalty.book import PointsBook
@@ -21,8 +19,7 @@ SUE = 1
 async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed():
     book = MemoryPointsBook()
     chat = MemoryChat(ALL_FLOWS, stores={PointsBook: book})
-    sue = chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
-    chat.turns.members["terminal", "sue"] = replace(sue, country=None)  # as registered
+    chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
     await points.earn(book, f"gift:{SUE}", "deal", SUE, 1_200, "test points")
     user = ChatUser(chat, "sue")
     await user.say("/points")
@@ -48,3 +45,13 @@ async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed
     assert "Waiting for your next payment: €11.00 off the commission" in text
     assert "−600  redeemed for €6.00 off a commission" in text
     assert not [label for label in user.labels() if "Redeem" in label]
+
+
+async def test_a_new_members_profile_says_bronze_with_no_points():
+    """/profile's loyalty line, the member's account in the chat's accounts' book in memory
+    (moved from test_points_chat.py, which keeps the line after /points redeems)."""
+    chat = MemoryChat(ALL_FLOWS, stores={PointsBook: MemoryPointsBook()})
+    chat.turns.register("terminal", "tom", "Tom")
+    user = ChatUser(chat, "tom")
+    await user.say("/profile")
+    assert "Loyalty: Bronze · 0 points (/points)" in user.texts()

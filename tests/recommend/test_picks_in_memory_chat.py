@@ -6,8 +6,6 @@ switched off from the picks and on again in /settings runs on the database
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from conversations.flows.all_flows import ALL_FLOWS
 from core.recommend.sources import Sources
 from tests.recommend.fakes import MemorySources
@@ -20,8 +18,7 @@ SELLA, ANN = 1, 2
 async def test_foryou_shows_picks_with_reasons_and_not_interested_hides_one():
     sources = MemorySources()
     chat = MemoryChat(ALL_FLOWS, stores={Sources: sources})
-    ann = chat.turns.register("terminal", "ann", "Ann", account_id=ANN)
-    chat.turns.members["terminal", "ann"] = replace(ann, country=None)  # as registered
+    chat.turns.register("terminal", "ann", "Ann", account_id=ANN)
     sources.add_deal(ANN, sources.add_listing(SELLA, "pellets", "Riga"), days_ago=30)
     sources.add_deal(ANN, sources.add_listing(SELLA, "pellets", "Riga"), days_ago=3)
     fresh = sources.add_listing(SELLA, "pellets", "Daugavpils", title="Fresh pellets, Latgale")

@@ -4,10 +4,11 @@
 The engine's own rules — forms, rules across fields, navigation, typed flow state, refusals —
 run on this as on the database: `MemoryChat(entries)` gives an engine over the entries. A flow
 whose use cases ask a context's store behind a protocol runs too when the chat is given that
-context's fake (`MemoryChat(entries, stores={Shelf: MemoryShelf()})`: core.storage.stores); a
-flow that asks core for anything else stored needs the database (`app`), and this unit of work
-refuses loudly (`session`). `tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns`
-does."""
+context's fake (`MemoryChat(entries, stores={Shelf: MemoryShelf()})`: core.storage.stores);
+every chat holds the accounts' book in memory on its own members (tests/accounts/fakes.py), so
+registration, settings and links run here too. A flow that asks core for anything else stored
+needs the database (`app`), and this unit of work refuses loudly (`session`).
+`tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns` does."""
 
 from __future__ import annotations
 
@@ -20,13 +21,17 @@ from typing import Any, TypeVar
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flow import Entry
+from core.accounts.book import AccountBook
 from core.accounts.member import Member
+from core.accounts.model import default_currency
 from core.clock import Clock, FakeClock
 from core.conversation_store import ChatState
 from core.events import Event, EventBus
 from core.money.reading import reading
 from core.notifications.postbox import Postbox
+from core.policy import Policy
 from core.wiring import Wire, Wiring
+from tests.accounts.fakes import MemoryAccountBook
 from tests.support.postbox import MemoryPostbox
 
 Kept = TypeVar("Kept")
@@ -34,7 +39,7 @@ Kept = TypeVar("Kept")
 _ids = itertools.count(1)
 _NEWCOMER = Member(
     id=0, display_name="", company=None, email=None, email_verified_at=None, roles=("buyer",),
-    interests=(), country="LV", city="Riga", latitude=None, longitude=None, language="en",
+    interests=(), country=None, city="Riga", latitude=None, longitude=None, language="en",
     timezone="Europe/Riga", currency="EUR", notify_channel=None, quiet_start=None,
     quiet_end=None, weekly_picks=True, suspended_at=None, suspension_reason=None,
     billing_name=None, billing_street=None, billing_postcode=None, billing_town=None,
@@ -50,6 +55,7 @@ class MemoryTurns:
     answered: set[tuple[str, str]] = field(default_factory=set)
     members: dict[tuple[str, str], Member] = field(default_factory=dict)
     roles_of: dict[int, set[str]] = field(default_factory=dict)  # admin, company roles
+    published: list[Event] = field(default_factory=list)  # what committed turns emitted
 
     def on(self, uow: MemoryUnitOfWork) -> _TurnInMemory:
         """The store as one turn sees it (the engine's `turns`)."""
@@ -63,12 +69,14 @@ class MemoryTurns:
 
     def register(self, channel: str, user_key: str, display_name: str, *,
                  roles: tuple[str, ...] = ("buyer",), language: str = "en",
-                 admin: bool = False, account_id: int | None = None) -> Member:
+                 country: str | None = None, admin: bool = False,
+                 account_id: int | None = None) -> Member:
         """A registered member behind a channel identity (what registration does in the
-        database), with the defaults registration gives; `account_id` when a context's fake
-        knows them by one already."""
+        database), with the defaults registration gives (no country unless one is named);
+        `account_id` when a context's fake knows them by one already."""
         member = replace(_NEWCOMER, id=account_id or next(_ids), display_name=display_name,
-                         roles=roles, language=language)
+                         roles=roles, language=language, country=country,
+                         currency=default_currency(country))
         self.members[channel, user_key] = member
         if admin:
             self.roles_of[member.id] = {"admin"}
@@ -132,6 +140,7 @@ class MemoryUnitOfWork:
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
     remembered: dict[str, Any] = field(default_factory=dict)  # `kept`, until commit/rollback
     _emitted: dict[int, int] = field(default_factory=dict)  # a fake's events before this one
 
@@ -168,6 +177,7 @@ class MemoryUnitOfWork:
                 handled += 1
                 await self.bus.handle_during(self, self.events[handled - 1])
                 self._gather()  # a handler's own store may emit more
+        self.store.published += self.events
         for store in self.stores.values():
             if hasattr(store, "land"):
                 store.land()
@@ -227,6 +237,9 @@ class MemoryChat:
         self.bus = bus or EventBus()  # the contexts' handlers, wired as config.event_wiring does
         for wire in wiring:
             wire(self.bus, Wiring(uow=self.uow))  # type: ignore[arg-type]
+        # The accounts' book on the engine's own members: whom a turn finds is whom a step changes.
+        self.stores.setdefault(AccountBook, MemoryAccountBook(self.turns.members, self.clock,
+                                                                  ids=_ids))
         self.engine = self.engine_of(entries)
 
     @property

@@ -5,7 +5,6 @@ postbox, read by tests.support.outbox's `told(chat, …)`."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from conversations.flows.all_flows import ALL_FLOWS
@@ -27,8 +26,7 @@ def helpdesk() -> tuple[MemoryChat, MemoryDesk, MemoryStock]:
     for key, name, roles, account_id in (("ann", "Ann", ("seller",), ANN),
                                          ("root", "Root", ("buyer",), ROOT),
                                          ("eve", "Eve", ("buyer",), EVE)):
-        member = chat.turns.register("terminal", key, name, roles=roles, account_id=account_id)
-        chat.turns.members["terminal", key] = replace(member, country=None)  # as registered
+        chat.turns.register("terminal", key, name, roles=roles, account_id=account_id)
     return chat, desk, stock
 
 
