@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.context import Services
-from core.companies.roster import Roster
 from core.companies.seats import Seats
 from core.deals import deals
 from core.deals.after_sale.logbook import Logbook
 from core.deals.deal_book import DealBook
 from core.deals.folder import DealFolder
-from core.deals.offers.negotiation import Negotiation
 from core.deals.ratings.scoreboard import Scoreboard
 from core.deals.tables import Deal
 from core.deals.threads.correspondence import Correspondence
 from core.money.model import Money
 from core.payments_port import EscrowState, EscrowView
+from tests.companies.approval_fakes import MemoryApprovalBook
 from tests.companies.fakes import MemoryRoster
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
@@ -55,22 +54,28 @@ class Escrows:
         return self.views.get(reference)
 
 
+def approving(roster: MemoryRoster, offers: MemoryNegotiation) -> dict[Any, Any]:
+    """The stores through which offers and Buy now are placed: purchase approval's book (a
+    buyer above her company's limit is held) on the roster and the offers' negotiation."""
+    return MemoryApprovalBook(roster=roster, offers=offers).stores()
+
+
 def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
-    account id, known to the companies' roster (their billing details, none yet) and in no
-    company; the escrows its deals' cards read are the chat's `services.payments`
+    account id, in Latvia, known to the companies' roster (their billing details, none yet)
+    and in no company; the escrows its deals' cards read are the chat's `services.payments`
     (`Escrows`)."""
     from conversations.flows.all_flows import ALL_FLOWS
 
     book, roster = book or MemoryDeals(), MemoryRoster()
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
-        Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence(),
-        Roster: roster, Seats: roster})
+        Correspondence: MemoryCorrespondence(), Seats: roster,
+        **approving(roster, MemoryNegotiation())})
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
-                            account_id=account_id)
+                            account_id=account_id, country="LV")
         roster.person(account_id, key.title())
     return chat, book
 
@@ -93,6 +98,7 @@ async def trading_pair(**listing: Any) -> tuple[MemoryChat, ChatUser, ChatUser, 
     bob = member(chat, stock, "bob", roles=("buyer",), city="Tallinn", country="EE")
     listing_id = await published(stock, account_of(chat, "sam"), **{
         "negotiable": "yes", "min_order": "20", "ncv": "17.2", "moisture": "8", **listing})
-    chat.stores.update({Negotiation: MemoryNegotiation(listings=stock.listings),
-                        Seats: MemoryRoster(), Correspondence: MemoryCorrespondence()})
+    roster = MemoryRoster()
+    chat.stores.update({Seats: roster, Correspondence: MemoryCorrespondence(),
+                        **approving(roster, MemoryNegotiation(listings=stock.listings))})
     return chat, sam, bob, listing_id
