@@ -66,17 +66,16 @@ async def test_a_requested_slot_accepted_is_confirmed_with_invites_and_an_author
     assert (await authorised(app, booking.id)).state == "authorised"
 
 
-async def test_a_declined_request_tells_the_seeker_and_frees_the_slot(app):
-    ann, bob, cat = await consultant(app), await seeker(app), await seeker(app, "cat")
-    booking = await booked(app, bob.id, ann.id, MONDAY_10)
+async def test_a_declined_request_tells_the_seeker_and_frees_the_slot():
+    chat, __ = told_bookings()  # the diary and the booking's notices in memory
+    booking = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10, None)
     with pytest.raises(Conflict, match="just taken"):
-        await booked(app, cat.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await bookings.decline(uow, booking.id, ann.id, "Travelling that day")
-        await uow.commit()
-    assert await told(app, bob.id, "declined your request. Nothing was charged. Reason: "
-                                   "Travelling that day")
-    assert (await booked(app, cat.id, ann.id, MONDAY_10)).status == "requested"
+        await act_in(chat, bookings.request_slot, EVE, ANN, MONDAY_10, None)
+    await act_in(chat, bookings.decline, booking.id, ANN, "Travelling that day")
+    assert await told_in(chat, BOB, "declined your request. Nothing was charged. Reason: "
+                                    "Travelling that day")
+    again = await act_in(chat, bookings.request_slot, EVE, ANN, MONDAY_10, None)
+    assert again.status == "requested"
 
 
 async def test_the_consultant_proposes_other_times_and_the_seeker_accepts_one():
