@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting.bookings import changes, due
+from core.consulting.bookings import changes, due, moves
 from core.consulting.bookings import service as bookings
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
@@ -170,6 +170,31 @@ async def test_a_talk_now_request_nobody_answers_expires_and_offers_others_onlin
     async with app.uow() as uow:
         with pytest.raises(Conflict):
             await bookings.accept(uow, booking.id, ann.id)
+
+
+async def test_a_talk_now_nobody_answered_offers_three_online_in_the_same_field_busiest_first():
+    diary = staffed()  # the diary and the booking's notices in memory
+    diary.profiles[ANN].categories = ["pellet-quality"]
+    online = diary.at + timedelta(hours=1)
+    diary.profiles[ANN].online_until = online
+    for account_id, name, fields, done, until in (
+            (5, "Fay", ["pellet-quality"], 3, online), (6, "Gus", ["pellet-quality"], 9, online),
+            (7, "Hal", ["biomass-sourcing"], 20, online),  # another field
+            (8, "Ida", ["pellet-quality"], 30, None),  # not online
+            (9, "Jo", ["biomass-sourcing", "pellet-quality"], 5, online),
+            (10, "Kim", ["pellet-quality"], 1, online)):  # a fourth: not offered
+        diary.consultant(account_id, name, categories=fields, sessions_completed=done,
+                         online_until=until)
+    chat, __ = told_bookings(diary)
+    asked = await act_in(chat, bookings.request_now, BOB, ANN)
+    diary.at += timedelta(minutes=2, seconds=1)
+    await act_in(chat, moves.take, asked.id, "expire-request", None)  # its timer's move
+    [seen] = await told_in(chat, BOB, "did not answer in time")
+    assert "These consultants in the same field are online now:" in seen["text"]
+    assert [(b["label"], b["arg"]) for row in seen["buttons"] for b in row] == [
+        ("👤 Gus (online)", "6"), ("👤 Jo (online)", "9"), ("👤 Fay (online)", "5"),
+        ("📅 View the booking", str(asked.id))]
+    assert await told_in(chat, ANN, "The request from Bob expired unanswered.")
 
 
 async def test_a_talk_now_request_accepted_starts_now_and_is_authorised_at_once(app, clock):
