@@ -1,8 +1,8 @@
 """How a confirmed booking ends other than by a session: cancellation free up to the notice and
 with the late fee after it, a reschedule both agreed to, no-shows on either side, and a session
 booked weeks ahead whose payment is asked for 24 h before and released if still unpaid 2 h
-before. The clock starts on Friday 20 November 2026 at 12:00 UTC. A reschedule agreed to, with
-its notices, runs in memory (`tests/consulting/booking_chat.py`)."""
+before. The clock starts on Friday 20 November 2026 at 12:00 UTC. A reschedule agreed to or
+turned down, with its notices, runs in memory (`tests/consulting/booking_chat.py`)."""
 
 from __future__ import annotations
 

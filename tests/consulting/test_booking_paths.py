@@ -2,9 +2,9 @@
 payment authorised at booking, and every way a booking ends. The clock starts on Friday
 20 November 2026 at 12:00 UTC (14:00 in Riga). The rules of a step (who proposes, how many
 times, “talk now”'s window, a slot freed) run on the bookings' diary in memory
-(`tests/consulting/booking_fakes.py`), and so do times proposed and one accepted, with their
-notices (`tests/consulting/booking_chat.py`); the journeys with their notices and money,
-on the database."""
+(`tests/consulting/booking_fakes.py`), and so do times proposed and one accepted, a request
+declined and a “talk now” expired, with their notices (`tests/consulting/booking_chat.py`);
+the journeys with their notices and money, and the timers firing, on the database."""
 
 from __future__ import annotations
 
