@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core.consulting import booking_notices
-from core.consulting.bookings.diary import Diary
 from core.consulting.bookings.notices import parties
 from core.consulting.events import BookingMoved, BookingRequested
-from core.consulting.sessions.logbook import Logbook
 from core.events import EventBus
 from core.wiring import Wiring
 from tests.consulting.booking_fakes import MemoryDiary, staffed
+from tests.consulting.chat_fakes import stores
+from tests.consulting.fakes import MemoryListing
 from tests.consulting.session_fakes import MemoryLogbook
 from tests.support.memory_engine import MemoryChat
 
@@ -26,12 +26,13 @@ def telling(bus: EventBus, deps: Wiring) -> None:
     bus.during_commit(BookingMoved, booking_notices.BOOKINGS.on_moved)
 
 
-def told_bookings(diary: MemoryDiary | None = None) -> tuple[MemoryChat, MemoryDiary]:
-    """A chat over the diary (`staffed` unless given) whose people are registered by their
+def told_bookings(diary: MemoryDiary | None = None, logbook: MemoryLogbook | None = None,
+                  listing: MemoryListing | None = None) -> tuple[MemoryChat, MemoryDiary]:
+    """A chat over the diary (`staffed` unless given; the logbook and the listing, on the
+    diary's clock, `chat_fakes.stores`' unless given) whose people are registered by their
     account ids on the terminal, in Riga's time, as the database's helpers register them."""
     diary = diary or staffed()
-    chat = MemoryChat([], stores={Diary: diary, Logbook: MemoryLogbook(at=diary.at)},
-                      wiring=[telling])
+    chat = MemoryChat([], stores=stores(diary, logbook, listing), wiring=[telling])
     for account_id, name in diary.people.items():
         chat.turns.register("terminal", name.lower(), name, account_id=account_id)
     return chat, diary

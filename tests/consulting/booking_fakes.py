@@ -201,6 +201,11 @@ class MemoryDiary:
                 [balance_of(p) for p in sorted(self.purchases, key=lambda p: p.id)
                  if mine(p) and p.status == PackageState.ACTIVE])
 
+    async def online_now(self, other_than: int) -> list[ConsultantProfile]:
+        online = [p for p in self.profiles.values() if p.live and p.account_id != other_than
+                  and p.online_until is not None and p.online_until > self.at]
+        return sorted(online, key=lambda p: -(p.sessions_completed or 0))
+
     def emit(self, event: Event) -> None:
         self.events.append(event)
 

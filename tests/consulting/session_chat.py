@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.consulting.sessions import exchange_notices, notices
+from core.consulting.sessions import exchange_notices, notices, reviews
 from core.consulting.sessions.events import (
     CallLinkSet,
     ReviewReplied,
@@ -16,8 +16,10 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
+from core.consulting.sessions.lifecycle import COUNT, SESSION_PROCESS
 from core.consulting.sessions.logbook import Logbook
 from core.events import EventBus
+from core.process.effects import During
 from core.wiring import Wiring
 from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID, MemoryLogbook, logbook
 from tests.support.memory_engine import MemoryChat
@@ -28,6 +30,7 @@ def relaying(bus: EventBus, deps: Wiring) -> None:
     handlers of a session's moves, and the booking's, stay on the database)."""
     bus.during_commit(SessionJoined, notices.on_joined)
     bus.during_commit(SessionMoved, notices.SESSIONS.on_moved)
+    bus.during_commit(SessionMoved, During(SESSION_PROCESS, COUNT, reviews.on_took_place))
     bus.during_commit(SessionMessagePosted, exchange_notices.on_message)
     bus.during_commit(CallLinkSet, exchange_notices.on_call_link)
     bus.during_commit(SessionReviewed, exchange_notices.on_reviewed)

@@ -1,8 +1,8 @@
 """How a confirmed booking ends other than by a session: cancellation free up to the notice and
 with the late fee after it, a reschedule both agreed to, no-shows on either side, and a session
 booked weeks ahead whose payment is asked for 24 h before and released if still unpaid 2 h
-before. The clock starts on Friday 20 November 2026 at 12:00 UTC. A reschedule agreed to, with
-its notices, runs in memory (`tests/consulting/booking_chat.py`)."""
+before. The clock starts on Friday 20 November 2026 at 12:00 UTC. A reschedule agreed to or
+turned down, with its notices, runs in memory (`tests/consulting/booking_chat.py`)."""
 
 from __future__ import annotations
 
@@ -91,17 +91,15 @@ async def test_a_reschedule_needs_the_other_partys_consent():
     assert await told_in(chat, BOB, "Rescheduled: your session with Ann on Tue 24 Nov, 10:00")
 
 
-async def test_a_reschedule_turned_down_keeps_the_booked_time(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await changes.propose_reschedule(uow, booking.id, ann.id, [MONDAY_10 + timedelta(hours=3)])
-        await uow.commit()
-    async with app.uow() as uow:
-        done = await changes.answer_reschedule(uow, booking.id, bob.id, None)
-        await uow.commit()
+async def test_a_reschedule_turned_down_keeps_the_booked_time():
+    chat, __ = told_bookings()  # the diary and the booking's notices in memory
+    booking = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10, None)
+    await act_in(chat, bookings.accept, booking.id, ANN)
+    await act_in(chat, changes.propose_reschedule, booking.id, ANN,
+                 [MONDAY_10 + timedelta(hours=3)])
+    done = await act_in(chat, changes.answer_reschedule, booking.id, BOB, None)
     assert (done.status, done.starts_at, done.sequence) == ("confirmed", MONDAY_10, 0)
-    assert await told(app, ann.id, "stays on Mon 23 Nov, 10:00")
+    assert await told_in(chat, ANN, "stays on Mon 23 Nov, 10:00")
 
 
 async def session_at_start(app, booking_id):

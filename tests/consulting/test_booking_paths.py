@@ -2,9 +2,9 @@
 payment authorised at booking, and every way a booking ends. The clock starts on Friday
 20 November 2026 at 12:00 UTC (14:00 in Riga). The rules of a step (who proposes, how many
 times, “talk now”'s window, a slot freed) run on the bookings' diary in memory
-(`tests/consulting/booking_fakes.py`), and so do times proposed and one accepted, with their
-notices (`tests/consulting/booking_chat.py`); the journeys with their notices and money,
-on the database."""
+(`tests/consulting/booking_fakes.py`), and so do times proposed and one accepted, a request
+declined and a “talk now” expired, with their notices (`tests/consulting/booking_chat.py`);
+the journeys with their notices and money, and the timers firing, on the database."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting.bookings import changes, due
+from core.consulting.bookings import changes, due, moves
 from core.consulting.bookings import service as bookings
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
@@ -66,17 +66,16 @@ async def test_a_requested_slot_accepted_is_confirmed_with_invites_and_an_author
     assert (await authorised(app, booking.id)).state == "authorised"
 
 
-async def test_a_declined_request_tells_the_seeker_and_frees_the_slot(app):
-    ann, bob, cat = await consultant(app), await seeker(app), await seeker(app, "cat")
-    booking = await booked(app, bob.id, ann.id, MONDAY_10)
+async def test_a_declined_request_tells_the_seeker_and_frees_the_slot():
+    chat, __ = told_bookings()  # the diary and the booking's notices in memory
+    booking = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10, None)
     with pytest.raises(Conflict, match="just taken"):
-        await booked(app, cat.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await bookings.decline(uow, booking.id, ann.id, "Travelling that day")
-        await uow.commit()
-    assert await told(app, bob.id, "declined your request. Nothing was charged. Reason: "
-                                   "Travelling that day")
-    assert (await booked(app, cat.id, ann.id, MONDAY_10)).status == "requested"
+        await act_in(chat, bookings.request_slot, EVE, ANN, MONDAY_10, None)
+    await act_in(chat, bookings.decline, booking.id, ANN, "Travelling that day")
+    assert await told_in(chat, BOB, "declined your request. Nothing was charged. Reason: "
+                                    "Travelling that day")
+    again = await act_in(chat, bookings.request_slot, EVE, ANN, MONDAY_10, None)
+    assert again.status == "requested"
 
 
 async def test_the_consultant_proposes_other_times_and_the_seeker_accepts_one():
@@ -171,6 +170,31 @@ async def test_a_talk_now_request_nobody_answers_expires_and_offers_others_onlin
     async with app.uow() as uow:
         with pytest.raises(Conflict):
             await bookings.accept(uow, booking.id, ann.id)
+
+
+async def test_a_talk_now_nobody_answered_offers_three_online_in_the_same_field_busiest_first():
+    diary = staffed()  # the diary and the booking's notices in memory
+    diary.profiles[ANN].categories = ["pellet-quality"]
+    online = diary.at + timedelta(hours=1)
+    diary.profiles[ANN].online_until = online
+    for account_id, name, fields, done, until in (
+            (5, "Fay", ["pellet-quality"], 3, online), (6, "Gus", ["pellet-quality"], 9, online),
+            (7, "Hal", ["biomass-sourcing"], 20, online),  # another field
+            (8, "Ida", ["pellet-quality"], 30, None),  # not online
+            (9, "Jo", ["biomass-sourcing", "pellet-quality"], 5, online),
+            (10, "Kim", ["pellet-quality"], 1, online)):  # a fourth: not offered
+        diary.consultant(account_id, name, categories=fields, sessions_completed=done,
+                         online_until=until)
+    chat, __ = told_bookings(diary)
+    asked = await act_in(chat, bookings.request_now, BOB, ANN)
+    diary.at += timedelta(minutes=2, seconds=1)
+    await act_in(chat, moves.take, asked.id, "expire-request", None)  # its timer's move
+    [seen] = await told_in(chat, BOB, "did not answer in time")
+    assert "These consultants in the same field are online now:" in seen["text"]
+    assert [(b["label"], b["arg"]) for row in seen["buttons"] for b in row] == [
+        ("👤 Gus (online)", "6"), ("👤 Jo (online)", "9"), ("👤 Fay (online)", "5"),
+        ("📅 View the booking", str(asked.id))]
+    assert await told_in(chat, ANN, "The request from Bob expired unanswered.")
 
 
 async def test_a_talk_now_request_accepted_starts_now_and_is_authorised_at_once(app, clock):

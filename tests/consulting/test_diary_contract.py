@@ -186,6 +186,19 @@ class DiaryContract:
         assert [await diaries.diary.offers_packages(c) for c in (ann, bea, cara)] == [
             True, False, False]
 
+    async def test_who_is_online_now_the_most_experienced_first(self, diaries):
+        ann, bea = await diaries.consultant("Ann"), await diaries.consultant("Bea")
+        cara, dora = await diaries.consultant("Cara"), await diaries.consultant("Dora")
+        eli = await diaries.consultant("Eli")
+        for who, online, done, live in ((ann, 5, 9, True), (bea, 5, 1, True),
+                                        (cara, 5, 4, True), (dora, -1, 7, True),
+                                        (eli, 5, 8, False)):
+            profile = await diaries.diary.profile(who)
+            profile.online_until = NOW + timedelta(minutes=online)  # Dora lapsed a minute ago
+            profile.sessions_completed, profile.live = done, live  # Eli is out of the directory
+        assert [p.account_id for p in await diaries.diary.online_now(ann)] == [cara, bea]
+        assert [p.account_id for p in await diaries.diary.online_now(bea)] == [ann, cara]
+
 
 def retainer_row(seeker: int, consultant: int, status: str) -> Retainer:
     return Retainer(seeker_id=seeker, consultant_id=consultant, sessions=4, minutes=60,

@@ -2,7 +2,9 @@
 server (`AGORA_MEETING_BASE`) that nobody can guess, given when the booking is confirmed and
 kept through a reschedule. The two parties find it in the confirmation, the calendar invite,
 the reminders, the booking card, /bookings and the call to join — an admin, a third person and
-the consultant's public page never do. The clock starts on Friday 20 November 2026, 12:00 UTC."""
+the consultant's public page never do. The clock starts on Friday 20 November 2026, 12:00 UTC.
+A room kept through a reschedule, with its notices, runs in memory
+(`tests/consulting/booking_chat.py`); the confirmation's invite, on the database."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ import pytest
 from icalendar import Calendar
 
 from conversations.messages import ListPage
+from core.catalog.media import FileStore
 from core.consulting import views
-from core.consulting.bookings import changes, due
+from core.consulting.bookings import calendar, changes, due
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import from_booking
@@ -23,14 +26,17 @@ from core.consulting.tables import Booking
 from core.errors import NotFound
 from core.public import consultants as public
 from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_chat import act_in, told_bookings
 from tests.consulting.booking_fakes import ANN, BOB, staffed
-from tests.consulting.chat_fakes import in_chat, reading
+from tests.consulting.chat_fakes import copied, in_chat, listed, reading
+from tests.consulting.fakes import MemoryListing
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised
 from tests.support import containers
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
+from tests.support.outbox import told_texts
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
 OWN = "https://zoom.us/j/8123456789?pwd=ann"
@@ -48,14 +54,6 @@ async def _invite(app, booking_id: int):
     attachment = await app.attachments["booking-invite"](f"{booking_id}:REQUEST")
     [event] = Calendar.from_ical(attachment.content).walk("VEVENT")
     return event
-
-
-async def _moved(app, booking: Booking, by: int, to: int) -> None:
-    """`by` proposes the next day, `to` accepts it."""
-    await act(app, changes.propose_reschedule, booking.id, by, [MONDAY_10 + timedelta(days=1)])
-    async with app.uow() as uow:
-        [new_time] = [p.id for p in await bookings.proposals(uow, booking.id, to)]
-    await act(app, changes.answer_reschedule, booking.id, to, new_time)
 
 
 async def test_a_confirmed_booking_gets_a_room_nobody_can_guess_on_the_meeting_server():
@@ -111,18 +109,26 @@ async def test_the_reminders_say_where_to_meet(app, clock):
         assert all(r.endswith(f"\n🔗 Meeting link: {OWN}") for r in reminders), reminders
 
 
-async def test_a_reschedule_keeps_the_room(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    room = await _room(app, booking.id)
+async def test_a_reschedule_keeps_the_room(tmp_path):
+    diary, listing = staffed(), MemoryListing()  # the diary and the booking's notices in memory
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    chat, __ = told_bookings(diary, listing=listing)
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    room = booking.meeting_url
     # Setting a link of her own later changes where new bookings meet, not this one.
-    await act(app, profiles.save, ann.id, meeting_url=OWN)
-    await _moved(app, booking, bob.id, ann.id)
-    assert await _room(app, booking.id) == room
-    for party in (ann, bob):
-        [said] = await told(app, party.id, "✅ Rescheduled")
+    await profiles.save(listing.roster, ANN, meeting_url=OWN)
+    copied(diary, listing, ANN)  # the one profile the database's two stores read
+    assert diary.profiles[ANN].meeting_url == OWN
+    await act_in(chat, changes.propose_reschedule, booking.id, BOB,
+                 [MONDAY_10 + timedelta(days=1)])
+    [new_time] = [p.id for p in await bookings.proposals(diary, booking.id, ANN)]
+    await act_in(chat, changes.answer_reschedule, booking.id, ANN, new_time)
+    assert diary.bookings[booking.id].meeting_url == room
+    for party in (ANN, BOB):
+        [said] = await told_texts(chat, party, "✅ Rescheduled")
         assert f"🔗 Meeting link: {room}" in said
-    event = await _invite(app, booking.id)
+    attachment = await calendar.booking_invite(diary, booking.id, "REQUEST")
+    [event] = Calendar.from_ical(attachment.content).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and str(event["LOCATION"]) == room
 
 

@@ -1,13 +1,15 @@
 """The session runs in chat: text, voice notes, photos and files relayed to the other party
 with the session's clock, an optional call link, and nothing relayed once it has ended. The
 relays' words on the in-memory logbook with the sessions' exchange handlers wired to a chat's
-postbox (`exchange`); files relayed as attachments, the journey on the database."""
+postbox (`exchange`), files relayed as attachments too; the journey of a voice note, on the
+database (`test_session_chat_flow.py`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.catalog.media import FileStore
+from core.consulting.sessions import recap
 from core.consulting.sessions import service as sessions
 from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError
@@ -15,7 +17,7 @@ from tests.consulting.session_chat import act_in, exchange
 from tests.consulting.session_fakes import CONSULTANT_ID, SEEKER_ID
 from tests.consulting.session_fakes import book as book_in
 from tests.consulting.session_fakes import live as live_in
-from tests.consulting.session_support import act, live, people, told
+from tests.consulting.session_support import told
 from tests.support.outbox import told_texts
 
 OGG = b"OggS" + bytes(60)
@@ -34,21 +36,22 @@ async def test_a_message_reaches_the_other_party_with_the_clock_at_once():
         "💬 Jānis Bērziņš · ⏱ 12:05 · paid")
 
 
-async def test_a_voice_note_a_photo_and_a_file_are_relayed_as_attachments(app, clock, tmp_path):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    store = FileStore(app.settings.data_dir)
+async def test_a_voice_note_a_photo_and_a_file_are_relayed_as_attachments(tmp_path):
+    chat, book_ = exchange()  # the logbook and the sessions' relays in memory
+    session_id = await live_in(book_)
+    store = FileStore(str(tmp_path))
     _, path = store.put(OGG, ".ogg")
     sent = [("audio/ogg", "voice.ogg", "voice"), ("image/jpeg", "plan.jpg", "photo"),
             ("application/pdf", "offer.pdf", "file")]
     for mime, name, kind in sent:
-        message = await act(app, sessions.post, session_id, seeker, "",
-                            SharedFile(path, name, mime))
+        message = await act_in(chat, sessions.post, session_id, SEEKER_ID, "",
+                               SharedFile(path, name, mime))
         assert (message.kind, message.text) == (kind, f"📎 {name}")
-    attached = [p["attachments"][0] for p in await told(app, consultant)
+    attached = [p["attachments"][0] for p in await told(chat, CONSULTANT_ID)
                 if p["text"].startswith("💬") and p.get("attachments")]
     assert [a["kind"] for a in attached] == ["session-file"] * 3
-    voice = await app.attachments["session-file"](attached[0]["key"])
+    files = recap.resolvers(chat.uow, store)  # as the dispatchers render it
+    voice = await files["session-file"](attached[0]["key"])
     assert (voice.file_name, voice.content, voice.mime_type) == ("voice.ogg", OGG, "audio/ogg")
 
 

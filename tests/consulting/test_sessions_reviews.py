@@ -1,8 +1,8 @@
 """After a session the seeker rates it (1 to 5, a comment), published at once; the consultant
-may reply once; reputation is the deals' Bayesian score. A reply told, and a session counting
-once it took place (a handler), on the database; the rules on the in-memory logbook
-(`tests/consulting/session_fakes.py`), a review told with its notices in memory too
-(`tests/consulting/session_chat.py`)."""
+may reply once; reputation is the deals' Bayesian score. The rules on the in-memory logbook
+(`tests/consulting/session_fakes.py`); a review and a reply told, and a session counting once
+it took place (a handler), in memory too (`tests/consulting/session_chat.py`). The journey of
+a session reviewed, on the database: tests/consulting/test_consultant_chat.py."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import ReviewReplied, SessionReviewed
 from core.consulting.sessions.lifecycle import take
-from core.consulting.sessions.tables import ConsultReputation
 from core.deals.ratings.reputation import bayesian
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.process.model import SYSTEM
-from tests.consulting import session_support as on_db
 from tests.consulting.session_chat import act_in, exchange
 from tests.consulting.session_fakes import (
     CONSULTANT_ID,
@@ -30,23 +28,10 @@ from tests.consulting.session_fakes import (
     live,
     logbook,
 )
-from tests.consulting.session_support import act, people, texts, told
+from tests.consulting.session_support import told
+from tests.support.outbox import told_texts
 
 OLGA = 5  # another consultant
-
-
-async def _held(app, clock, seeker, consultant, booking_id=1, minutes=20) -> int:
-    session_id = await on_db.live(app, seeker, consultant, booking_id=booking_id)
-    clock.advance(minutes=minutes)
-    await act(app, sessions.end, session_id, seeker)
-    return session_id
-
-
-async def _standing(app, consultant) -> ConsultReputation:
-    async with app.uow() as uow:
-        found = await uow.session.get(ConsultReputation, consultant)
-        uow.session.expunge(found)
-        return found
 
 
 async def test_the_seekers_review_is_published_at_once_and_the_consultant_hears_it():
@@ -61,20 +46,23 @@ async def test_the_seekers_review_is_published_at_once_and_the_consultant_hears_
                                          "arg": f"reply:{session_id}"}
 
 
-async def test_the_consultant_replies_once(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await _held(app, clock, seeker, consultant)
-    review = await act(app, reviews.review, session_id, seeker, 2, "Late and rushed.")
-    await act(app, reviews.reply, review.id, consultant, "Sorry — my train was late.")
-    assert "my train was late" in await texts(app, seeker)
+async def test_the_consultant_replies_once():
+    chat, book_ = exchange()  # the logbook and the sessions' notices in memory
+    session_id = await held(book_)
+    review = await act_in(chat, reviews.review, session_id, SEEKER_ID, 2, "Late and rushed.")
+    await act_in(chat, reviews.reply, review.id, CONSULTANT_ID, "Sorry — my train was late.")
+    assert "my train was late" in "\n".join(await told_texts(chat, SEEKER_ID))
     with pytest.raises(Conflict):
-        await act(app, reviews.reply, review.id, consultant, "And another thing")
+        await act_in(chat, reviews.reply, review.id, CONSULTANT_ID, "And another thing")
 
 
-async def test_a_session_that_took_place_counts_before_any_review(app, clock):
-    seeker, consultant = await people(app)
-    await _held(app, clock, seeker, consultant, minutes=5)  # ended in the free minutes
-    assert (await _standing(app, consultant)).sessions == 1
+async def test_a_session_that_took_place_counts_before_any_review():
+    chat, book_ = exchange()  # the counting handler, wired as in core.consulting.wiring
+    session_id = await live(book_)
+    book_.advance(minutes=5)
+    await act_in(chat, sessions.end, session_id, SEEKER_ID)  # ended in the free minutes
+    __, reviewed, took_place = book_.standings[CONSULTANT_ID]
+    assert (reviewed, took_place) == (0, 1)
 
 
 async def test_reputation_is_the_bayesian_score_against_the_markets_mean():

@@ -1,7 +1,8 @@
 """What a booking card and a profile page show: times in the reader's zone, the policy up front,
 and as buttons exactly the steps the process allows that reader now. A booking's card and a
 profile page are read from the consultants' fakes in memory (`tests/consulting/chat_fakes.py`);
-what the pair's free session changes, with the confirmation it sends, on the database."""
+and so is what the pair's free session changes, with the confirmation it sends
+(`tests/consulting/booking_chat.py`)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,11 @@ from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
 from tests.consulting import booking_fakes as memory
 from tests.consulting import session_fakes as on_logbook
+from tests.consulting.booking_chat import act_in, told_bookings
 from tests.consulting.booking_fakes import ANN, BOB, MemoryDiary, staffed
 from tests.consulting.chat_fakes import listed, reading
 from tests.consulting.fakes import MemoryListing
-from tests.consulting.helpers import confirmed, consultant, seeker
 from tests.consulting.session_fakes import MemoryLogbook
-from tests.consulting.session_support import act, live
 from tests.support.outbox import told_texts
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -99,26 +99,31 @@ async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(tm
         await consultant_view(reading(diary), ANN, BOB, "UTC")
 
 
-async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_page_say_paid(app):
+async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_page_say_paid(
+        tmp_path):
     """Under “once per pair” a seeker's later sessions with a consultant start paid: nothing
     may still promise them the free first minutes."""
-    ann, bob = await consultant(app), await seeker(app)
-    first = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        card = await booking_card(uow, first.id, bob.id)
-        page = await consultant_view(uow, ann.id, bob.id, "Europe/Riga")
+    diary, listing = staffed(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    book = MemoryLogbook(at=diary.at, people=diary.people, admins=diary.admins)
+    chat, __ = told_bookings(diary, book, listing)  # the booking's notices in memory
+    first = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    async with chat.uow() as uow:
+        card = await booking_card(uow, first.id, BOB)
+        page = await consultant_view(uow, ANN, BOB, "Europe/Riga")
     assert "The first 10 minutes are free" in card.policy and page.free_minutes == 10
-    held = await live(app, bob.id, ann.id, booking_id=999)  # their free session, held
-    await act(app, sessions.end, held, bob.id)
+    await on_logbook.held(book, BOB, ANN, booking_id=999)  # their free session, held
 
-    second = await confirmed(app, bob.id, ann.id, MONDAY_10 + timedelta(days=1))
-    async with app.uow() as uow:
-        card = await booking_card(uow, second.id, bob.id)
-        page = await consultant_view(uow, ann.id, bob.id, "Europe/Riga")
-        stranger = await consultant_view(uow, ann.id, None, "Europe/Riga")
+    second = await act_in(chat, bookings.request_slot, BOB, ANN, MONDAY_10 + timedelta(days=1),
+                          None)
+    await act_in(chat, bookings.accept, second.id, ANN)
+    async with chat.uow() as uow:
+        card = await booking_card(uow, second.id, BOB)
+        page = await consultant_view(uow, ANN, BOB, "Europe/Riga")
+        stranger = await consultant_view(uow, ANN, None, "Europe/Riga")
     assert "paid from its first minute" in card.policy and "minutes are free" not in card.policy
     assert page.free_minutes == 0 and stranger.free_minutes == 10
-    [told] = [t for t in await told_texts(app, bob.id) if "Tue 24 Nov" in t and "✅" in t]
+    [told] = [t for t in await told_texts(chat, BOB) if "Tue 24 Nov" in t and "✅" in t]
     assert "paid from its first minute" in told and "minutes are free" not in told
 
 

@@ -170,6 +170,11 @@ class Diary(Protocol):
         run, oldest first (what its bookings are listed with)."""
         ...
 
+    async def online_now(self, other_than: int) -> list[ConsultantProfile]:
+        """The live consultants online now (by this clock) but `other_than`, those with the
+        most sessions completed first (“talk now” nobody answered offers some of them)."""
+        ...
+
     def emit(self, event: Event) -> None:
         """An event for the handlers, with the transaction."""
         ...

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
-from core.accounts.tables import Account
 from core.actions import Action
 from core.clock import local_time
 from core.consulting.bookings.notices.parties import meeting_line
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.intents import ConsultingIntent
-from core.consulting.tables import Booking, ConsultantProfile
+from core.consulting.tables import Booking
+from core.errors import NotFound
 from core.i18n import N_, _, n_
 from core.notifications.outbox import addressed_to, notify
 from core.process import timers
@@ -40,7 +41,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
              and await timers.mark_reminded(uow, timer.id, o)]
     if not fresh:
         return 0
-    await _tell(uow, booking, min(fresh))
+    await tell(uow, booking, min(fresh))
     return 2
 
 
@@ -75,17 +76,23 @@ def _text(offset: timedelta, length: int, other: str, when: str) -> str:
               minutes // 60, length=length, name=other, when=when)
 
 
-async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
+async def tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
+    """Both parties hear that the session starts `offset` from now, in their own zones (the
+    consultant's is their profile's), and where they meet: read from the diary, so the words
+    are tested without a database (the timers that decide when, on it)."""
     assert booking.starts_at is not None
-    consultant = await uow.get(Account, booking.consultant_id)
-    seeker = await uow.get(Account, booking.seeker_id)
-    profile = await uow.get(ConsultantProfile, booking.consultant_id)
-    if consultant is None or seeker is None:
+    diary = diary_of(uow)
+    names = await diary.names([booking.consultant_id, booking.seeker_id])
+    if booking.consultant_id not in names or booking.seeker_id not in names:
         return
-    zones = {booking.consultant_id: profile.timezone if profile else consultant.timezone,
-             booking.seeker_id: seeker.timezone}
-    others = {booking.consultant_id: seeker.display_name,
-              booking.seeker_id: consultant.display_name}
+    try:
+        consultant_zone = (await diary.profile(booking.consultant_id)).timezone
+    except NotFound:
+        consultant_zone = await diary.zone_of(booking.consultant_id)
+    zones = {booking.consultant_id: consultant_zone,
+             booking.seeker_id: await diary.zone_of(booking.seeker_id)}
+    others = {booking.consultant_id: names[booking.seeker_id],
+              booking.seeker_id: names[booking.consultant_id]}
     button = [[Action(ConsultingIntent.VIEW_BOOKING, N_("📅 View the booking"), str(booking.id))]]
     for party in (booking.seeker_id, booking.consultant_id):
         async with addressed_to(uow, party):  # the start written as this party reads days

@@ -155,6 +155,12 @@ class SqlDiary(SqlStore):
         return (await retainers.of_account(self._uow, account_id),
                 await package_balances.balances(self._uow, account_id))
 
+    async def online_now(self, other_than: int) -> list[ConsultantProfile]:
+        return list((await self._uow.session.execute(select(ConsultantProfile).where(
+            ConsultantProfile.live.is_(True), ConsultantProfile.online_until > self.now(),
+            ConsultantProfile.account_id != other_than)
+            .order_by(ConsultantProfile.sessions_completed.desc()))).scalars().all())
+
     def emit(self, event: Event) -> None:
         self._uow.emit(event)
 

@@ -168,7 +168,7 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
 
     async def session_file(key: str) -> Attachment:
         async with uow_factory() as uow:
-            message = await uow.get(SessionMessage, int(key))
+            message = await logbook_of(uow).message(int(key))
             if message is None or not message.file_path:
                 raise NotFound(_("That file is no longer there."))
             name, path, mime = message.file_name, message.file_path, message.mime_type

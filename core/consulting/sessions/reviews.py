@@ -126,6 +126,6 @@ async def refresh(uow: UnitOfWork | Logbook, consultant_id: int) -> Reputation:
 async def on_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
     """The session's "count-session": one that took place counts towards the consultant's
     completed sessions."""
-    session = await uow.get(ConsultSession, event.session_id)
+    session = await logbook_of(uow).session(event.session_id)
     if session is not None:
         await refresh(uow, session.consultant_id)

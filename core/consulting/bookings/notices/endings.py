@@ -6,16 +6,15 @@ notices declared in core.process.bookings (sent by core.consulting.booking_notic
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.notices.parties import actor_of, answer, people, view
 from core.consulting.bookings.rules import no_show_fee
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.intents import ConsultingIntent
-from core.consulting.tables import Booking, ConsultantProfile
+from core.consulting.tables import Booking
+from core.errors import NotFound
 from core.i18n import N_, _
 from core.money.model import Money
 from core.process.bookings import CONSULTANT, FEE_DECISION, SEEKER
@@ -30,7 +29,7 @@ async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
     """Buttons to other live consultants online now who share a field with this one (found
     once per transaction: the text and the buttons of one notice read the same), labelled for
     the current reader."""
-    found: dict[int, list[tuple[int, str]]] = uow.session.info.setdefault(_ALTERNATIVES, {})
+    found: dict[int, list[tuple[int, str]]] = uow.kept(_ALTERNATIVES, dict)
     if booking.id not in found:
         found[booking.id] = await _alternatives(uow, booking)
     return [[Action(ConsultingIntent.VIEW_CONSULTANT, _("👤 {name} (online)", name=name), str(account_id))]
@@ -38,15 +37,17 @@ async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
 
 
 async def _alternatives(uow: UnitOfWork, booking: Booking) -> list[tuple[int, str]]:
-    mine = await uow.get(ConsultantProfile, booking.consultant_id)
-    fields = set(mine.categories or []) if mine else set()
-    rows = (await uow.session.execute(select(ConsultantProfile, Account.display_name)
-            .join(Account, Account.id == ConsultantProfile.account_id).where(
-            ConsultantProfile.live.is_(True), ConsultantProfile.online_until > uow.clock.now(),
-            ConsultantProfile.account_id != booking.consultant_id)
-            .order_by(ConsultantProfile.sessions_completed.desc()))).all()
-    found = [(p.account_id, name) for p, name in rows if fields & set(p.categories or [])]
-    return found[:ALTERNATIVES]
+    """The first few online now who share a field with the booking's consultant, read from
+    the diary (the rule is here, the query in the diary's store)."""
+    diary = diary_of(uow)
+    try:
+        fields = set((await diary.profile(booking.consultant_id)).categories or [])
+    except NotFound:
+        fields = set()
+    alike = [p.account_id for p in await diary.online_now(booking.consultant_id)
+             if fields & set(p.categories or [])][:ALTERNATIVES]
+    names = await diary.names(alike)
+    return [(account_id, names[account_id]) for account_id in alike if account_id in names]
 
 
 def _rebook(booking: Booking, name: str) -> Action:
