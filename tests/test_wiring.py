@@ -207,6 +207,7 @@ during ContractMoved           core.deals.notices.book.CONTRACTS.on_moved
 during ListingAwaitsReview     core.catalog.notices.tell_admins
 during ListingApproved         core.catalog.notices.approved
 during ListingRejected         core.catalog.notices.rejected
+during ListingMatchedInstantSearch core.catalog.alert_notices.instant_alert
 during BookingRequested        core.consulting.bookings.notices.parties.on_requested
 during BookingMoved            core.consulting.booking_notices.BOOKINGS.on_moved
 during BookingMoved            core.consulting.bookings.calendar_out.on_moved

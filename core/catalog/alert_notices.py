@@ -1,20 +1,26 @@
 """A buyer's instant alert of a listing matching a saved search, and the buttons every alert
-carries (core.catalog.alerts' digests too): written by the stock as it matches (sql_stock)."""
+carries (core.catalog.alerts' digests too): written as the transaction that recorded the match
+commits (core.catalog.wiring), from what the stock holds."""
 
 from __future__ import annotations
 
 from core.accounts.intents import AccountIntent
 from core.actions import Action, ActionRows
+from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.intents import ListingIntent
 from core.catalog.query import SearchQuery
-from core.catalog.tables import Listing, SavedSearch
+from core.catalog.sql_stock import stock_of
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
 
 
-async def instant_alert(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> None:
+async def instant_alert(uow: UnitOfWork, event: ListingMatchedInstantSearch) -> None:
     """The buyer of an instant saved search hears of a listing it matched, once (its key)."""
+    stock = stock_of(uow)
+    saved, listing = await stock.saved(event.saved_search_id), await stock.listing(event.listing_id)
+    if saved is None or listing is None:
+        return
     async with addressed_to(uow, saved.account_id):
         what = SearchQuery.from_dict(saved.query).describe()
         await notify(uow, saved.account_id,

@@ -48,3 +48,11 @@ class ListingApproved(Event):
 class ListingRejected(Event):
     listing_id: int
     reason: str
+
+
+@dataclass(frozen=True)
+class ListingMatchedInstantSearch(Event):
+    """A listing matched an instant saved search for the first time: its owner is alerted."""
+
+    saved_search_id: int
+    listing_id: int

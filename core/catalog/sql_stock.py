@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts.tables import Account
-from core.catalog.alert_notices import instant_alert
+from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.rules import ListingState
 from core.catalog.stock import SellerInfo, Stock
 from core.catalog.tables import (
@@ -172,7 +172,7 @@ class SqlStock(SqlStore):
 
     async def hit(self, saved: SavedSearch, listing: Listing) -> bool:
         """The hit's unique key decides: a second one for the same pair fails in its savepoint,
-        its alert with it."""
+        and an instant search's alert (written at commit, core.catalog.wiring) is not asked."""
         now = self.now()
         hit = AlertHit(saved_search_id=saved.id, listing_id=listing.id, created_at=now)
         try:
@@ -180,10 +180,11 @@ class SqlStock(SqlStore):
                 self._uow.add(hit)
                 if saved.mode == "instant":
                     hit.sent_at = now
-                    await instant_alert(self._uow, saved, listing)
                 await self._uow.flush()
         except IntegrityError:
             return False
+        if saved.mode == "instant":
+            self.emit(ListingMatchedInstantSearch(saved.id, listing.id))
         return True
 
 

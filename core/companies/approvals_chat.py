@@ -12,18 +12,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import select
-
-from core.accounts.tables import Identity
 from core.companies.events import ApprovalsChatChosen
 from core.companies.roster import Roster
 from core.companies.seats import CompanyView, allowed
 from core.companies.sql_roster import roster_of
-from core.companies.tables import Company
 from core.errors import DomainError
 from core.i18n import _
 from core.i18n import language_of as _language
 from core.money.reading import reading
+from core.notifications.postbox import postbox_of
 from core.storage.uow import UnitOfWork
 
 # A picker's reference to a chat: its channel's name, then the chat's id on that channel.
@@ -67,7 +64,7 @@ async def choose(uow: UnitOfWork | Roster, actor_id: int, chat: str | None, lang
     return routed
 
 
-def chat_of(company: Company | None) -> Chat | None:
+def chat_of(company: CompanyView | None) -> Chat | None:
     """The team chat this company's approval cards go to, or None (approvers' DMs)."""
     if company is None or not company.approvals_chat:
         return None
@@ -76,12 +73,13 @@ def chat_of(company: Company | None) -> Chat | None:
 
 
 async def reads_chat(uow: UnitOfWork, account_id: int, chat: Chat) -> bool:
-    """Whether this person is on the chat's channel (so reads the team chat there)."""
-    found = await uow.session.scalar(select(Identity.id).where(
-        Identity.account_id == account_id, Identity.channel == chat.channel).limit(1))
-    return found is not None
+    """Whether this person is on the chat's channel (so reads the team chat there): one of
+    the chats the outbox reaches them in is on it."""
+    return any(found.channel == chat.channel for found in await postbox_of(uow).chats(account_id))
 
 
-def written_for(company: Company, chat: Chat) -> AbstractContextManager[str]:
-    """Words in the chat's language, amounts in the company's country's format."""
-    return reading(SimpleNamespace(language=chat.language, country=company.billing_country))
+def written_for(company: CompanyView, chat: Chat) -> AbstractContextManager[str]:
+    """Words in the chat's language, amounts in the company's country's format (its billing
+    details are given whole, core.companies.billing)."""
+    country = company.billing.country if company.billing is not None else None
+    return reading(SimpleNamespace(language=chat.language, country=country))

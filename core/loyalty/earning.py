@@ -1,14 +1,15 @@
 """Points for what members do, posted in the transaction of the event that earned them; each
 journal's key names the event, so an event handled twice earns once. `award` and `completed`
 ask loyalty's book (`core.loyalty.book`), so they run on the tests' in-memory one too; the
-handlers read the deal, session or review that earned on the unit of work."""
+handlers read the deal that earned through the deal book, a session or review on the unit of
+work."""
 
 from __future__ import annotations
 
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
 from core.consulting.sessions.tables import ConsultSession, SessionReview
+from core.deals.deal_book import deal_book_of
 from core.deals.events import DealMoved, DealRated
-from core.deals.tables import Deal
 from core.loyalty import points
 from core.loyalty.book import PointsBook, book_of
 from core.loyalty.rules import EARN, REASONS
@@ -39,8 +40,9 @@ async def completed(uow: UnitOfWork | PointsBook, kind: str, about: str,
 
 
 async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:
-    """The deal's "earn-points": both parties earn points for it."""
-    deal = await uow.get(Deal, event.deal_id)
+    """The deal's "earn-points": both parties earn points for it (the deal as its book keeps
+    it, so a deal completed in memory earns too)."""
+    deal = await deal_book_of(uow).stored(event.deal_id)
     if deal is not None:
         await completed(uow, "deal", f"deal:{deal.id}", (deal.buyer_id, deal.seller_id))
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.catalog import lifecycle, listings
+from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.rules import ListingState
 from core.catalog.stock import SellerInfo
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog
@@ -183,6 +184,7 @@ class MemoryStock:
         self.hits.append((saved.id, listing.id))
         if saved.mode == "instant":
             self.alerted.append((saved.id, listing.id))
+            self.emit(ListingMatchedInstantSearch(saved.id, listing.id))
         return True
 
 

@@ -1,6 +1,7 @@
 """Saved searches: alerts at once (across channels, after quiet hours) or in a daily digest.
-Which searches a new listing matches, and managing one's saved searches in chat, are checked on
-the in-memory stock; the alerts' delivery on the database."""
+Which searches a new listing matches, managing one's saved searches in chat and whom an instant
+alert is written for, in which chat, are checked in memory; the alerts' delivery (quiet hours,
+the digest's) on the database."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from conversations.messages import Choice, notification_reply
+from core.accounts.member import Member
 from core.accounts.tables import Account
-from core.catalog import alerts
+from core.catalog import alerts, lifecycle, listings
+from core.catalog import wiring as catalog_wiring
 from core.catalog.query import SearchQuery
-from tests.catalog.fakes import BOB, SAM, published, stocked
+from core.catalog.stock import SellerInfo
+from core.notifications.postbox import Chat
+from tests.catalog.fakes import BOB, SAM, MemoryStock, published, stocked, values
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
+from tests.support.outbox import told
 
 
 class Recorder:
@@ -32,36 +39,45 @@ async def save(app, account, text: str, mode: str = "instant", **filters) -> int
         return row.id
 
 
-async def deliver(app) -> dict[str, Recorder]:
-    recorders = {"telegram": Recorder(), "slack": Recorder()}
-    for channel, recorder in recorders.items():
-        app.add_sender(channel, recorder)
-    await app.dispatcher.run_once()
-    return recorders
+def person(chat: MemoryChat, stock: MemoryStock, channel: str, key: str, address: str,
+           roles: tuple[str, ...] = ("seller", "buyer")) -> Member:
+    """Someone registered in `channel` as `key`, reached there at `address` (a Slack DM's
+    channel differs from the key its identity has), known to the stock as a seller."""
+    found = chat.turns.register(channel, key, key, roles=roles)
+    stock.sellers[found.id] = SellerInfo(key, "", 0, 0)
+    return chat.postbox.person(found, Chat(channel, address))
 
 
-async def test_a_slack_buyer_is_alerted_about_a_telegram_sellers_listing_at_once(app):
-    buyer = await make_account(app, "T1:U2", channel="slack", address="U2", roles=("buyer",))
-    await make_account(app, "111", channel="telegram", roles=("seller",))
-    saved_id = await save(app, buyer, "enplus pellets", max_km=100, lat=56.95, lon=24.1)
-    seller = ChatUser(app, "111", channel="telegram")
-    await list_pellets(seller)
-    sent = await deliver(app)
-    ((address, payload),) = sent["slack"].sent
-    assert address == "U2" and "ENplus A1 wood pellets, 15 kg bags" in payload["text"]
+def written(chat: MemoryChat) -> list[tuple[str, str]]:
+    """Where the chat's committed notices go: (channel, address), oldest first."""
+    return [(notice.channel, notice.address) for notice in chat.postbox.notices]
+
+
+async def test_a_slack_buyer_is_alerted_about_a_telegram_sellers_listing_at_once():
+    chat, stock = market(wiring=[catalog_wiring.wire])
+    buyer = person(chat, stock, "slack", "T1:U2", "U2", roles=("buyer",))
+    person(chat, stock, "telegram", "111", "111", roles=("seller",))
+    saved = await alerts.save_search(stock, buyer.id, SearchQuery(
+        text="enplus pellets", max_km=100, lat=56.95, lon=24.1), "instant")
+    await list_pellets(ChatUser(chat, "111", channel="telegram"))
+    assert written(chat) == [("slack", "U2")]
+    (payload,) = await told(chat, buyer.id)
+    assert "ENplus A1 wood pellets, 15 kg bags" in payload["text"]
     labels = {b.label: b.data for row in notification_reply(payload).buttons for b in row}
-    assert labels["Unsubscribe"] == f"@do:unsubscribe:{saved_id}"
+    assert labels["Unsubscribe"] == f"@do:unsubscribe:{saved.id}"
     assert labels["View listing"].startswith("@do:view_listing:")
 
 
-async def test_a_telegram_buyer_is_alerted_about_a_slack_sellers_listing(app):
-    buyer = await make_account(app, "222", channel="telegram", roles=("buyer",))
-    seller = await make_account(app, "T1:U9", channel="slack", address="U9")
-    await save(app, buyer, "pellets")
-    await publish(app, seller)
-    sent = await deliver(app)
-    assert [address for address, _ in sent["telegram"].sent] == ["222"]
-    assert sent["slack"].sent == []
+async def test_a_telegram_buyer_is_alerted_about_a_slack_sellers_listing():
+    chat, stock = market(wiring=[catalog_wiring.wire])
+    buyer = person(chat, stock, "telegram", "222", "222", roles=("buyer",))
+    seller = person(chat, stock, "slack", "T1:U9", "U9")
+    await alerts.save_search(stock, buyer.id, SearchQuery(text="pellets"), "instant")
+    async with chat.uow() as uow:  # published as helpers.publish does, in one transaction
+        draft = await listings.create_draft(uow, seller.id, values())
+        await lifecycle.submit(uow, draft.id, seller.id)
+        await uow.commit()
+    assert written(chat) == [("telegram", "222")]  # nothing for Slack
 
 
 async def test_a_listing_that_does_not_match_alerts_nobody():

@@ -1,5 +1,5 @@
 """Editing a live listing: back to review under moderation; otherwise saved searches match again.
-In chat on the database (the admin's notice, search) and with the catalogue in memory (a photo
+In chat with the catalogue and its notices in memory (the admin's notice, search, a photo
 added); the rules behind them on the in-memory stock."""
 
 from __future__ import annotations
@@ -7,31 +7,20 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import select
 
 from conversations.messages import FileUpload
 from core.catalog import alerts, listings
+from core.catalog import wiring as catalog_wiring
 from core.catalog.events import ListingAwaitsReview, ListingChanged
 from core.catalog.query import SearchQuery
+from core.catalog.search import Catalog
 from core.catalog.tables import Listing
 from core.errors import Conflict
-from core.notifications.tables import OutboxMessage
 from tests.catalog.fakes import BOB, SAM, published, stocked
-from tests.catalog.helpers import make_account, open_item, publish
+from tests.catalog.helpers import open_item
 from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
-
-
-async def texts_for(app, account_id: int) -> list[str]:
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == account_id, OutboxMessage.channel != "email"))).scalars()
-        return [r.payload["text"] for r in rows]
-
-
-async def status_of(app, listing_id: int) -> str:
-    async with app.uow() as uow:
-        return (await uow.session.get(Listing, listing_id)).status
+from tests.support.outbox import told_texts
 
 
 async def edit_price_in_chat(sam: ChatUser, price: str) -> None:
@@ -43,23 +32,22 @@ async def edit_price_in_chat(sam: ChatUser, price: str) -> None:
     await sam.say(price)
 
 
-async def test_with_moderation_on_editing_a_published_listing_sends_it_back_to_review(app):
-    root = await make_account(app, "root", roles=("buyer",))
-    seller = await make_account(app, "sam")
-    listing_id = await publish(app, seller)  # published before moderation was switched on
-    app.policy = dataclasses.replace(app.policy, listing_moderation=True)
-    sam = ChatUser(app, "sam")
+async def test_with_moderation_on_editing_a_published_listing_sends_it_back_to_review():
+    chat, stock = market(wiring=[catalog_wiring.wire])
+    member(chat, stock, "root", roles=("buyer",), admin=True)
+    sam = member(chat, stock, "sam")
+    listing_id = await published(stock, account_of(chat, "sam"))  # before moderation was on
+    stock.policy = dataclasses.replace(stock.policy, listing_moderation=True)
     await edit_price_in_chat(sam, "240")
     assert "go to an admin for review" in sam.texts()
-    assert await status_of(app, listing_id) == "pending_review"
-    assert any("waits for review" in t for t in await texts_for(app, root.id))
-    async with app.uow() as uow:
-        assert (await app.catalog.search(uow, SearchQuery(text="pellets"))).total == 0
-    admin = ChatUser(app, "root")
+    assert stock.listings[listing_id].status == "pending_review"
+    assert any("waits for review" in t for t in await told_texts(chat, account_of(chat, "root")))
+    assert (await Catalog(look_seconds=0).search(stock, SearchQuery(text="pellets"))).total == 0
+    admin = ChatUser(chat, "root")
     await admin.say("/moderation")
     await open_item(admin, "ENplus")
     await admin.tap("Approve")
-    assert await status_of(app, listing_id) == "published"
+    assert stock.listings[listing_id].status == "published"
 
 
 async def test_with_moderation_on_adding_a_photo_to_a_live_listing_sends_it_back_to_review(

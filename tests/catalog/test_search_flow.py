@@ -1,6 +1,7 @@
 """Searching in chat: results in pages, filters, sorts, a listing card, watchlist — with the
-catalogue and its search index in memory (`in_memory.market`); what buyers search for reaching
-the sellers' market view, and the market's prices, on the database."""
+catalogue and its search index in memory (`in_memory.market`), the market's prices in each
+currency on its history in memory; what buyers search for reaching the sellers' market view on
+the database."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 from conversations.messages import FileReply, ListPage
 from core.catalog import media
 from core.catalog.media import FileStore
+from core.market.prices import market_view
 from tests.catalog.fakes import MemoryStock, published
 from tests.catalog.helpers import make_account, open_item, publish
 from tests.catalog.in_memory import account_of, market, member, rated
+from tests.market.fakes import MemoryMarket
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
 
@@ -120,15 +123,14 @@ async def test_sellers_see_what_buyers_search_for_and_the_price_range(app):
     assert "On the market now: 3 listing(s), " in text and "3 priced" in text
 
 
-async def test_the_market_view_shows_prices_in_each_currency_the_sellers_first(app):
-    from core.market.prices import market_view
-
-    seller = await make_account(app, "sam")
-    await publish(app, seller, price="230")
-    await publish(app, seller, price="2500", currency="SEK")
-    await publish(app, seller, price="2600", currency="SEK")
-    async with app.uow() as uow:
-        view = await market_view(uow, "pellets", None, "SEK")
+async def test_the_market_view_shows_prices_in_each_currency_the_sellers_first():
+    """On the market's history in memory; that its asking prices are the published listings'
+    is the contract's (tests/market/test_market_view_contract.py)."""
+    history = MemoryMarket()
+    history.publish("230")
+    history.publish("2500", currency="SEK")
+    history.publish("2600", currency="SEK")
+    view = await market_view(history, "pellets", None, "SEK")
     assert [(p.low.currency, p.listings) for p in view.prices] == [("SEK", 2), ("EUR", 1)]
 
 

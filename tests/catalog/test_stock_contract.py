@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts.tables import Account
+from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.listings import sketch
 from core.catalog.rules import EDITABLE_STATUSES
 from core.catalog.sql_stock import SqlStock
@@ -167,6 +168,9 @@ class StockContract:
         assert await stock.hit(instant, listing) is True
         assert await stock.hit(instant, listing) is False
         assert await stock.hit(digest, listing) is True
+        # the instant search's alert is asked once (core.catalog.alert_notices), the digest's none
+        assert [e for e in catalogue.emitted() if isinstance(e, ListingMatchedInstantSearch)] == [
+            ListingMatchedInstantSearch(instant.id, listing.id)]
 
     async def test_a_sellers_rating_and_who_may_moderate(self, catalogue):
         stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
@@ -209,6 +213,9 @@ class MemoryCatalogue:
     def tick(self) -> None:
         self.stock.at += timedelta(seconds=1)
 
+    def emitted(self) -> list[Any]:
+        return self.stock.events
+
 
 class TestMemoryStock(StockContract):
     @pytest.fixture
@@ -250,6 +257,9 @@ class SqlCatalogue:
 
     def tick(self) -> None:
         self.clock.advance(seconds=1)
+
+    def emitted(self) -> list[Any]:
+        return self.uow.events
 
 
 class TestSqlStock(StockContract):

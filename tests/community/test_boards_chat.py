@@ -1,10 +1,11 @@
 """Boards in chat (the terminal driver; Telegram and Slack render the same replies): what
 reaches other people through the outbox — a post relayed once to each follower and never to its
-author, replies, in memory (the forum's fake and the chat's postbox, the boards' handlers wired
-as on the database); reports reaching the admins with the text and hiding by admins only, the
-journey on the database. The rules of each use case are tested without a database in
-test_boards.py, and the flow's own (the seeded boards, reactions, stale buttons and bad input)
-in test_boards_in_memory_chat.py; these prove the chat carries them out."""
+author, replies, reports reaching the admins with the text and hiding by admins only, in memory
+(the forum's fake and the chat's postbox, the boards' handlers wired as on the database); the
+journey on the database is test_boards_across_channels.py's. The rules of each use case are
+tested without a database in test_boards.py, and the flow's own (the seeded boards, reactions,
+stale buttons and bad input) in test_boards_in_memory_chat.py; these prove the chat carries
+them out."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from conversations.messages import Choice
 from core.community import wiring as boards_wiring
 from core.community.forum import Forum
 from tests.community.fakes import MemoryForum
-from tests.community.helpers import actions, members, told
+from tests.community.helpers import actions, told
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
 
@@ -28,13 +29,15 @@ async def open_board(user: ChatUser, title: str = "Pellet quality") -> None:
 
 def boards_chat(*names: str) -> tuple[MemoryChat, list[int]]:
     """Members chatting on the terminal, known to the forum by name, in a chat whose boards
-    are the in-memory forum and whose boards' notices land in its postbox; their ids."""
+    are the in-memory forum and whose boards' notices land in its postbox; their ids (root
+    is an admin, as the test settings make `terminal:root`)."""
     forum = MemoryForum()
     chat = MemoryChat(ALL_FLOWS, stores={Forum: forum}, wiring=[boards_wiring.wire])
     ids = []
     for key in names:
-        member = chat.turns.register("terminal", key, key.title(), roles=("buyer", "seller"))
-        ids.append(forum.person(member.id, key.title()))
+        member = chat.turns.register("terminal", key, key.title(), roles=("buyer", "seller"),
+                                     admin=key == "root")
+        ids.append(forum.person(member.id, key.title(), admin=key == "root"))
     return chat, ids
 
 
@@ -93,22 +96,22 @@ async def test_a_reply_reaches_the_author_and_followers_but_not_the_replier():
     assert "same here" in to_bob["text"]
 
 
-async def test_a_report_reaches_the_admins_with_the_text_and_an_admin_hides_the_post(app):
-    ann, eve, root = await members(app, "ann", "eve", "root")
-    ann_chat = ChatUser(app, "ann")
+async def test_a_report_reaches_the_admins_with_the_text_and_an_admin_hides_the_post():
+    chat, (ann, eve, root) = boards_chat("ann", "eve", "root")
+    ann_chat = ChatUser(chat, "ann")
     await open_board(ann_chat)
     await ann_chat.tap("New post")
     await ann_chat.say("Cheap pellets, write to me at ann@example.com for a deal")
-    eve_chat = ChatUser(app, "eve")
+    eve_chat = ChatUser(chat, "eve")
     await open_board(eve_chat)
     await eve_chat.tap("#1")
     assert "Hide" not in eve_chat.labels()
     await eve_chat.tap("Report")
     await eve_chat.say("Advertising, not a question")
     assert "Reported" in eve_chat.texts()
-    [notice] = await told(app, root.id, "Eve reported a post by Ann")
+    [notice] = await told(chat, root, "Eve reported a post by Ann")
     assert "Cheap pellets" in notice["text"] and "Advertising, not a question" in notice["text"]
-    assert await told(app, eve.id, "reported") == []
+    assert await told(chat, eve, "reported") == []
 
     # Eve can't hide it, even with the admin's button.
     await eve_chat.send(Choice(actions(notice)["🙈 Hide"]))
@@ -116,11 +119,11 @@ async def test_a_report_reaches_the_admins_with_the_text_and_an_admin_hides_the_
     await eve_chat.say("I want it gone")
     assert "administrators" in eve_chat.texts().lower() or "admin" in eve_chat.texts().lower()
 
-    root_chat = ChatUser(app, "root")
+    root_chat = ChatUser(chat, "root")
     await root_chat.send(Choice(actions(notice)["🙈 Hide"]))
     await root_chat.say("Advertising belongs in listings")
     assert "Hidden from the board" in root_chat.texts()
-    [to_ann] = await told(app, ann.id, "An admin hid your post")
+    [to_ann] = await told(chat, ann, "An admin hid your post")
     assert "Advertising belongs in listings" in to_ann["text"]
     await open_board(eve_chat)
     assert "Cheap pellets" not in eve_chat.texts() and "No posts yet" in eve_chat.texts()

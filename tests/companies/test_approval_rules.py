@@ -1,9 +1,10 @@
 """Purchase approval's use cases on the in-memory book (no database): a purchase above a
 buyer's limit is held — nothing reaches the seller — until an approver approves (then it is
 made in her name, exactly as drafted) or rejects it with a reason; a decision is taken once,
-audited; an approval that comes too late lapses, leaving nothing half made. On the database:
-two approvers pressing at once, the notices and the cards (`test_purchase_approval.py`,
-`test_approvals_chat.py`, the reason the buyer reads in `test_company_chat.py`);
+audited; an approval that comes too late lapses, leaving nothing half made. The cards and their
+handlers in memory: `test_approvals_chat.py`. On the database: two approvers pressing at once,
+a purchase's notices (`test_purchase_approval.py`, the reason the buyer reads in
+`test_company_chat.py`);
 `test_approval_book_contract.py` holds the two books alike."""
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 approval card through the engine in memory, on the in-memory approval book. The buyer reads
 what waits and withdraws; an approver opens the card, rejects with a reason asked at that step
 or approves, and the purchase goes out in the buyer's name; the company's card counts what
-waits. The journey from a listing's offer, with the cards and notices the outbox carries, is
-on the database: `test_company_chat.py`, `test_approvals_chat.py`."""
+waits. The cards in a team chat and by DM, with their handlers, in memory too:
+`test_approvals_chat.py`; the journey from a listing's offer, with the notices the outbox
+carries, on the database: `test_company_chat.py`."""
 
 from __future__ import annotations
 

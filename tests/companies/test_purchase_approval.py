@@ -5,8 +5,10 @@ reason; every decision is audited, taken once, and the company sees its deals by
 company's own use cases (joining, roles, the last admin, billing details) are tested on the
 in-memory roster (`test_colleagues.py`, `test_company_records.py`), and the approvals' rules —
 the limit's guard, a reason, a decision taken once, a lapse — on the in-memory approval book
-(`test_approval_rules.py`); here what only the database shows: the notices, two approvers at
-once, the company's deal and its money, a seat read once per transaction."""
+(`test_approval_rules.py`), and the other approvers' cards replaced by who decided with the
+notices' handlers in memory (`approval_chat.py`); here what only the database shows: the
+notices of a purchase held and made, two approvers at once, the company's deal and its money,
+a seat read once per transaction."""
 
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ from core.deals.tables import Deal, Offer
 from core.errors import Conflict, NotAllowed, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
+from tests.companies import approval_chat as in_memory
+from tests.companies.approval_chat import company_chat
+from tests.companies.test_approval_rules import ANNA
 from tests.support.outbox import told
 
 
@@ -152,19 +157,19 @@ async def test_finance_gets_the_receipt_of_a_colleagues_payment(app):
     assert not any("For Baltic Heat AS" in p["text"] for p in await told(app, "anna"))
 
 
-async def test_the_other_approvers_card_is_replaced_by_who_decided(app):
-    _sam, alice, anna, _fred, _bob, listing_id = await company_of_three(app)
-    carl = await second_approver(app, alice.id)
-    async with app.uow() as uow:
-        held = (await approvals.offer(uow, listing_id, anna.id, terms("100"))).held
+async def test_the_other_approvers_card_is_replaced_by_who_decided():
+    chat, book, listing_id = await company_chat()
+    carl = await in_memory.second_approver(book)
+    async with chat.uow() as uow:
+        held = (await approvals.offer(uow, listing_id, ANNA, terms("100"))).held
         await uow.commit()
-    async with app.uow() as uow:
-        await approvals.reject(uow, held, carl.id, "Wait for the spring prices")
+    async with chat.uow() as uow:
+        await approvals.reject(uow, held, carl, "Wait for the spring prices")
         await uow.commit()
-    told_alice = [p for p in await told(app, "alice") if f"purchase:{held}" in p.get("about", [])]
+    told_alice = [p for p in await told(chat, "alice") if f"purchase:{held}" in p.get("about", [])]
     assert [bool(p["buttons"]) for p in told_alice] == [True, False]  # the card, then who decided
     assert "Carl rejected Anna's purchase" in told_alice[-1]["text"]
-    assert not any("Carl rejected" in p["text"] for p in await told(app, "carl"))
+    assert not any("Carl rejected" in p["text"] for p in await told(chat, "carl"))
 
 
 async def test_a_seat_read_earlier_in_a_transaction_follows_what_the_transaction_changes(app):

@@ -1,6 +1,7 @@
 """The points ledger: each event earns once, every journal balances, tiers by the last 12 months.
-What deals, ratings, payments and sessions earn runs on the database (the handlers' wiring);
-the ledger's and the standing's rules on the in-memory book (`tests/loyalty/fakes.py`), which
+What a completed deal and a rating earn runs in memory, the handlers wired as on the database
+on the deal book's and the points book's fakes; payments and sessions on the database; the
+ledger's and the standing's rules on the in-memory book (`tests/loyalty/fakes.py`), which
 `test_book_contract.py` holds to the SQL one."""
 
 from __future__ import annotations
@@ -9,13 +10,22 @@ from datetime import timedelta
 
 import pytest
 
+from core.deals import deals
 from core.deals.after_sale import service as after_sale
+from core.deals.after_sale.logbook import Logbook
+from core.deals.deal_book import DealBook
+from core.deals.ratings.scoreboard import Scoreboard
 from core.loyalty import earning, points, rules, service
+from core.loyalty import wiring as loyalty_wiring
+from core.loyalty.book import PointsBook
 from core.loyalty.rules import EARN
 from core.money.model import Money
+from core.process.deals import DealState
+from tests.deals.deal_fakes import BOB, SAM, MemoryDeals
 from tests.loyalty.fakes import MemoryPointsBook
-from tests.loyalty.helpers import agreed_deal, balance, complete, kinds, unbalanced
+from tests.loyalty.helpers import balance
 from tests.payments.helpers import BUYER, people
+from tests.support.memory_engine import MemoryChat
 
 BUYER_ID, SELLER_ID = 1, 2
 
@@ -30,27 +40,46 @@ async def give(book: MemoryPointsBook, account_id: int, amount: int, key: str = 
     await points.earn(book, f"{key}:{account_id}", "deal", account_id, amount, "test points")
 
 
-async def test_a_completed_deal_earns_both_parties_once_even_when_handled_twice(app):
-    sam, bob, _, deal_id = await agreed_deal(app)
-    await complete(app, deal_id, sam.id, bob.id)
-    assert await balance(app, sam.id) == EARN["deal"]
-    assert await balance(app, bob.id) == EARN["deal"]
-    async with app.uow() as uow:  # the same event again (a retried handler) earns nothing
-        assert not await earning.award(uow, "deal", sam.id, f"deal:{deal_id}")
-        await uow.commit()
-    assert await balance(app, sam.id) == EARN["deal"]
-    assert await unbalanced(app) == []
+def earning_chat() -> tuple[MemoryChat, MemoryDeals, MemoryPointsBook]:
+    """A chat in memory whose deals are the deal book returned (Sam sells to Bob) and whose
+    points the points book, loyalty's handlers wired as on the database."""
+    deals_book, book = MemoryDeals(), MemoryPointsBook()
+    chat = MemoryChat([], stores={DealBook: deals_book, Logbook: deals_book,
+                                  Scoreboard: deals_book, PointsBook: book},
+                      wiring=[loyalty_wiring.wire])
+    return chat, deals_book, book
 
 
-async def test_a_rating_given_earns_the_rater_once(app):
-    sam, bob, _, deal_id = await agreed_deal(app)
-    await complete(app, deal_id, sam.id, bob.id)
-    async with app.uow() as uow:
-        await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5})
+async def completed_in(chat: MemoryChat, deals_book: MemoryDeals) -> int:
+    """A delivered sale whose buyer confirms receipt (the move that earns points), committed."""
+    deal_id = deals_book.sale(DealState.DELIVERED)
+    async with chat.uow() as uow:
+        await deals.take(uow, deal_id, "confirm-receipt", BOB)
         await uow.commit()
-    assert await balance(app, bob.id) == EARN["deal"] + EARN["rating"]
-    assert await balance(app, sam.id) == EARN["deal"]
-    assert await kinds(app, bob.id) == ["deal", "rating"]
+    return deal_id
+
+
+async def test_a_completed_deal_earns_both_parties_once_even_when_handled_twice():
+    chat, deals_book, book = earning_chat()
+    deal_id = await completed_in(chat, deals_book)
+    assert await points.balance(book, points.member(SAM)) == EARN["deal"]
+    assert await points.balance(book, points.member(BOB)) == EARN["deal"]
+    async with chat.uow() as uow:  # the same event again (a retried handler) earns nothing
+        assert not await earning.award(uow, "deal", SAM, f"deal:{deal_id}")
+        await uow.commit()
+    assert await points.balance(book, points.member(SAM)) == EARN["deal"]
+    assert await points.unbalanced_journals(book) == []
+
+
+async def test_a_rating_given_earns_the_rater_once():
+    chat, deals_book, book = earning_chat()
+    deal_id = await completed_in(chat, deals_book)
+    async with chat.uow() as uow:
+        await after_sale.rate(uow, deal_id, BOB, 5, {"quality": 5})
+        await uow.commit()
+    assert await points.balance(book, points.member(BOB)) == EARN["deal"] + EARN["rating"]
+    assert await points.balance(book, points.member(SAM)) == EARN["deal"]
+    assert [m.kind for m in reversed(await points.history(book, BOB))] == ["deal", "rating"]
 
 
 async def test_a_payment_made_earns_the_payer_once_even_when_confirmed_twice(app):

@@ -1,7 +1,8 @@
-"""/support in chat on the database (the terminal driver; Telegram and Slack render the same
-replies): the journeys through the real stores — a ticket from inside the listing form, with
+"""/support in chat (the terminal driver; Telegram and Slack render the same replies): the
+journey through the real stores on the database — a ticket from inside the listing form, with
 where the person was, and the form going on to its draft; an operator's answer read, answered,
-closed and rated from the support list. The flow's other rules run in memory:
+closed and rated from the support list with the desk and its notices in memory
+(`tests/tickets/chat_fakes.py`). The flow's other rules run in memory too:
 test_support_in_memory_chat.py."""
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from core.catalog.tables import Listing
 from core.support.tables import SupportTicket
 from tests.catalog.helpers import answer_form
 from tests.support.chat import ChatUser
-from tests.tickets.helpers import opened, people
+from tests.tickets.chat_fakes import helpdesk
+from tests.tickets.chat_fakes import opened as opened_in
+from tests.tickets.fakes import ANN
+from tests.tickets.helpers import people
 
 NO_ANSWER = "The export button does nothing whatsoever"
 
@@ -56,13 +60,13 @@ async def test_a_ticket_from_inside_the_listing_form_says_where_and_the_form_goe
     assert quantity == 500_000
 
 
-async def test_a_person_answers_closes_and_rates_from_the_support_list(app):
-    ann, _, _ = await people(app)
-    number = await opened(app, ann)
-    operator = ChatUser(app, "root")
+async def test_a_person_answers_closes_and_rates_from_the_support_list():
+    chat, desk, _ = helpdesk()
+    number = await opened_in(chat, ANN)
+    operator = ChatUser(chat, "root")
     await operator.send(Choice(f"@do:handle_ticket:reply:{number}"))
     await operator.say("Please try again now.")
-    user = ChatUser(app, "ann")
+    user = ChatUser(chat, "ann")
     await user.say("/support")
     await user.tap(f"#{number}")
     assert "Agora support" in user.texts() and "Please try again now." in user.texts()
@@ -73,5 +77,5 @@ async def test_a_person_answers_closes_and_rates_from_the_support_list(app):
     [four] = [b for row in user.last[-1].buttons for b in row if b.label == "★★★★"]
     await user.send(Choice(four.data))
     assert "you rated the answer ★★★★." in user.texts()
-    [ticket] = await tickets(app)
+    [ticket] = desk.tickets.values()
     assert (ticket.status, ticket.rating) == ("closed", 4)

@@ -1,7 +1,7 @@
 """The operators' desk in chat (/tickets): the queue with deadlines, a ticket with its context
 and thread, a reply that reaches the person, closing — each through the shared services, the
-desk and the notices in memory (`tests/tickets/chat_fakes.py`). An operator's answer from chat
-on the database: test_support_chat.py."""
+desk and the notices in memory (`tests/tickets/chat_fakes.py`). The asker's side of an
+operator's answer: test_support_chat.py."""
 
 from __future__ import annotations
 

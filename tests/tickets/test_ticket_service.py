@@ -1,8 +1,8 @@
 """Tickets through the core services the chat and the web console share: opening with context,
 the operator's answer and the asker's, closing, reopening, rating, and the queue. The rules run
-on the in-memory desk (`tests/tickets/fakes.py`, no database), the first with the notices it
-sets going (the wiring, in the chat's postbox); the second runs the same use cases on SQLite and
-PostgreSQL with their notices, and `test_desk_contract.py` holds the two desks alike."""
+on the in-memory desk (`tests/tickets/fakes.py`, no database), a whole conversation with the
+notices it sets going (the wiring, in the chat's postbox); `test_desk_contract.py` holds the two
+desks alike, and the journeys through the real stores are test_support_chat.py's."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
 from tests.tickets.chat_fakes import helpdesk
 from tests.tickets.chat_fakes import opened as opened_in
 from tests.tickets.fakes import ANN, EVE, ROOT, MemoryDesk, staffed
-from tests.tickets.helpers import LISTING_STEP, actions, opened, people, run, ticket, told
+from tests.tickets.helpers import LISTING_STEP, actions, told
 
 
 @pytest.fixture
@@ -40,32 +40,38 @@ async def test_a_ticket_keeps_the_question_its_context_and_tells_every_operator(
     assert await told(chat, ANN, "ticket") == []
 
 
-async def test_a_whole_conversation_answer_reply_close_rate_and_reopen(app):
-    ann, root, _ = await people(app)
-    number = await opened(app, ann)
-    await run(app, support.operator_reply, root.id, number, "It leaves tonight.")
-    found = await ticket(app, number)
+async def test_a_whole_conversation_answer_reply_close_rate_and_reopen():
+    chat, desk, _ = helpdesk()
+    number = await opened_in(chat, ANN)
+
+    async def run(use_case, *args):
+        async with chat.uow() as uow:  # one use case in its own committed transaction
+            result = await use_case(uow, *args)
+            await uow.commit()
+            return result
+
+    await run(support.operator_reply, ROOT, number, "It leaves tonight.")
+    found = desk.tickets[number]
     assert found.status == "answered" and found.first_answered_at is not None
-    [answer] = await told(app, ann.id, "Agora support answered")
+    [answer] = await told(chat, ANN, "Agora support answered")
     assert "It leaves tonight." in answer["text"] and answer["channel"] == "terminal"
     assert [a[:2] for a in actions(answer)] == [("my_ticket", f"reply:{number}"),
                                                 ("my_ticket", f"close:{number}")]
-    await run(app, support.user_reply, ann.id, number, "Thanks, and the invoice?")
-    assert (await ticket(app, number)).status == "waiting_for_operator"
-    assert await told(app, root.id, "Thanks, and the invoice?")
-    await run(app, support.close, root.id, number)
-    [rate_me] = await told(app, ann.id, "closed your ticket")
+    await run(support.user_reply, ANN, number, "Thanks, and the invoice?")
+    assert desk.tickets[number].status == "waiting_for_operator"
+    assert await told(chat, ROOT, "Thanks, and the invoice?")
+    await run(support.close, ROOT, number)
+    [rate_me] = await told(chat, ANN, "closed your ticket")
     assert ("my_ticket", f"rate:{number}:5", "★★★★★") in actions(rate_me)
-    await run(app, support.rate, ann.id, number, 5)
+    await run(support.rate, ANN, number, 5)
     with pytest.raises(Conflict):
-        await run(app, support.rate, ann.id, number, 1)
-    assert (await ticket(app, number)).rating == 5
+        await run(support.rate, ANN, number, 1)
+    assert desk.tickets[number].rating == 5
     with pytest.raises(Conflict, match="reopen it to write"):
-        await run(app, support.user_reply, ann.id, number, "One more thing")
-    await run(app, support.reopen, ann.id, number)
-    assert (await ticket(app, number)).status == "waiting_for_operator"
-    async with app.uow() as uow:
-        view = await support.ticket_view(uow, ann.id, number)
+        await run(support.user_reply, ANN, number, "One more thing")
+    await run(support.reopen, ANN, number)
+    assert desk.tickets[number].status == "waiting_for_operator"
+    view = await support.ticket_view(desk, ANN, number)
     assert [(m.author, m.text) for m in view.messages] == [
         ("You", "My payout has not arrived"), ("Agora support", "It leaves tonight."),
         ("You", "Thanks, and the invoice?")]

@@ -10,8 +10,8 @@ from core.catalog.taxonomy import UNITS
 from core.companies.approvals_chat import Chat, chat_of, reads_chat, written_for
 from core.companies.events import ApprovalsChatChosen
 from core.companies.intents import CompanyIntent
-from core.companies.seats import with_role
-from core.companies.tables import Company
+from core.companies.seats import CompanyView
+from core.companies.sql_roster import roster_of
 from core.deals import cards
 from core.deals.approvals.book import ApprovalBook
 from core.deals.approvals.drafted import terms_of, total_of
@@ -50,10 +50,11 @@ TO_REQUESTER = {
 async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
     """The approval card goes to the company's team chat, if it chose one, and by DM to each
     approver who does not read that chat."""
-    request = await uow.get(PurchaseRequest, event.request_id)
+    book = approval_book_of(uow)
+    request = await book.request(event.request_id)
     if request is None:
         return
-    approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
+    approvers = await book.approvers(request.company_id, request.requester_id)
     await recipients(uow, {*approvers, request.requester_id})
     buttons: ActionRows = [
         [Action(CompanyIntent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
@@ -72,10 +73,11 @@ async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
 async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
     """The requester hears the decision (not her own withdrawal); the other approvers' cards
     are replaced by who decided, without buttons."""
-    request = await uow.get(PurchaseRequest, event.request_id)
+    book = approval_book_of(uow)
+    request = await book.request(event.request_id)
     if request is None:
         return
-    approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
+    approvers = await book.approvers(request.company_id, request.requester_id)
     await recipients(uow, {*approvers, request.requester_id})
     names = await _names(uow, request)
     key = f"purchase:{request.id}"
@@ -101,7 +103,7 @@ async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
 
 async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
     """The chosen team chat hears what it is for."""
-    company = await uow.get(Company, event.company_id)
+    company = await roster_of(uow).company(event.company_id)
     chat = chat_of(company)
     if company is None or chat is None or chat.name != event.chat:
         return
@@ -112,9 +114,10 @@ async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
             company=company.name))
 
 
-async def _team_chat(uow: UnitOfWork, request: PurchaseRequest) -> tuple[Company, Chat] | None:
+async def _team_chat(uow: UnitOfWork, request: PurchaseRequest
+                     ) -> tuple[CompanyView, Chat] | None:
     """The company and the team chat its approval cards go to, if it chose one."""
-    company = await uow.get(Company, request.company_id)
+    company = await roster_of(uow).company(request.company_id)
     chat = chat_of(company)
     return (company, chat) if company is not None and chat is not None else None
 
