@@ -2,11 +2,14 @@
 disputes desk, an offer's answer, a thread) through the engine in memory, their use cases on
 the in-memory deal book (`tests/deals/deal_fakes.MemoryDeals`: the deal's record, what its card
 reads, its after-sale and ratings), the offers' negotiation and the threads' correspondence.
-What a move sets going beyond the deal (notices through the outbox, the money, the timers)
-is the database's: those journeys stay on `app` (test_deal_chat_paths.py)."""
+What a move sets going beyond the deal (the money, the timers) is the database's: those
+journeys stay on `app` (test_deal_chat_paths.py); a notice whose handler reads through the
+deal's protocols is written to the chat's postbox when the chat runs the deals' handlers
+(`deal_chat(wiring=[core.deals.wiring.wire])`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,7 @@ from core.deals.tables import Deal
 from core.deals.threads.correspondence import Correspondence
 from core.money.model import Money
 from core.payments_port import EscrowState, EscrowView
+from core.wiring import Wire
 from tests.companies.fakes import MemoryRoster
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
@@ -55,19 +59,21 @@ class Escrows:
         return self.views.get(reference)
 
 
-def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
+def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
+              ) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
     account id, known to the companies' roster (their billing details, none yet) and in no
     company; the escrows its deals' cards read are the chat's `services.payments`
-    (`Escrows`)."""
+    (`Escrows`); `wiring`: the handlers its commits run (the deals' `wire`, whose notices land
+    in the chat's postbox)."""
     from conversations.flows.all_flows import ALL_FLOWS
 
     book, roster = book or MemoryDeals(), MemoryRoster()
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
         Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence(),
-        Roster: roster, Seats: roster})
+        Roster: roster, Seats: roster}, wiring=wiring)
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
                             account_id=account_id)
