@@ -14,20 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.context import Services
-from core.companies.roster import Roster
 from core.companies.seats import Seats
 from core.deals import deals
 from core.deals.after_sale.logbook import Logbook
 from core.deals.deal_book import DealBook
 from core.deals.folder import DealFolder
-from core.deals.offers.negotiation import Negotiation
 from core.deals.ratings.scoreboard import Scoreboard
 from core.deals.tables import Deal
 from core.deals.threads.correspondence import Correspondence
 from core.money.model import Money
 from core.payments_port import EscrowState, EscrowView
 from core.wiring import Wire
-from tests.companies.fakes import MemoryRoster
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
 from tests.deals.thread_fakes import MemoryCorrespondence
@@ -64,16 +61,18 @@ def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
     account id, known to the companies' roster (their billing details, none yet) and in no
-    company; the escrows its deals' cards read are the chat's `services.payments`
-    (`Escrows`); `wiring`: the handlers its commits run (the deals' `wire`, whose notices land
-    in the chat's postbox)."""
+    company (purchase approval's book in memory says nothing waits for them); the escrows its
+    deals' cards read are the chat's `services.payments` (`Escrows`); `wiring`: the handlers
+    its commits run (the deals' `wire`, whose notices land in the chat's postbox)."""
     from conversations.flows.all_flows import ALL_FLOWS
+    from tests.companies.approval_fakes import MemoryApprovalBook
 
-    book, roster = book or MemoryDeals(), MemoryRoster()
+    book, approvals = book or MemoryDeals(), MemoryApprovalBook()
+    roster = approvals.roster
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
-        Negotiation: MemoryNegotiation(), Correspondence: MemoryCorrespondence(),
-        Roster: roster, Seats: roster}, wiring=wiring)
+        **approvals.stores(), Correspondence: MemoryCorrespondence(), Seats: roster},
+        wiring=wiring)
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
                             account_id=account_id)
@@ -86,19 +85,24 @@ def person(chat: MemoryChat, key: str) -> ChatUser:
     return ChatUser(chat, key)
 
 
-async def trading_pair(**listing: Any) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
+async def trading_pair(wiring: Iterable[Wire] = (), **listing: Any
+                       ) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
     """`tests.deals.chat_helpers.trading_pair` in memory: Sam sells (a published listing in
     the catalogue's in-memory stock, `tests/catalog/in_memory.market`), Bob buys from Tallinn;
     offers on the listing run on the negotiation in memory, which holds the stock's own
-    listings (what an offer reserves is what the catalogue shows); nobody is in a company."""
+    listings (what an offer reserves is what the catalogue shows), and are sent through
+    purchase approval's book in memory; nobody is in a company;
+    `wiring`: the handlers the chat's commits run (the deals' `wire`: the offers' notices)."""
     from tests.catalog.fakes import published
     from tests.catalog.in_memory import account_of, market, member
+    from tests.companies.approval_fakes import MemoryApprovalBook
 
-    chat, stock = market()
+    chat, stock = market(wiring=wiring)
     sam = member(chat, stock, "sam")
     bob = member(chat, stock, "bob", roles=("buyer",), city="Tallinn", country="EE")
     listing_id = await published(stock, account_of(chat, "sam"), **{
         "negotiable": "yes", "min_order": "20", "ncv": "17.2", "moisture": "8", **listing})
-    chat.stores.update({Negotiation: MemoryNegotiation(listings=stock.listings),
-                        Seats: MemoryRoster(), Correspondence: MemoryCorrespondence()})
+    approvals = MemoryApprovalBook(offers=MemoryNegotiation(listings=stock.listings))
+    chat.stores.update({**approvals.stores(), Seats: approvals.roster,
+                        Correspondence: MemoryCorrespondence()})
     return chat, sam, bob, listing_id

@@ -2,7 +2,9 @@
 a fixed price, a quote on request, quality outside tolerance (adjustment accepted, or rejected
 into a dispute), disputes decided by an admin in chat (refund, release, split), a double tap.
 Strangers pressing crafted buttons and the dashboard's rows run on the in-memory deal book
-(test_deal_authorisation.py, test_deal_dashboard.py)."""
+(test_deal_authorisation.py, test_deal_dashboard.py); an offer declined and withdrawn in chat
+on the offers' negotiation in memory, its notices written by the deals' handlers there (an
+offer's journey through the database: the one nobody answers, and buy now)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from conversations.messages import Choice, FileUpload, ListPage
 from core.catalog.tables import Listing
 from core.deals import deals
+from core.deals import wiring as deals_wiring
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.tables import Deal
@@ -25,6 +28,7 @@ from tests.deals.chat_helpers import (
     told,
     trading_pair,
 )
+from tests.deals.in_memory import trading_pair as memory_pair
 from tests.support.chat import ChatUser
 
 EUR = "EUR"
@@ -36,8 +40,10 @@ def listed(user: ChatUser) -> str:
                      for i in r.items)
 
 
-async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_the_seller(app):
-    sam, bob, listing_id = await trading_pair(app)
+async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_the_seller():
+    """In chat on the catalogue's stock and the offers' negotiation in memory, the deals'
+    handlers writing the notices (tests/deals/in_memory.py)."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
     for _ in range(2):
         await bob.say(f"/view {listing_id}")
         await bob.tap("Make an offer")
@@ -46,11 +52,11 @@ async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_th
         await bob.tap("Send")
     await bob.tap("Withdraw")
     assert "withdrawn" in bob.texts()
-    assert "was withdrawn" in await last_notice(app, sam, "withdrawn")
-    await last_notice(app, sam, "Offer #1")
+    assert "was withdrawn" in await last_notice(chat, sam, "withdrawn")
+    await last_notice(chat, sam, "Offer #1")
     await sam.tap("Decline")
     await sam.say("Below our cost")
-    assert "Reason: Below our cost" in await last_notice(app, bob, "declined")
+    assert "Reason: Below our cost" in await last_notice(chat, bob, "declined")
     await sam.send(Choice("@do:answer_offer:accept:1"))  # a stale Accept on the declined offer
     assert "no longer possible" in sam.texts() or "answered a moment ago" in sam.texts()
 

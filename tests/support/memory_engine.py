@@ -26,6 +26,7 @@ from core.conversation_store import ChatState
 from core.events import Event, EventBus
 from core.money.reading import reading
 from core.notifications.postbox import Postbox
+from core.policy import Policy
 from core.wiring import Wire, Wiring
 from tests.support.postbox import MemoryPostbox
 
@@ -129,6 +130,7 @@ class MemoryUnitOfWork:
     store: MemoryTurns
     stores: dict[Any, Any] = field(default_factory=dict)  # a context's protocol → its fake
     bus: EventBus = field(default_factory=EventBus)  # its handlers run as in the database's
+    policy: Policy = field(default_factory=Policy)  # the rules a handler reads (an offer's card)
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)

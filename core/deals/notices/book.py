@@ -11,7 +11,8 @@ from core.deals.notices import contracts as contract_notices
 from core.deals.notices import negotiations as offer_notices
 from core.deals.notices import parties as notices
 from core.deals.notices import timers as timer_notices
-from core.deals.tables import Deal, Offer
+from core.deals.offers.sql_negotiation import negotiation_of
+from core.deals.tables import Deal
 from core.process.deals import (
     BUYER,
     CONTRACT_PROCESS,
@@ -31,7 +32,7 @@ OFFER_CLOSED_BY = {"accepted": "accept-offer", "declined": "decline-offer",
 
 
 async def _offer_closed(uow: UnitOfWork, event: OfferClosed) -> Moved | None:
-    offer = await uow.get(Offer, event.offer_id)
+    offer = await negotiation_of(uow).offer(event.offer_id)
     if offer is None or event.status not in OFFER_CLOSED_BY:
         return None
     maker, receiver = ((offer.buyer_id, offer.seller_id) if offer.made_by == BUYER
