@@ -90,8 +90,10 @@ async def trading_pair(wiring: Iterable[Wire] = (), **listing: Any
     """`tests.deals.chat_helpers.trading_pair` in memory: Sam sells (a published listing in
     the catalogue's in-memory stock, `tests/catalog/in_memory.market`), Bob buys from Tallinn;
     offers on the listing run on the negotiation in memory, which holds the stock's own
-    listings (what an offer reserves is what the catalogue shows), and are sent through
-    purchase approval's book in memory; nobody is in a company;
+    listings (what an offer reserves is what the catalogue shows), are sent through purchase
+    approval's book in memory, and make their deals in the deal book in memory (a deal's card
+    reads it); threads on the listing are on the correspondence in memory; nobody is in a
+    company;
     `wiring`: the handlers the chat's commits run (the deals' `wire`: the offers' notices)."""
     from tests.catalog.fakes import published
     from tests.catalog.in_memory import account_of, market, member
@@ -103,6 +105,11 @@ async def trading_pair(wiring: Iterable[Wire] = (), **listing: Any
     listing_id = await published(stock, account_of(chat, "sam"), **{
         "negotiable": "yes", "min_order": "20", "ncv": "17.2", "moisture": "8", **listing})
     approvals = MemoryApprovalBook(offers=MemoryNegotiation(listings=stock.listings))
-    chat.stores.update({**approvals.stores(), Seats: approvals.roster,
-                        Correspondence: MemoryCorrespondence()})
+    mail = MemoryCorrespondence()  # threads about the stock's listing
+    mail.listing(account_of(chat, "sam"), title=stock.listings[listing_id].title,
+                 listing_id=listing_id)
+    book = MemoryDeals(display={account_of(chat, key): key for key in ("sam", "bob")},
+                       deals=approvals.offers.deals, listings=stock.listings)
+    chat.stores.update({**approvals.stores(), Seats: approvals.roster, Correspondence: mail,
+                        DealBook: book, DealFolder: book})
     return chat, sam, bob, listing_id

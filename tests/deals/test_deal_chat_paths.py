@@ -95,17 +95,18 @@ async def test_buy_now_on_a_fixed_price_listing_agrees_a_deal_and_reserves_the_s
     assert "accepted: deal #1" in await last_notice(app, sam, "deal #1")
 
 
-async def test_a_request_for_a_quote_is_answered_with_a_quote_the_buyer_accepts(app):
-    sam, bob, listing_id = await trading_pair(app)
+async def test_a_request_for_a_quote_is_answered_with_a_quote_the_buyer_accepts():
+    """In memory: the thread, the quote and the deal it makes (tests/deals/in_memory.py)."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
     await bob.say(f"/view {listing_id}")
     await bob.tap("Request a quote")
     await bob.say("300 t delivered to Tallinn in January")
-    await last_notice(app, sam, "Request for a quote")
+    await last_notice(chat, sam, "Request for a quote")
     await sam.tap("Send a quote")
     await sam.say("300")
     await sam.say("210")
     await sam.tap("Send")
-    assert "Quote #" in await last_notice(app, bob, "Quote #")
+    assert "Quote #" in await last_notice(chat, bob, "Quote #")
     await bob.tap("Accept")
     assert "deal #1" in bob.texts()
 

@@ -2,17 +2,14 @@
 accept, counter and decline), declined, withdrawn, a buyer's counter on a quote closed with
 its request; a thread message relayed to the other party, and a reported conversation
 to every admin. An offer's notices read the offer and its listing through the negotiation
-(`core.deals.offers.negotiation`), a quote's request through the requests' register, so they
-are written in memory too (test_deal_chat_paths.py)."""
+(`core.deals.offers.negotiation`), a quote's request through the requests' register, a thread's
+through the correspondence (`core.deals.threads.correspondence`), so they are written in memory
+too (test_deal_chat_paths.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.actions import Action
 from core.catalog.intents import ListingIntent
-from core.catalog.tables import Listing
 from core.deals import cards
 from core.deals.events import MessagePosted, OfferClosed, OfferMade, ThreadReported
 from core.deals.intents import DealIntent
@@ -22,10 +19,10 @@ from core.deals.offers.sql_negotiation import negotiation_of
 from core.deals.request_rules import RequestState
 from core.deals.requests.register import register_of
 from core.deals.requests.service import CLOSED_BY_BUYER
+from core.deals.threads.correspondence import correspondence_of
 from core.deals.threads.service import RFQ
-from core.deals.threads.tables import Thread, ThreadMessage
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.deals import BUYER, OfferState
 from core.process.notices import Moved, Said
@@ -117,12 +114,13 @@ async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) 
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     """Relay a thread message to the other party, on their own channel, with Reply."""
-    message = await uow.get(ThreadMessage, event.message_id)
-    thread = await uow.get(Thread, event.thread_id)
-    sender = await uow.get(Account, event.sender_id)
-    listing = await uow.get(Listing, thread.listing_id) if thread else None
-    if message is None or thread is None or listing is None:
+    mail = correspondence_of(uow)
+    message = await mail.message(event.message_id)
+    thread = await mail.thread(event.thread_id)
+    title = await mail.title(thread.listing_id) if thread else None
+    if message is None or thread is None or title is None:
         return
+    sender = await account_of(uow, event.sender_id)
     name = sender.display_name if sender else "?"
     file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
     buttons = [[Action(DealIntent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
@@ -131,22 +129,20 @@ async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     async with addressed_to(uow, event.recipient_id):
         note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
                 if message.masked else "")
-        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=listing.title,
+        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=title,
                  message=message.text)
         await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
 
 
 async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
     """Every admin hears of a reported conversation, with its last messages."""
-    thread = await uow.get(Thread, event.thread_id)
+    mail = correspondence_of(uow)
+    thread = await mail.thread(event.thread_id)
     if thread is None:
         return
-    reporter = await uow.get(Account, event.reporter_id)
     other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
-    reported = await uow.get(Account, other)
-    last = (await uow.session.execute(select(ThreadMessage.text).where(
-        ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
-        .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
+    reporter, reported = await account_of(uow, event.reporter_id), await account_of(uow, other)
+    last = await mail.last_from(thread.id, other, 3)
     for admin_id in await admin_ids(uow):
         async with addressed_to(uow, admin_id):
             quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) \
