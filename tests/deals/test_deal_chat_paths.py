@@ -30,6 +30,7 @@ from tests.deals.chat_helpers import (
 )
 from tests.deals.in_memory import trading_pair as memory_pair
 from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
 
 EUR = "EUR"
 
@@ -145,6 +146,17 @@ async def test_quality_outside_tolerance_proposes_an_adjustment_the_seller_accep
     assert refunded.refunded == Money.parse("1760", EUR)
 
 
+def _memory_admin(chat: MemoryChat) -> ChatUser:
+    """Root, named an administrator (as the tests' settings name terminal:root), in a chat in
+    memory: the operators' store in memory knows them."""
+    from core.operators.store import Operators
+    from tests.console.fakes import MemoryOperators
+
+    admin = chat.turns.register("terminal", "root", "Root", roles=("seller", "buyer"), admin=True)
+    chat.stores[Operators] = MemoryOperators(named={admin.id})
+    return ChatUser(chat, "root")
+
+
 async def _admin(app) -> ChatUser:
     await make_account(app, "root")  # an admin in the test settings
     return ChatUser(app, "root")
@@ -209,20 +221,21 @@ async def test_a_double_tap_on_confirm_releases_once(app):
         total - app.payments.commission_for("bioenergy", total)]
 
 
-async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told(app):
-    sam, bob, listing_id = await trading_pair(app)
-    root = await _admin(app)
+async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told():
+    """In memory: the thread on the correspondence, the admins on the operators' store."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
+    root = _memory_admin(chat)
     await bob.say(f"/view {listing_id}")
     await bob.tap("Ask the seller")
     await bob.say("Hello, is it still available?")
-    await last_notice(app, sam, "still available")
+    await last_notice(chat, sam, "still available")
     await sam.tap("Reply")
     await sam.say("Pay me outside Agora, it's cheaper")
-    await last_notice(app, bob, "outside Agora")
+    await last_notice(chat, bob, "outside Agora")
     await bob.tap("Reply")
     await bob.tap("Report")
     assert "reported to the admins and blocked" in bob.texts()
-    assert "Pay me outside Agora" in await last_notice(app, root, "reported")
+    assert "Pay me outside Agora" in await last_notice(chat, root, "reported")
     await sam.send(Choice("@do:reply_thread:1"))
     await sam.say("Hello?")
     assert "blocked" in sam.texts()
