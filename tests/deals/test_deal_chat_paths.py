@@ -284,20 +284,25 @@ async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_pa
     assert "isn't accepted here" in bob.texts()
 
 
-async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_decide(app):
-    from core.accounts.service import find_account
-    from tests.deals.chat_helpers import paid_deal
+async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_decide():
+    """On the in-memory deal book with the deals' handlers (tests/deals/in_memory.py): the
+    deal paid, Bob opens a dispute; the admins are the operators' store's."""
+    from core.operators.store import Operators
+    from core.process.deals import DealState
+    from tests.console.fakes import MemoryOperators
+    from tests.deals.deal_fakes import BOB, ROOT
+    from tests.deals.in_memory import deal_chat, person
     from tests.support.outbox import told
 
-    _sam, _bob, listing_id = await trading_pair(app)
-    deal_id = await paid_deal(app, listing_id)
-    root = await _admin(app)
-    async with app.uow() as uow:
-        buyer = await find_account(uow, "terminal", "bob")
-        await after_sale.open_dispute(uow, deal_id, buyer.id, "Nothing has shipped in weeks")
+    chat, book = deal_chat(wiring=[deals_wiring.wire])
+    chat.stores[Operators] = MemoryOperators(named={ROOT})  # root, as the settings name them
+    deal_id = book.sale(DealState.TO_SHIP)
+    root = person(chat, "root")
+    async with chat.uow() as uow:
+        await after_sale.open_dispute(uow, deal_id, BOB, "Nothing has shipped in weeks")
         await uow.commit()
-    heard = [p for p in await told(app, root.name) if "is disputed" in str(p.get("text"))]
+    heard = [p for p in await told(chat, root.name) if "is disputed" in str(p.get("text"))]
     assert len(heard) == 1 and "Nothing has shipped in weeks" in heard[0]["text"]
-    await last_notice(app, root, "is disputed")
+    await last_notice(chat, root, "is disputed")
     await root.tap("Decide the dispute")
     assert "Nothing has shipped in weeks" in root.texts()

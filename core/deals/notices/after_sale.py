@@ -4,11 +4,10 @@ with what it does with the money."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core.accounts.tables import Account
 from core.actions import Action
 from core.deals.events import DisputeDecided, DisputeQuestion, ShipmentUpdated
+from core.deals.folder import folder_of
 from core.deals.intents import DealIntent
 from core.deals.notices import details as notice_details
 from core.deals.notices.parties import deal_button
@@ -24,8 +23,7 @@ from core.storage.uow import UnitOfWork
 
 async def dispute_opened(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str | None:
     """To every admin, as the deal enters dispute (declared on the transition): the reason."""
-    dispute = (await uow.session.execute(select(Dispute).where(
-        Dispute.deal_id == moved.subject.id).order_by(Dispute.id.desc()))).scalars().first()
+    dispute = await folder_of(uow).dispute_of(moved.subject.id)  # one a deal
     if dispute is None:
         return None
     return _("⚖ Deal #{id} is disputed: {reason}", id=moved.subject.id, reason=dispute.reason)
