@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from conversations.context import Services
@@ -85,7 +86,7 @@ def person(chat: MemoryChat, key: str) -> ChatUser:
     return ChatUser(chat, key)
 
 
-async def trading_pair(wiring: Iterable[Wire] = (), **listing: Any
+async def trading_pair(wiring: Iterable[Wire] = (), files: Path | None = None, **listing: Any
                        ) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
     """`tests.deals.chat_helpers.trading_pair` in memory: Sam sells (a published listing in
     the catalogue's in-memory stock, `tests/catalog/in_memory.market`), Bob buys from Tallinn;
@@ -94,12 +95,13 @@ async def trading_pair(wiring: Iterable[Wire] = (), **listing: Any
     approval's book in memory, and make their deals in the deal book in memory (a deal's card
     reads it); threads on the listing are on the correspondence in memory; nobody is in a
     company;
-    `wiring`: the handlers the chat's commits run (the deals' `wire`: the offers' notices)."""
+    `wiring`: the handlers the chat's commits run (the deals' `wire`: the offers' notices);
+    files sent from the terminal are stored under `files`."""
     from tests.catalog.fakes import published
     from tests.catalog.in_memory import account_of, market, member
     from tests.companies.approval_fakes import MemoryApprovalBook
 
-    chat, stock = market(wiring=wiring)
+    chat, stock = market(files, wiring=wiring)
     sam = member(chat, stock, "sam")
     bob = member(chat, stock, "bob", roles=("buyer",), city="Tallinn", country="EE")
     listing_id = await published(stock, account_of(chat, "sam"), **{

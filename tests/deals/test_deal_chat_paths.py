@@ -2,9 +2,11 @@
 a fixed price, a quote on request, quality outside tolerance (adjustment accepted, or rejected
 into a dispute), disputes decided by an admin in chat (refund, release, split), a double tap.
 Strangers pressing crafted buttons and the dashboard's rows run on the in-memory deal book
-(test_deal_authorisation.py, test_deal_dashboard.py); an offer declined and withdrawn in chat
-on the offers' negotiation in memory, its notices written by the deals' handlers there (an
-offer's journey through the database: the one nobody answers, and buy now)."""
+(test_deal_authorisation.py, test_deal_dashboard.py). An offer declined and withdrawn, a quote
+on request, a reported conversation, a photo in a thread and an admin told of a dispute run in
+chat in memory, their notices written by the deals' handlers there (tests/deals/in_memory.py);
+what moves money, a timer firing, a deal agreed with its frozen terms and a change to them
+stay on the database, as journeys of the real stores."""
 
 from __future__ import annotations
 
@@ -268,17 +270,22 @@ async def test_a_change_to_the_terms_is_a_new_version_both_accept_again(app):
     assert "version 2" in bob.texts()
 
 
-async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_path):
-    _, bob, listing_id = await trading_pair(app)
+async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(tmp_path):
+    """In memory (the in-memory pair names its people by their chat names): the file is kept
+    in the chat's file store and rendered from the correspondence as the outbox sends it."""
+    from core.catalog.media import FileStore
+    from core.deals.attachments import resolvers
+
+    chat, _, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire], files=tmp_path)
     photo = tmp_path / "bags.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 200)
     await bob.say(f"/view {listing_id}")
     await bob.tap("Ask the seller")
     await bob.send(FileUpload(str(photo), "bags.png", "image/png", photo.stat().st_size, "photo"))
-    assert "Sent to Sam" in bob.texts()
-    [payload] = [p for p in await told(app, "sam") if "bags.png" in str(p.get("text"))]
+    assert "Sent to sam" in bob.texts()
+    [payload] = [p for p in await told(chat, "sam") if "bags.png" in str(p.get("text"))]
     [ref] = payload["attachments"]
-    file = await app.attachments[ref["kind"]](ref["key"])
+    file = await resolvers(chat.uow, FileStore(tmp_path))[ref["kind"]](ref["key"])
     assert file.file_name == "bags.png" and file.content.startswith(b"\x89PNG")
     await bob.send(FileUpload(str(tmp_path / "x.exe"), "x.exe", "application/x-msdownload", 10))
     assert "isn't accepted here" in bob.texts()
