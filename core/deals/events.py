@@ -58,6 +58,15 @@ class DisputeOpened(Event):
 
 
 @dataclass(frozen=True)
+class RatingsPublished(Event):
+    """A deal's ratings were published (both rated, or the window closed): the stars each
+    party was given, as (ratee, stars); a party nobody rated is not among them."""
+
+    deal_id: int
+    stars: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class ShipmentUpdated(Event):
     """The seller said where the goods are (dispatched, in transit, delayed)."""
 

@@ -42,6 +42,10 @@ class DealFolder(Protocol):
         """The deal's latest version of the terms."""
         ...
 
+    async def version(self, terms_id: int) -> DealTerms | None:
+        """One version of a deal's terms, by its number (the one a party accepted)."""
+        ...
+
     async def dispute_of(self, deal_id: int) -> Dispute | None:
         ...
 
@@ -93,6 +97,9 @@ class SqlFolder(SqlStore):
 
     async def current_terms(self, deal_id: int) -> DealTerms | None:
         return await terms.current(self._uow, deal_id)
+
+    async def version(self, terms_id: int) -> DealTerms | None:
+        return await self._uow.get(DealTerms, terms_id)
 
     async def dispute_of(self, deal_id: int) -> Dispute | None:
         return (await self._uow.session.execute(

@@ -28,6 +28,7 @@ from core.deals.offers import service as offers
 from core.deals.offers.facts import OfferFacts, offer_facts
 from core.deals.tables import Offer
 from core.deals.threads import service as threads
+from core.deals.threads.correspondence import correspondence_of
 from core.errors import NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
@@ -111,8 +112,8 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
     """The other party's name and the listing's title, for a party of the thread."""
     thread = await threads.get(uow, thread_id, actor_id)
     other = thread.seller_id if thread.buyer_id == actor_id else thread.buyer_id
-    listing = await uow.get(Listing, thread.listing_id)
-    return await name_of(uow, other), listing.title if listing else _("a listing")
+    title = await correspondence_of(uow).title(thread.listing_id)
+    return await name_of(uow, other), title or _("a listing")
 
 
 async def open_disputes(uow: UnitOfWork, admin_id: int | None

@@ -22,6 +22,7 @@ from core.deals.events import (
     OfferMade,
     PurchaseDecided,
     PurchaseHeld,
+    RatingsPublished,
     RequestCancelled,
     RequestPosted,
     RequestQuestionAnswered,
@@ -84,6 +85,7 @@ def _deals(bus: EventBus) -> None:
     bus.during_commit(ShipmentUpdated, after_sale.on_shipment_updated)
     bus.during_commit(DisputeQuestion, after_sale.on_dispute_question)
     bus.during_commit(DisputeDecided, after_sale.on_dispute_decided)
+    bus.during_commit(RatingsPublished, after_sale.on_ratings_published)
     bus.during_commit(ThreadReported, negotiations.on_thread_reported)
     bus.during_commit(TermsChanged, parties.on_terms_changed)
     bus.during_commit(TermsAccepted, terms.on_terms_accepted)

@@ -17,7 +17,7 @@ from core.companies.tables import CompanyMember
 from core.errors import NotAllowed
 from core.i18n import _
 from core.operators.rules import ADMIN, PERMISSIONS, may
-from core.operators.sql_store import admins, named_admin, operators_of
+from core.operators.sql_store import named_admin, operators_of
 from core.operators.store import Operators
 from core.operators.tables import OperatorRole
 from core.storage.uow import UnitOfWork
@@ -28,12 +28,9 @@ async def is_admin(uow: UnitOfWork | Operators, account_id: int) -> bool:
     return await operators_of(uow).is_admin(account_id)
 
 
-async def admin_ids(uow: UnitOfWork) -> list[int]:
+async def admin_ids(uow: UnitOfWork | Operators) -> list[int]:
     """The administrators' accounts, each once."""
-    found = admins()
-    rows = await uow.session.execute(select(found.c.account_id).distinct()
-                                     .order_by(found.c.account_id))
-    return list(rows.scalars())
+    return await operators_of(uow).admins()
 
 
 async def require_admin(uow: UnitOfWork | Operators, account_id: int | None) -> None:

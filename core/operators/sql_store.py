@@ -44,6 +44,11 @@ class SqlOperators(SqlStore):
         wanted = select(found.c.account_id).where(found.c.account_id == account_id)
         return bool((await self._uow.session.execute(select(exists(wanted)))).scalar())
 
+    async def admins(self) -> list[int]:
+        found = admins()
+        return list((await self._uow.session.execute(select(found.c.account_id).distinct()
+                                                     .order_by(found.c.account_id))).scalars())
+
     async def granted(self, account_id: int) -> set[str]:
         return set((await self._uow.session.execute(select(OperatorRole.role).where(
             OperatorRole.account_id == account_id))).scalars())

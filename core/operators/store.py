@@ -30,6 +30,10 @@ class Operators(Protocol):
         """Whether the account administers Agora: the role granted, or an identity named one."""
         ...
 
+    async def admins(self) -> list[int]:
+        """Every administrator's account, each once, in the order of their ids."""
+        ...
+
     async def granted(self, account_id: int) -> set[str]:
         """The console roles granted to the account (not those its named identity gives)."""
         ...

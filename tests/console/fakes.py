@@ -38,6 +38,9 @@ class MemoryOperators:
     async def is_admin(self, account_id: int) -> bool:
         return account_id in self.named or ADMIN in self.roles.get(account_id, set())
 
+    async def admins(self) -> list[int]:
+        return sorted(self.named | {a for a, held in self.roles.items() if ADMIN in held})
+
     async def granted(self, account_id: int) -> set[str]:
         return set(self.roles.get(account_id, set()))
 

@@ -29,8 +29,10 @@ class OperatorsContract:
         assert await store.account(ann + 100) is None
         assert await store.is_admin(root) and not await store.is_admin(ann)
         assert await store.granted(root) == set()  # named, not granted
+        assert await store.admins() == [root]
         assert await store.grant(ann, "admin", root)
         assert await store.is_admin(ann) and await store.granted(ann) == {"admin"}
+        assert await store.admins() == sorted({root, ann})
 
     async def test_a_role_is_granted_once_and_revoked_once(self, staff):
         root, sue = await staff.person("root", admin=True), await staff.person("sue")

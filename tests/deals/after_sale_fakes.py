@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from core.accounts.billing import Party
 from core.catalog.tables import Listing
 from core.deals.after_sale.logbook import Row
+from core.deals.events import RatingsPublished
 from core.deals.ratings import service as ratings
 from core.deals.ratings.reputation import Figures, Standing
 from core.deals.ratings.tables import Rating
@@ -213,6 +214,7 @@ class MemoryLogbook:
 
     async def tell(self, deal_id: int, stars: dict[int, int]) -> None:
         self.told.append((deal_id, stars))
+        self.events.append(RatingsPublished(deal_id, tuple(sorted(stars.items()))))
 
     async def published_stars(self, account_id: int) -> list[int]:
         return [r.stars for r in self.ratings.values()

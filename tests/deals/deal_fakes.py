@@ -108,6 +108,9 @@ class MemoryDeals(MemoryLogbook):
     async def current_terms(self, deal_id: int) -> DealTerms | None:
         return self.versions.get(deal_id)
 
+    async def version(self, terms_id: int) -> DealTerms | None:
+        return next((v for v in self.versions.values() if v.id == terms_id), None)
+
     async def dispute_of(self, deal_id: int) -> Dispute | None:
         return next((d for d in self.disputes.values() if d.deal_id == deal_id), None)
 

@@ -213,6 +213,10 @@ class MemoryRequests:
     async def bids(self, request_id: int) -> list[Bid]:
         return [bid for request, bid, __ in self.placed.values() if request == request_id]
 
+    async def bid(self, bid_id: int) -> Bid | None:
+        placed = self.placed.get(bid_id)
+        return placed[1] if placed is not None else None
+
     async def won(self, request_id: int) -> set[int]:
         return {bid for request, bid in self.awards if request == request_id}
 

@@ -2,12 +2,16 @@
 disputes desk, an offer's answer, a thread) through the engine in memory, their use cases on
 the in-memory deal book (`tests/deals/deal_fakes.MemoryDeals`: the deal's record, what its card
 reads, its after-sale and ratings), the offers' negotiation and the threads' correspondence.
-What a move sets going beyond the deal (notices through the outbox, the money, the timers)
-is the database's: those journeys stay on `app` (test_deal_chat_paths.py)."""
+What a move sets going beyond the deal (the money, the timers) is the database's: those
+journeys stay on `app` (test_deal_chat_paths.py); a notice whose handler reads through the
+deal's protocols is written to the chat's postbox when the chat runs the deals' handlers
+(`deal_chat(wiring=[core.deals.wiring.wire])`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from conversations.context import Services
@@ -21,8 +25,7 @@ from core.deals.tables import Deal
 from core.deals.threads.correspondence import Correspondence
 from core.money.model import Money
 from core.payments_port import EscrowState, EscrowView
-from tests.companies.approval_fakes import MemoryApprovalBook
-from tests.companies.fakes import MemoryRoster
+from core.wiring import Wire
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
 from tests.deals.thread_fakes import MemoryCorrespondence
@@ -54,25 +57,23 @@ class Escrows:
         return self.views.get(reference)
 
 
-def approving(roster: MemoryRoster, offers: MemoryNegotiation) -> dict[Any, Any]:
-    """The stores through which offers and Buy now are placed: purchase approval's book (a
-    buyer above her company's limit is held) on the roster and the offers' negotiation."""
-    return MemoryApprovalBook(roster=roster, offers=offers).stores()
-
-
-def deal_chat(book: MemoryDeals | None = None) -> tuple[MemoryChat, MemoryDeals]:
+def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
+              ) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
     account id, in Latvia, known to the companies' roster (their billing details, none yet)
-    and in no company; the escrows its deals' cards read are the chat's `services.payments`
-    (`Escrows`)."""
+    and in no company (purchase approval's book in memory says nothing waits for them); the escrows its
+    deals' cards read are the chat's `services.payments` (`Escrows`); `wiring`: the handlers
+    its commits run (the deals' `wire`, whose notices land in the chat's postbox)."""
     from conversations.flows.all_flows import ALL_FLOWS
+    from tests.companies.approval_fakes import MemoryApprovalBook
 
-    book, roster = book or MemoryDeals(), MemoryRoster()
+    book, approvals = book or MemoryDeals(), MemoryApprovalBook()
+    roster = approvals.roster
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
-        Correspondence: MemoryCorrespondence(), Seats: roster,
-        **approving(roster, MemoryNegotiation())})
+        **approvals.stores(), Correspondence: MemoryCorrespondence(), Seats: roster},
+        wiring=wiring)
     for key, (account_id, roles) in PEOPLE.items():
         chat.turns.register("terminal", key, key.title(), roles=roles, admin=key == "root",
                             account_id=account_id, country="LV")
@@ -85,20 +86,32 @@ def person(chat: MemoryChat, key: str) -> ChatUser:
     return ChatUser(chat, key)
 
 
-async def trading_pair(**listing: Any) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
+async def trading_pair(wiring: Iterable[Wire] = (), files: Path | None = None, **listing: Any
+                       ) -> tuple[MemoryChat, ChatUser, ChatUser, int]:
     """`tests.deals.chat_helpers.trading_pair` in memory: Sam sells (a published listing in
     the catalogue's in-memory stock, `tests/catalog/in_memory.market`), Bob buys from Tallinn;
     offers on the listing run on the negotiation in memory, which holds the stock's own
-    listings (what an offer reserves is what the catalogue shows); nobody is in a company."""
+    listings (what an offer reserves is what the catalogue shows), are sent through purchase
+    approval's book in memory, and make their deals in the deal book in memory (a deal's card
+    reads it); threads on the listing are on the correspondence in memory; nobody is in a
+    company;
+    `wiring`: the handlers the chat's commits run (the deals' `wire`: the offers' notices);
+    files sent from the terminal are stored under `files`."""
     from tests.catalog.fakes import published
     from tests.catalog.in_memory import account_of, market, member
+    from tests.companies.approval_fakes import MemoryApprovalBook
 
-    chat, stock = market()
+    chat, stock = market(files, wiring=wiring)
     sam = member(chat, stock, "sam")
     bob = member(chat, stock, "bob", roles=("buyer",), city="Tallinn", country="EE")
     listing_id = await published(stock, account_of(chat, "sam"), **{
         "negotiable": "yes", "min_order": "20", "ncv": "17.2", "moisture": "8", **listing})
-    roster = MemoryRoster()
-    chat.stores.update({Seats: roster, Correspondence: MemoryCorrespondence(),
-                        **approving(roster, MemoryNegotiation(listings=stock.listings))})
+    approvals = MemoryApprovalBook(offers=MemoryNegotiation(listings=stock.listings))
+    mail = MemoryCorrespondence()  # threads about the stock's listing
+    mail.listing(account_of(chat, "sam"), title=stock.listings[listing_id].title,
+                 listing_id=listing_id)
+    book = MemoryDeals(display={account_of(chat, key): key for key in ("sam", "bob")},
+                       deals=approvals.offers.deals, listings=stock.listings)
+    chat.stores.update({**approvals.stores(), Seats: approvals.roster, Correspondence: mail,
+                        DealBook: book, DealFolder: book})
     return chat, sam, bob, listing_id

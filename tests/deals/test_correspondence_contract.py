@@ -76,6 +76,27 @@ class CorrespondenceContract:
         assert [m.text for m in await mail.messages(theirs.id, 0, 10)] == ["m4", "m1"]
         assert await mail.messages(ours.id, 3, 10) == []
 
+    async def test_a_notice_reads_a_message_a_partys_last_words_and_the_listings_title(
+            self, correspondence):
+        sam, bob = await correspondence.person("sam"), await correspondence.person("bob")
+        listing_id = await correspondence.listing(sam, visible=False)  # named all the same
+        mail = correspondence.mail
+        thread = Thread(listing_id=listing_id, buyer_id=bob, seller_id=sam, created_at=mail.now())
+        await mail.put(thread)
+        sent = []
+        for sender, text in ((sam, "a"), (bob, "b"), (sam, "c"), (sam, "d")):
+            message = ThreadMessage(thread_id=thread.id, sender_id=sender, text=text,
+                                    masked=False, created_at=mail.now())
+            await mail.put(message)
+            sent.append(message)
+        assert await mail.message(sent[1].id) is sent[1]
+        assert await mail.message(sent[-1].id + 1000) is None
+        assert await mail.last_from(thread.id, sam, 2) == ["d", "c"]
+        assert await mail.last_from(thread.id, bob, 3) == ["b"]
+        assert await mail.last_from(thread.id + 1000, sam, 3) == []
+        assert await mail.title(listing_id) == "ENplus A1 wood pellets"
+        assert await mail.title(listing_id + 1000) is None
+
     async def test_a_deal_agreed_on_the_listing_is_known_to_its_buyer_only(self, correspondence):
         sam, bob = await correspondence.person("sam"), await correspondence.person("bob")
         eve = await correspondence.person("eve")

@@ -84,6 +84,9 @@ class DealBookContract:
         assert await folder.name(deal_book.bob + 1000) == "?"
         assert (await folder.current_terms(deal_id)).version == 1
         assert await folder.current_terms(deal_id + 1000) is None
+        version = await folder.current_terms(deal_id)
+        assert await folder.version(version.id) == version
+        assert await folder.version(version.id + 1000) is None
         for read in (folder.shipment, folder.dispute_of, folder.report):
             assert await read(deal_id) is None
         assert not await folder.rated_by(deal_id, deal_book.bob)

@@ -2,7 +2,11 @@
 a fixed price, a quote on request, quality outside tolerance (adjustment accepted, or rejected
 into a dispute), disputes decided by an admin in chat (refund, release, split), a double tap.
 Strangers pressing crafted buttons and the dashboard's rows run on the in-memory deal book
-(test_deal_authorisation.py, test_deal_dashboard.py)."""
+(test_deal_authorisation.py, test_deal_dashboard.py). An offer declined and withdrawn, a quote
+on request, a reported conversation, a photo in a thread and an admin told of a dispute run in
+chat in memory, their notices written by the deals' handlers there (tests/deals/in_memory.py);
+what moves money, a timer firing, a deal agreed with its frozen terms and a change to them
+stay on the database, as journeys of the real stores."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy import select
 from conversations.messages import Choice, FileUpload, ListPage
 from core.catalog.tables import Listing
 from core.deals import deals
+from core.deals import wiring as deals_wiring
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.tables import Deal
@@ -25,7 +30,9 @@ from tests.deals.chat_helpers import (
     told,
     trading_pair,
 )
+from tests.deals.in_memory import trading_pair as memory_pair
 from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
 
 EUR = "EUR"
 
@@ -36,8 +43,10 @@ def listed(user: ChatUser) -> str:
                      for i in r.items)
 
 
-async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_the_seller(app):
-    sam, bob, listing_id = await trading_pair(app)
+async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_the_seller():
+    """In chat on the catalogue's stock and the offers' negotiation in memory, the deals'
+    handlers writing the notices (tests/deals/in_memory.py)."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
     for _ in range(2):
         await bob.say(f"/view {listing_id}")
         await bob.tap("Make an offer")
@@ -46,11 +55,11 @@ async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_th
         await bob.tap("Send")
     await bob.tap("Withdraw")
     assert "withdrawn" in bob.texts()
-    assert "was withdrawn" in await last_notice(app, sam, "withdrawn")
-    await last_notice(app, sam, "Offer #1")
+    assert "was withdrawn" in await last_notice(chat, sam, "withdrawn")
+    await last_notice(chat, sam, "Offer #1")
     await sam.tap("Decline")
     await sam.say("Below our cost")
-    assert "Reason: Below our cost" in await last_notice(app, bob, "declined")
+    assert "Reason: Below our cost" in await last_notice(chat, bob, "declined")
     await sam.send(Choice("@do:answer_offer:accept:1"))  # a stale Accept on the declined offer
     assert "no longer possible" in sam.texts() or "answered a moment ago" in sam.texts()
 
@@ -89,17 +98,18 @@ async def test_buy_now_on_a_fixed_price_listing_agrees_a_deal_and_reserves_the_s
     assert "accepted: deal #1" in await last_notice(app, sam, "deal #1")
 
 
-async def test_a_request_for_a_quote_is_answered_with_a_quote_the_buyer_accepts(app):
-    sam, bob, listing_id = await trading_pair(app)
+async def test_a_request_for_a_quote_is_answered_with_a_quote_the_buyer_accepts():
+    """In memory: the thread, the quote and the deal it makes (tests/deals/in_memory.py)."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
     await bob.say(f"/view {listing_id}")
     await bob.tap("Request a quote")
     await bob.say("300 t delivered to Tallinn in January")
-    await last_notice(app, sam, "Request for a quote")
+    await last_notice(chat, sam, "Request for a quote")
     await sam.tap("Send a quote")
     await sam.say("300")
     await sam.say("210")
     await sam.tap("Send")
-    assert "Quote #" in await last_notice(app, bob, "Quote #")
+    assert "Quote #" in await last_notice(chat, bob, "Quote #")
     await bob.tap("Accept")
     assert "deal #1" in bob.texts()
 
@@ -136,6 +146,17 @@ async def test_quality_outside_tolerance_proposes_an_adjustment_the_seller_accep
         left - app.payments.commission_for("bioenergy", left)]
     refunded = await app.payments.by_reference(deals.reference(deal_id))
     assert refunded.refunded == Money.parse("1760", EUR)
+
+
+def _memory_admin(chat: MemoryChat) -> ChatUser:
+    """Root, named an administrator (as the tests' settings name terminal:root), in a chat in
+    memory: the operators' store in memory knows them."""
+    from core.operators.store import Operators
+    from tests.console.fakes import MemoryOperators
+
+    admin = chat.turns.register("terminal", "root", "Root", roles=("seller", "buyer"), admin=True)
+    chat.stores[Operators] = MemoryOperators(named={admin.id})
+    return ChatUser(chat, "root")
 
 
 async def _admin(app) -> ChatUser:
@@ -202,20 +223,21 @@ async def test_a_double_tap_on_confirm_releases_once(app):
         total - app.payments.commission_for("bioenergy", total)]
 
 
-async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told(app):
-    sam, bob, listing_id = await trading_pair(app)
-    root = await _admin(app)
+async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told():
+    """In memory: the thread on the correspondence, the admins on the operators' store."""
+    chat, sam, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire])
+    root = _memory_admin(chat)
     await bob.say(f"/view {listing_id}")
     await bob.tap("Ask the seller")
     await bob.say("Hello, is it still available?")
-    await last_notice(app, sam, "still available")
+    await last_notice(chat, sam, "still available")
     await sam.tap("Reply")
     await sam.say("Pay me outside Agora, it's cheaper")
-    await last_notice(app, bob, "outside Agora")
+    await last_notice(chat, bob, "outside Agora")
     await bob.tap("Reply")
     await bob.tap("Report")
     assert "reported to the admins and blocked" in bob.texts()
-    assert "Pay me outside Agora" in await last_notice(app, root, "reported")
+    assert "Pay me outside Agora" in await last_notice(chat, root, "reported")
     await sam.send(Choice("@do:reply_thread:1"))
     await sam.say("Hello?")
     assert "blocked" in sam.texts()
@@ -248,36 +270,46 @@ async def test_a_change_to_the_terms_is_a_new_version_both_accept_again(app):
     assert "version 2" in bob.texts()
 
 
-async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_path):
-    _, bob, listing_id = await trading_pair(app)
+async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(tmp_path):
+    """In memory (the in-memory pair names its people by their chat names): the file is kept
+    in the chat's file store and rendered from the correspondence as the outbox sends it."""
+    from core.catalog.media import FileStore
+    from core.deals.attachments import resolvers
+
+    chat, _, bob, listing_id = await memory_pair(wiring=[deals_wiring.wire], files=tmp_path)
     photo = tmp_path / "bags.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 200)
     await bob.say(f"/view {listing_id}")
     await bob.tap("Ask the seller")
     await bob.send(FileUpload(str(photo), "bags.png", "image/png", photo.stat().st_size, "photo"))
-    assert "Sent to Sam" in bob.texts()
-    [payload] = [p for p in await told(app, "sam") if "bags.png" in str(p.get("text"))]
+    assert "Sent to sam" in bob.texts()
+    [payload] = [p for p in await told(chat, "sam") if "bags.png" in str(p.get("text"))]
     [ref] = payload["attachments"]
-    file = await app.attachments[ref["kind"]](ref["key"])
+    file = await resolvers(chat.uow, FileStore(tmp_path))[ref["kind"]](ref["key"])
     assert file.file_name == "bags.png" and file.content.startswith(b"\x89PNG")
     await bob.send(FileUpload(str(tmp_path / "x.exe"), "x.exe", "application/x-msdownload", 10))
     assert "isn't accepted here" in bob.texts()
 
 
-async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_decide(app):
-    from core.accounts.service import find_account
-    from tests.deals.chat_helpers import paid_deal
+async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_decide():
+    """On the in-memory deal book with the deals' handlers (tests/deals/in_memory.py): the
+    deal paid, Bob opens a dispute; the admins are the operators' store's."""
+    from core.operators.store import Operators
+    from core.process.deals import DealState
+    from tests.console.fakes import MemoryOperators
+    from tests.deals.deal_fakes import BOB, ROOT
+    from tests.deals.in_memory import deal_chat, person
     from tests.support.outbox import told
 
-    _sam, _bob, listing_id = await trading_pair(app)
-    deal_id = await paid_deal(app, listing_id)
-    root = await _admin(app)
-    async with app.uow() as uow:
-        buyer = await find_account(uow, "terminal", "bob")
-        await after_sale.open_dispute(uow, deal_id, buyer.id, "Nothing has shipped in weeks")
+    chat, book = deal_chat(wiring=[deals_wiring.wire])
+    chat.stores[Operators] = MemoryOperators(named={ROOT})  # root, as the settings name them
+    deal_id = book.sale(DealState.TO_SHIP)
+    root = person(chat, "root")
+    async with chat.uow() as uow:
+        await after_sale.open_dispute(uow, deal_id, BOB, "Nothing has shipped in weeks")
         await uow.commit()
-    heard = [p for p in await told(app, root.name) if "is disputed" in str(p.get("text"))]
+    heard = [p for p in await told(chat, root.name) if "is disputed" in str(p.get("text"))]
     assert len(heard) == 1 and "Nothing has shipped in weeks" in heard[0]["text"]
-    await last_notice(app, root, "is disputed")
+    await last_notice(chat, root, "is disputed")
     await root.tap("Decide the dispute")
     assert "Nothing has shipped in weeks" in root.texts()

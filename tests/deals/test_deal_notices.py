@@ -1,9 +1,11 @@
 """Notices carry what the other party entered (a shipment's carrier, reference and arrival, the
 values a buyer measured), each party hears when the other accepts the terms, and a document
-reaches each chat once. What a shipment and a quality report put into a notice is built on the
-in-memory after-sale logbook (`tests/deals/after_sale_fakes.py`), a document's way into chats on
-the in-memory postbox (`tests/support/postbox.py`); the shipment update's journey through the
-chat, the deal's card and the notices' delivery stay on the database."""
+reaches each chat once. Who hears of an acceptance runs on the in-memory deal book with the
+deals' handlers (`tests/deals/in_memory.py`), one acceptance's journey on the database. What a
+shipment and a quality report put into a notice is built on the in-memory after-sale logbook
+(`tests/deals/after_sale_fakes.py`), a document's way into chats on the in-memory postbox
+(`tests/support/postbox.py`); the shipment update's journey through the chat, the deal's card
+and the notices' delivery stay on the database."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from tests.deals.after_sale_fakes import BOB, SAM, START, MemoryLogbook
 from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
+from tests.support.outbox import told_buttons
 
 
 async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
@@ -121,11 +124,12 @@ async def _agreed(app, listing_id: int) -> None:
         await uow.commit()
 
 
-@pytest.mark.parametrize("first", ["bob", "sam"])
-async def test_each_party_hears_when_the_other_accepts_the_terms_first(app, first):
+async def test_the_seller_hears_when_the_buyer_accepts_the_terms_first(app):
+    """The journey through the database: who hears what when the seller accepts first is
+    told in memory below, on the deals' handlers."""
     sam, bob, listing_id = await trading_pair(app)
     await _agreed(app, listing_id)
-    accepting, waiting = (bob, sam) if first == "bob" else (sam, bob)
+    accepting, waiting = bob, sam
     await last_notice(app, accepting, "accepted: deal #")
     await accepting.tap("accept the terms")
     await give_billing(accepting, "Pärnu mnt 10", "10148")
@@ -141,6 +145,45 @@ async def test_each_party_hears_when_the_other_accepts_the_terms_first(app, firs
     both = await last_notice(app, accepting, "Both accepted the terms")
     assert "Deal #" in both
     assert not [p for p in await told(app, accepting.name) if "accepted version" in p["text"]]
+
+
+async def _accepted_by(first: str, status: str = DealState.AGREED) -> tuple[MemoryChat, int]:
+    """An agreed deal on the in-memory deal book whose version 1 `first` accepted alone, told
+    by the deals' handlers as `core.deals.terms.service.accept` tells it (its event)."""
+    from core.deals import wiring as deals_wiring
+    from core.deals.events import TermsAccepted
+    from tests.deals.in_memory import deal_chat
+
+    chat, book = deal_chat(wiring=[deals_wiring.wire])
+    deal_id = book.sale(status)
+    version = book.versions[deal_id]
+    version.buyer_accepted_at, version.seller_accepted_at = (
+        (book.at, None) if first == "bob" else (None, book.at))
+    async with chat.uow() as uow:
+        uow.emit(TermsAccepted(deal_id, version.id, BOB if first == "bob" else SAM))
+        await uow.commit()
+    return chat, deal_id
+
+
+@pytest.mark.parametrize(("first", "waiting"), [("bob", "sam"), ("sam", "bob")])
+async def test_each_party_hears_when_the_other_accepts_the_terms_first(first, waiting):
+    from tests.deals.in_memory import person
+
+    chat, deal_id = await _accepted_by(first)
+    waiter = person(chat, waiting)
+    notice = await last_notice(chat, waiter, "accepted version 1 of the terms")
+    assert f"{first.title()} accepted version 1" in notice
+    assert "Payment opens once you accept the same version" in notice
+    assert ("deal_step", f"{deal_id}:sign-terms") in await told_buttons(
+        chat, waiting, "accepted version 1")
+    await waiter.tap("accept the terms")  # the notice's own button takes them there
+    assert "Billing details · 1/6" in waiter.texts()  # asked first, as accepting asks
+    assert not await told(chat, first)  # the one who accepted hears nothing of it
+
+
+async def test_nobody_hears_of_an_acceptance_once_both_have_accepted():
+    chat, _ = await _accepted_by("sam", DealState.AWAITING_PAYMENT)
+    assert not await told(chat, "bob") and not await told(chat, "sam")
 
 
 def _told_in_memory() -> tuple[MemoryChat, int, int]:

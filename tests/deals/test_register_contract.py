@@ -103,6 +103,8 @@ class RegisterContract:
         now = at + timedelta(minutes=1)
         assert sorted(await register.bids(request_id), key=lambda b: b.id) == [
             Bid(first, aivar, 2100, now - timedelta(minutes=1)), Bid(second, aivar, 2000, now)]
+        assert await register.bid(second) == Bid(second, aivar, 2000, now)
+        assert await register.bid(second + 1000) is None
         assert await register.won(request_id) == set()
         assert not await register.deposit_held(request_id, aivar)
 

@@ -23,6 +23,7 @@ from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values
 from tests.deals.fakes import MemoryRequests
 from tests.deals.fakes import posted as memory_posted
+from tests.deals.request_chat import person, request_chat
 from tests.deals.test_supply_requests import CHIPS, posted
 from tests.deals.test_supply_requests_chat import PDF
 from tests.support.outbox import told_texts
@@ -64,45 +65,42 @@ async def test_an_open_request_is_answered_by_any_seller_of_the_product():
     assert (request_id, late) in register.invites  # a party to the request now
 
 
-async def test_a_private_request_reaches_only_the_chosen_sellers(app):
-    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
-    chosen = await make_account(app, "chosen", roles=("seller",))
-    other = await make_account(app, "other", roles=("seller",))
-    for seller in (chosen, other):
-        await publish(app, seller, **CHIPS)
-    pellets = await make_account(app, "pellets", roles=("seller",))
-    await publish(app, pellets)
+async def test_a_private_request_reaches_only_the_chosen_sellers():
+    register = MemoryRequests()
+    hanna = register.person("Hanna")
+    chosen, other = register.seller("Chosen"), register.seller("Other")
+    pellets = register.seller("Pellets", product_type="pellets")
+    chat = request_chat(register)
     draft = supply_requests.Draft("chips", Decimal("100"), "t", "Tartu", mode="tender",
-                                  private=True, invite=(chosen.id, pellets.id))
-    async with app.uow() as uow:
-        assert [name for __, name in await supply_requests.candidates(uow, hanna.id, draft)] \
+                                  private=True, invite=(chosen, pellets))
+    async with chat.uow() as uow:
+        assert [name for __, name in await supply_requests.candidates(uow, hanna, draft)] \
             == ["Chosen", "Other"]
-        request = await supply_requests.post(uow, hanna.id, draft)
+        request = await supply_requests.post(uow, hanna, draft)
         await uow.commit()
-    assert await supply_requests_invited(app, request.id) == [chosen.id]  # not the pellets
-    assert "Private" in (await told_texts(app, chosen.id, "Request for supply"))[0]
-    assert not await told_texts(app, other.id, "Request for supply")
+    assert await supply_requests.invited(register, request.id) == [chosen]  # not the pellets
+    assert "Private" in (await told_texts(chat, chosen, "Request for supply"))[0]
+    assert not await told_texts(chat, other, "Request for supply")
     with pytest.raises(NotFound):
-        async with app.uow() as uow:
-            await auctions.bid(uow, request.id, other.id, Money.parse("20", "EUR"))
+        async with chat.uow() as uow:
+            await auctions.bid(uow, request.id, other, Money.parse("20", "EUR"))
     with pytest.raises(DomainError, match="Choose at least one seller"):
-        async with app.uow() as uow:
-            await supply_requests.post(uow, hanna.id, supply_requests.Draft(
-                "chips", Decimal("100"), "t", "Tartu", private=True, invite=(pellets.id,)))
+        async with chat.uow() as uow:
+            await supply_requests.post(uow, hanna, supply_requests.Draft(
+                "chips", Decimal("100"), "t", "Tartu", private=True, invite=(pellets,)))
 
 
-async def supply_requests_invited(app, request_id: int) -> list[int]:
-    async with app.uow() as uow:
-        return await supply_requests.invited(uow, request_id)
+async def test_a_buyer_picks_the_sellers_of_a_private_request_in_chat():
+    from dataclasses import replace
 
-
-async def test_a_buyer_picks_the_sellers_of_a_private_request_in_chat(app):
-    from tests.support.chat import ChatUser
-
-    await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
-    for name in ("aivar", "birute"):
-        await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
-    hanna = ChatUser(app, "hanna")
+    register = MemoryRequests()
+    register.person("Hanna")
+    for name in ("Aivar", "Birute"):
+        register.seller(name)
+    chat = request_chat(register)
+    chat.turns.members["terminal", "hanna"] = replace(
+        chat.turns.members["terminal", "hanna"], country="EE", city="Tartu")
+    hanna = person(chat, "hanna")
     await hanna.say("/request")
     await hanna.tap("Wood chips")
     await hanna.say("200 t")
@@ -116,8 +114,8 @@ async def test_a_buyer_picks_the_sellers_of_a_private_request_in_chat(app):
     assert "Private: only the invited sellers may answer." in hanna.texts()
     await hanna.tap("Publish")
     assert "1 seller was asked to quote" in hanna.texts()
-    assert await told_texts(app, "birute", "Request for supply")
-    assert not await told_texts(app, "aivar", "Request for supply")
+    assert await told_texts(chat, "birute", "Request for supply")
+    assert not await told_texts(chat, "aivar", "Request for supply")
 
 
 async def test_a_request_asks_quality_certifications_and_a_price_per_mwh(app):

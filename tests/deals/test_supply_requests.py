@@ -2,7 +2,9 @@
 chips; every seller of chips hears once (not the pellet seller, not the buyer); quotes stay
 within what is still needed and the buyer's ceiling, before the deadline; the buyer compares them
 and awards two, splitting the quantity into two deals under the usual terms — the third seller
-hears the request was awarded elsewhere; a closed request takes nothing more."""
+hears the request was awarded elsewhere; a closed request takes nothing more. Who is asked, and
+in which words, runs in memory (the deals' handlers on the in-memory register,
+`tests/deals/request_chat.py`); quotes and awards make offers and deals, on the database."""
 
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
-from core.deals.requests.tables import RequestInvite
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.fakes import market as memory_market
 from tests.deals.fakes import posted as memory_posted
+from tests.deals.request_chat import market as request_market
+from tests.deals.request_chat import post
 from tests.support.outbox import told_buttons, told_texts
 
 CHIPS = {"product_type": "chips", "title": "Wood chips G30", "grade": "ISO 17225 B1",
@@ -65,20 +68,18 @@ async def quoted(app, seller, request_id: int, quantity: str, price: str) -> int
         return offer.id
 
 
-async def test_every_seller_of_the_product_is_asked_once_in_their_own_words(app):
-    hanna, (aivar, birute, carl, dace) = await market(app)
-    request_id = await posted(app, hanna)
-    async with app.uow() as uow:
-        invited = set((await uow.session.execute(select(RequestInvite.seller_id))).scalars())
-    assert invited == {aivar.id, birute.id, carl.id}
+async def test_every_seller_of_the_product_is_asked_once_in_their_own_words():
+    chat, register, hanna, (aivar, birute, carl, dace) = request_market()
+    request_id = await post(chat, hanna)
+    assert {seller for __, seller in register.invites} == {aivar, birute, carl}
     for seller in (aivar, birute, carl):
-        [card] = await told_texts(app, seller.id, "Request for supply")
+        [card] = await told_texts(chat, seller, "Request for supply")
         assert "2\xa0000 t of Wood chips" in card and "DAP Tartu" in card
         assert "At most €22.00 per t" in card.replace("\xa0", " ") or "22,00" in card
         assert ("quote_request", str(request_id)) in await told_buttons(
-            app, seller.id, "Request for supply")
-    assert not await told_texts(app, dace.id, "Request for supply")
-    assert not await told_texts(app, hanna.id, "Request for supply")
+            chat, seller, "Request for supply")
+    assert not await told_texts(chat, dace, "Request for supply")
+    assert not await told_texts(chat, hanna, "Request for supply")
 
 
 async def test_a_request_is_refused_at_its_wrong_answer():

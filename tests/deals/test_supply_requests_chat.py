@@ -1,7 +1,9 @@
 """A request for supply in chat, one question at a time: the buyer asks in three answers (a
 wrong unit re-asked at its question), previews it with its defaults and publishes it; a seller
 quotes from the card's Quote (the quote starts from the request's terms); the buyer compares
-the quotes under /requests and awards one with a tap — a deal, as from any offer. How the
+the quotes under /requests and awards one with a tap — a deal, as from any offer (a seller's
+question and the buyer's answer on the way: the questions' own paths are
+test_request_questions.py's, in memory). How the
 request counts its questions needs no database."""
 
 from __future__ import annotations
@@ -72,6 +74,13 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     aivar = ChatUser(app, "aivar")
     card = await last_notice(app, aivar, "Request for supply #")
     assert "2\xa0000 t of Wood chips" in card
+    await aivar.tap("Ask the buyer")  # the questions' notices, on the database
+    await aivar.say("Is bark acceptable?")
+    await last_notice(app, hanna, "A seller asks about your request")
+    await hanna.tap("Answer for every seller")
+    await hanna.say("Up to 5 % bark is fine.")
+    assert "A: Up to 5 % bark is fine." in await last_notice(app, aivar, "Questions and answers")
+    await last_notice(app, aivar, "Request for supply #")
     await aivar.tap("Quote")
     await aivar.tap("Keep")  # 2000 t, the request's quantity
     await aivar.say("21")  # per tonne, under the ceiling

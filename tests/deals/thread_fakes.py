@@ -13,16 +13,18 @@ from core.errors import NotFound
 from core.events import Event
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock
+TITLE = "ENplus A1 wood pellets"  # as tests.catalog.helpers.publish titles a listing
 
 
 @dataclass
 class MemoryCorrespondence:
-    """Listings (seller, and whether still on the market), deals agreed (listing, buyer),
+    """Listings (seller, and whether still on the market; their titles), deals agreed (listing, buyer),
     threads and messages in dicts (ids given in order); the clock stands still at `at`;
     events kept in a list."""
 
     at: datetime = START
     listings: dict[int, tuple[int, bool]] = field(default_factory=dict)  # seller, visible
+    titles: dict[int, str] = field(default_factory=dict)  # listing → its title
     deals: set[tuple[int, int]] = field(default_factory=set)  # (listing, buyer), not cancelled
     threads: dict[int, Thread] = field(default_factory=dict)
     sent: dict[int, ThreadMessage] = field(default_factory=dict)
@@ -30,10 +32,14 @@ class MemoryCorrespondence:
 
     # --- what the tests set up ----------------------------------------------------------
 
-    def listing(self, seller_id: int, visible: bool = True) -> int:
-        """A seller's listing, published unless `visible` is False (sold out, closed)."""
-        self.listings[len(self.listings) + 1] = (seller_id, visible)
-        return len(self.listings)
+    def listing(self, seller_id: int, visible: bool = True, title: str = TITLE,
+                listing_id: int | None = None) -> int:
+        """A seller's listing, published unless `visible` is False (sold out, closed), by its
+        number in the catalogue when it is one there (`listing_id`)."""
+        listing_id = listing_id or len(self.listings) + 1
+        self.listings[listing_id] = (seller_id, visible)
+        self.titles[listing_id] = title
+        return listing_id
 
     def agree(self, listing_id: int, buyer_id: int) -> None:
         """A deal of the buyer on the listing is agreed."""
@@ -73,3 +79,13 @@ class MemoryCorrespondence:
         mine = sorted((m for m in self.sent.values() if m.thread_id == thread_id),
                       key=lambda m: m.id, reverse=True)
         return mine[skip:skip + limit]
+
+    async def message(self, message_id: int) -> ThreadMessage | None:
+        return self.sent.get(message_id)
+
+    async def last_from(self, thread_id: int, sender_id: int, limit: int) -> list[str]:
+        return [m.text for m in sorted(self.sent.values(), key=lambda m: m.id, reverse=True)
+                if (m.thread_id, m.sender_id) == (thread_id, sender_id)][:limit]
+
+    async def title(self, listing_id: int) -> str | None:
+        return self.titles.get(listing_id)

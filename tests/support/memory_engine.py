@@ -137,6 +137,7 @@ class MemoryUnitOfWork:
     store: MemoryTurns
     stores: dict[Any, Any] = field(default_factory=dict)  # a context's protocol → its fake
     bus: EventBus = field(default_factory=EventBus)  # its handlers run as in the database's
+    policy: Policy = field(default_factory=Policy)  # the rules a handler reads (an offer's card)
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)

@@ -1,14 +1,14 @@
 """What the parties of an agreed deal hear after the sale: where the goods are, a dispute
-opened (to the admins), an admin's questions and the parties' answers, and the decision
-with what it does with the money."""
+opened (to the admins), an admin's questions and the parties' answers, the decision with what
+it does with the money, and the ratings once published."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core.accounts.tables import Account
 from core.actions import Action
-from core.deals.events import DisputeDecided, DisputeQuestion, ShipmentUpdated
+from core.deals.deal_book import deal_book_of
+from core.deals.events import DisputeDecided, DisputeQuestion, RatingsPublished, ShipmentUpdated
+from core.deals.folder import folder_of
 from core.deals.intents import DealIntent
 from core.deals.notices import details as notice_details
 from core.deals.notices.parties import deal_button
@@ -16,7 +16,7 @@ from core.deals.rules import ShipmentStatus
 from core.deals.tables import Deal, Dispute, Shipment
 from core.i18n import N_, _
 from core.money.model import Money
-from core.notifications.outbox import addressed_to, notify
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.notices import Moved
 from core.storage.uow import UnitOfWork
@@ -24,8 +24,7 @@ from core.storage.uow import UnitOfWork
 
 async def dispute_opened(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str | None:
     """To every admin, as the deal enters dispute (declared on the transition): the reason."""
-    dispute = (await uow.session.execute(select(Dispute).where(
-        Dispute.deal_id == moved.subject.id).order_by(Dispute.id.desc()))).scalars().first()
+    dispute = await folder_of(uow).dispute_of(moved.subject.id)  # one a deal
     if dispute is None:
         return None
     return _("⚖ Deal #{id} is disputed: {reason}", id=moved.subject.id, reason=dispute.reason)
@@ -104,3 +103,22 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
                                        outcome=dispute.outcome, what=what,
                                        reasons=dispute.decision),
                          buttons=[[deal_button(deal.id)]])
+
+
+async def on_ratings_published(uow: UnitOfWork, event: RatingsPublished) -> None:
+    """Both parties hear that the deal's ratings are out, each the stars they were given (or
+    that the other did not rate them), on the deal's last card."""
+    deal = await deal_book_of(uow).stored(event.deal_id)
+    if deal is None:
+        return
+    stars = dict(event.stars)
+    await recipients(uow, {deal.seller_id, deal.buyer_id})  # both, with their chats, at once
+    for me in (deal.seller_id, deal.buyer_id):
+        async with addressed_to(uow, me):
+            text = (_("⭐ The ratings of deal #{id} are published: you were rated {stars}★. "
+                      "Ratings stay hidden until both parties rate or the rating window "
+                      "closes.", id=deal.id, stars=stars[me]) if me in stars else
+                    _("⭐ The ratings of deal #{id} are published: the other party did not "
+                      "rate you. Ratings stay hidden until both parties rate or the rating "
+                      "window closes.", id=deal.id))
+            await notify(uow, me, text, about=[f"deal:{deal.id}"])  # the deal's last card

@@ -5,13 +5,14 @@ handlers (`OFFERS.on_moved`…) are declared in core.deals.wiring."""
 from __future__ import annotations
 
 from core.deals.contracts.tables import Contract
+from core.deals.deal_book import deal_book_of
 from core.deals.events import ContractMoved, DealMoved, OfferClosed
 from core.deals.notices import after_sale as after_sale_notices
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import negotiations as offer_notices
 from core.deals.notices import parties as notices
 from core.deals.notices import timers as timer_notices
-from core.deals.tables import Deal, Offer
+from core.deals.offers.sql_negotiation import negotiation_of
 from core.process.deals import (
     BUYER,
     CONTRACT_PROCESS,
@@ -31,7 +32,7 @@ OFFER_CLOSED_BY = {"accepted": "accept-offer", "declined": "decline-offer",
 
 
 async def _offer_closed(uow: UnitOfWork, event: OfferClosed) -> Moved | None:
-    offer = await uow.get(Offer, event.offer_id)
+    offer = await negotiation_of(uow).offer(event.offer_id)
     if offer is None or event.status not in OFFER_CLOSED_BY:
         return None
     maker, receiver = ((offer.buyer_id, offer.seller_id) if offer.made_by == BUYER
@@ -42,7 +43,7 @@ async def _offer_closed(uow: UnitOfWork, event: OfferClosed) -> Moved | None:
 
 
 async def _deal_moved(uow: UnitOfWork, event: DealMoved) -> Moved | None:
-    deal = await uow.get(Deal, event.deal_id)
+    deal = await deal_book_of(uow).stored(event.deal_id)
     if deal is None:
         return None
     return Moved(event.transition, deal, {BUYER: deal.buyer_id, SELLER: deal.seller_id},

@@ -1,26 +1,28 @@
 """What the other party entered, carried in the notice of the step that recorded it: a
 shipment's carrier, reference and expected arrival; the values a buyer measured and the price
-adjustment they call for. The arrival is the day the seller gave, in the reader's words."""
+adjustment they call for. The arrival is the day the seller gave, in the reader's words. What
+they read is the deal's folder's (`core.deals.folder`), in memory too."""
 
 from __future__ import annotations
 
 from core.accounts.member import Member
 from core.accounts.tables import Account
-from core.catalog.tables import Listing
 from core.deals import cards
-from core.deals.tables import Deal, QualityReport, Shipment
+from core.deals.folder import folder_of
+from core.deals.tables import Deal, Shipment
 from core.i18n import _, dates
 from core.storage.uow import UnitOfWork
 
 
 async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Member | Account | None) -> str:
     """The lines a notice of `target` adds (starting with a line break), or ""."""
+    folder = folder_of(uow)
     if target == "shipped":
-        shipment = await uow.get(Shipment, deal.id)
+        shipment = await folder.shipment(deal.id)
         return "\n" + shipped(shipment, reader) if shipment is not None else ""
     if target == "adjustment_proposed":
-        report = await uow.get(QualityReport, deal.id)
-        listing = await uow.get(Listing, deal.listing_id)
+        report = await folder.report(deal.id)
+        listing = await folder.listing(deal.listing_id)
         if report is None:
             return ""
         return "\n" + cards.adjustment_text(report, deal, listing.unit if listing else "")

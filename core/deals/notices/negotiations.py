@@ -1,28 +1,28 @@
 """What a buyer and a seller hear while they negotiate, before a deal: an offer made (with
 accept, counter and decline), declined, withdrawn, a buyer's counter on a quote closed with
 its request; a thread message relayed to the other party, and a reported conversation
-to every admin."""
+to every admin. An offer's notices read the offer and its listing through the negotiation
+(`core.deals.offers.negotiation`), a quote's request through the requests' register, a thread's
+through the correspondence (`core.deals.threads.correspondence`), so they are written in memory
+too (test_deal_chat_paths.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.actions import Action
 from core.catalog.intents import ListingIntent
-from core.catalog.tables import Listing
 from core.deals import cards
 from core.deals.events import MessagePosted, OfferClosed, OfferMade, ThreadReported
 from core.deals.intents import DealIntent
 from core.deals.notices.parties import negotiation
 from core.deals.offers.agreement import REQUEST_AWARDED
+from core.deals.offers.sql_negotiation import negotiation_of
 from core.deals.request_rules import RequestState
+from core.deals.requests.register import register_of
 from core.deals.requests.service import CLOSED_BY_BUYER
-from core.deals.tables import Offer, SupplyRequest
+from core.deals.threads.correspondence import correspondence_of
 from core.deals.threads.service import RFQ
-from core.deals.threads.tables import Thread, ThreadMessage
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.deals import BUYER, OfferState
 from core.process.notices import Moved, Said
@@ -31,13 +31,14 @@ from core.storage.uow import UnitOfWork
 
 async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     """The other party gets the offer card with accept, counter and decline."""
-    offer = await uow.get(Offer, event.offer_id)
-    listing = await uow.get(Listing, offer.listing_id) if offer else None
+    offers = negotiation_of(uow)
+    offer = await offers.offer(event.offer_id)
+    listing = await offers.listing(offer.listing_id) if offer else None
     if offer is None or listing is None or offer.status != OfferState.OPEN:
         return  # accepted in the same transaction (a tender's award): the deal is told
     to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
     await recipients(uow, {offer.buyer_id, offer.seller_id})
-    previous = await uow.get(Offer, offer.previous_id) if offer.previous_id else None
+    previous = await offers.offer(offer.previous_id) if offer.previous_id else None
     async with addressed_to(uow, to) as reader:
         text = cards.offer_text(offer, listing, previous, uow.policy, reader)
         await notify(uow, to, text, buttons=[
@@ -51,10 +52,10 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     """To the maker: their offer was declined, with the reason when one was given. (An
     acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
     offer = moved.subject
-    listing = await uow.get(Listing, offer.listing_id)
+    listing = await negotiation_of(uow).listing(offer.listing_id)
     if listing is None:
         return None
-    request = await uow.get(SupplyRequest, offer.request_id) if offer.request_id else None
+    request = await register_of(uow).request(offer.request_id) if offer.request_id else None
     if request is not None and request.status == RequestState.CANCELLED:
         return None  # the request's cancellation tells everyone why
     async with addressed_to(uow, party):
@@ -81,12 +82,13 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
     """A buyer's counter on a quote closed because she awarded the request elsewhere or closed
     it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
     who is the buyer here)."""
-    offer = await uow.get(Offer, event.offer_id)
+    offers = negotiation_of(uow)
+    offer = await offers.offer(event.offer_id)
     if event.status != OfferState.DECLINED or offer is None or offer.request_id is None \
             or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
         return
-    request = await uow.get(SupplyRequest, offer.request_id)
-    listing = await uow.get(Listing, offer.listing_id)
+    request = await register_of(uow).request(offer.request_id)
+    listing = await offers.listing(offer.listing_id)
     if request is None or request.status == RequestState.CANCELLED or listing is None:
         return
     quote_id = offer.previous_id or offer.id
@@ -102,7 +104,7 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
 async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
     """To the party who was asked: the offer was withdrawn."""
     offer = moved.subject
-    listing = await uow.get(Listing, offer.listing_id)
+    listing = await negotiation_of(uow).listing(offer.listing_id)
     if listing is None:
         return None
     async with addressed_to(uow, party):
@@ -112,12 +114,13 @@ async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) 
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     """Relay a thread message to the other party, on their own channel, with Reply."""
-    message = await uow.get(ThreadMessage, event.message_id)
-    thread = await uow.get(Thread, event.thread_id)
-    sender = await uow.get(Account, event.sender_id)
-    listing = await uow.get(Listing, thread.listing_id) if thread else None
-    if message is None or thread is None or listing is None:
+    mail = correspondence_of(uow)
+    message = await mail.message(event.message_id)
+    thread = await mail.thread(event.thread_id)
+    title = await mail.title(thread.listing_id) if thread else None
+    if message is None or thread is None or title is None:
         return
+    sender = await account_of(uow, event.sender_id)
     name = sender.display_name if sender else "?"
     file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
     buttons = [[Action(DealIntent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
@@ -126,22 +129,20 @@ async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     async with addressed_to(uow, event.recipient_id):
         note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
                 if message.masked else "")
-        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=listing.title,
+        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=title,
                  message=message.text)
         await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
 
 
 async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
     """Every admin hears of a reported conversation, with its last messages."""
-    thread = await uow.get(Thread, event.thread_id)
+    mail = correspondence_of(uow)
+    thread = await mail.thread(event.thread_id)
     if thread is None:
         return
-    reporter = await uow.get(Account, event.reporter_id)
     other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
-    reported = await uow.get(Account, other)
-    last = (await uow.session.execute(select(ThreadMessage.text).where(
-        ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
-        .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
+    reporter, reported = await account_of(uow, event.reporter_id), await account_of(uow, other)
+    last = await mail.last_from(thread.id, other, 3)
     for admin_id in await admin_ids(uow):
         async with addressed_to(uow, admin_id):
             quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) \

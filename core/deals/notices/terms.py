@@ -1,12 +1,14 @@
 """What a party hears when the other accepts the frozen terms first (once both have, the deal's
-move to payment tells both)."""
+move to payment tells both). The deal and the version accepted are read through the deal's book
+and folder, so the notice is tested without a database (test_deal_notices.py)."""
 
 from __future__ import annotations
 
+from core.deals.deal_book import deal_book_of
 from core.deals.events import TermsAccepted
+from core.deals.folder import folder_of
 from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal
-from core.deals.terms.tables import DealTerms
 from core.i18n import _, n_
 from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
@@ -15,8 +17,8 @@ from core.storage.uow import UnitOfWork
 
 async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
     """The other party hears who accepted which version, with the step to accept it too."""
-    deal = await uow.get(Deal, event.deal_id)
-    version = await uow.get(DealTerms, event.terms_id)
+    deal = await deal_book_of(uow).stored(event.deal_id)
+    version = await folder_of(uow).version(event.terms_id)
     if deal is None or version is None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id

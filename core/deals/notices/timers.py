@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from core import clock
 from core.actions import Action, ActionRows
 from core.catalog.tables import Listing
+from core.deals.folder import folder_of
 from core.deals.intents import DealIntent
 from core.deals.tables import Dispute, Offer
 from core.i18n import N_, _, n_, present
@@ -68,8 +67,7 @@ async def view_offer(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 
 async def _dispute(uow: UnitOfWork, deal_id: int) -> Dispute | None:
-    return (await uow.session.execute(select(Dispute).where(
-        Dispute.deal_id == deal_id))).scalar_one_or_none()
+    return await folder_of(uow).dispute_of(deal_id)  # one a deal
 
 
 async def dispute_escalated(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str:

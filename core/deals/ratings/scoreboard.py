@@ -36,7 +36,8 @@ class Scoreboard(Protocol):
         ...
 
     async def tell(self, deal_id: int, stars: dict[int, int]) -> None:
-        """Both parties hear that the deal's ratings are out, each what they were given."""
+        """Both parties are to hear that the deal's ratings are out, each what they were given
+        (the event `RatingsPublished`, which the deals' handler tells at commit)."""
         ...
 
     async def published_stars(self, account_id: int) -> list[int]:

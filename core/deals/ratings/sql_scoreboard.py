@@ -1,7 +1,7 @@
 """The ratings' scoreboard on the unit of work (`SqlScoreboard`: the protocol is
 `core.deals.ratings.scoreboard.Scoreboard`): ratings published by one `UPDATE … RETURNING`, an
 account's standing read in one round trip, its figures kept by one upsert, the parties told
-through the outbox."""
+by the deals' handler of the publication (`core.deals.notices.after_sale`)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, func, or_, select, update
 
 from core.catalog.tables import SellerStats
+from core.deals.events import RatingsPublished
 from core.deals.ratings.reputation import Figures, Standing
 from core.deals.ratings.scoreboard import Scoreboard
 from core.deals.ratings.tables import Rating
 from core.deals.tables import Deal, Dispute
-from core.i18n import _
-from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.deals import DealState
 from core.storage.stores import SqlStore, store_of
 from core.storage.tables import table_of
@@ -80,20 +79,7 @@ class SqlScoreboard(SqlStore):
             "rating_x10": figures.rating_x10, "stars_total": figures.stars_total})
 
     async def tell(self, deal_id: int, stars: dict[int, int]) -> None:
-        uow = self._uow
-        deal = await uow.get(Deal, deal_id)
-        if deal is None:
-            return
-        await recipients(uow, {deal.seller_id, deal.buyer_id})  # both, with their chats, at once
-        for me in (deal.seller_id, deal.buyer_id):
-            async with addressed_to(uow, me):
-                text = (_("⭐ The ratings of deal #{id} are published: you were rated {stars}★. "
-                          "Ratings stay hidden until both parties rate or the rating window "
-                          "closes.", id=deal_id, stars=stars[me]) if me in stars else
-                        _("⭐ The ratings of deal #{id} are published: the other party did not "
-                          "rate you. Ratings stay hidden until both parties rate or the rating "
-                          "window closes.", id=deal_id))
-                await notify(uow, me, text, about=[f"deal:{deal_id}"])  # the deal's last card
+        self._uow.emit(RatingsPublished(deal_id, tuple(sorted(stars.items()))))
 
     async def published_stars(self, account_id: int) -> list[int]:
         return list((await self._uow.session.execute(select(Rating.stars).where(

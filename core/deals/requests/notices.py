@@ -1,7 +1,9 @@
 """What a request for supply tells: each invited seller gets the request's card with Quote, in
 their own language, once (written in the publishing transaction, from the invitations). The
 request's words are core.deals.requests.wording's (`request_text`, which the flows import from
-here too)."""
+here too). The handlers of a request's own moves read it through the register
+(`core.deals.requests.register`), as its use cases do; an auction's results and an award undone
+read the bids' ranking and the awards on the database."""
 
 from __future__ import annotations
 
@@ -28,8 +30,9 @@ from core.deals.events import (
 from core.deals.intents import DealIntent
 from core.deals.requests import auction_rules, awarding
 from core.deals.requests.bid_ranking import ranking
-from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
-from core.deals.requests.view import request_view
+from core.deals.requests.register import register_of
+from core.deals.requests.tables import RequestBid
+from core.deals.requests.view import Asked, RequestView
 from core.deals.requests.wording import request_text
 from core.deals.tables import SupplyRequest
 from core.i18n import N_, _, n_, present
@@ -41,13 +44,13 @@ UNTOLD_AFTER = timedelta(seconds=30)  # a close's results not told by then: the 
 
 
 async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
-    request = await uow.get(SupplyRequest, event.request_id)
-    if request is None:
+    request = await register_of(uow).request(event.request_id)
+    if request is None or request.id is None or request.deadline is None:
         return
     await recipients(uow, set(event.invited))
     for seller_id in event.invited:
         async with addressed_to(uow, seller_id) as reader:
-            text = request_text(request_view(request), local_time(
+            text = request_text(request, local_time(
                 request.deadline, reader.timezone if reader else None))
             answer = Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
                 if request.mode in auction_rules.BIDDING else \
@@ -59,36 +62,35 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
 
 async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
     """The buyer and every seller asked hear that Agora cancelled the request, and why."""
-    request = await uow.get(SupplyRequest, event.request_id)
-    if request is None:
+    register = register_of(uow)
+    request = await register.request(event.request_id)
+    if request is None or request.buyer_id is None:
         return
-    invited = (await uow.session.execute(select(RequestInvite.seller_id).where(
-        RequestInvite.request_id == request.id))).scalars()
-    told = {request.buyer_id, *invited}
+    told = {request.buyer_id, *await register.invited(event.request_id)}
     await recipients(uow, told)
     for party in sorted(told):
         async with addressed_to(uow, party):
             await notify(uow, party, _("📣 Request for supply #{id} was cancelled by Agora: "
-                                       "{reason}", id=request.id, reason=event.reason),
-                         about=(f"request:{request.id}",))
+                                       "{reason}", id=event.request_id, reason=event.reason),
+                         about=(f"request:{event.request_id}",))
 
 
-async def _question(uow: UnitOfWork, question_id: int
-                    ) -> tuple[RequestQuestion, SupplyRequest] | None:
-    question = await uow.get(RequestQuestion, question_id)
-    request = await uow.get(SupplyRequest, question.request_id) if question else None
-    return (question, request) if question is not None and request is not None else None
+async def _question(uow: UnitOfWork, question_id: int) -> tuple[Asked, RequestView] | None:
+    register = register_of(uow)
+    asked = await register.question(question_id)
+    request = await register.request(asked.question.request_id) if asked else None
+    return (asked, request) if asked is not None and request is not None else None
 
 
 async def on_question_asked(uow: UnitOfWork, event: RequestQuestionAsked) -> None:
     """The buyer gets the question, to answer for every seller asked or for the asker."""
     found = await _question(uow, event.question_id)
-    if found is None:
+    if found is None or found[1].buyer_id is None:
         return
-    question, request = found
-    async with addressed_to(uow, request.buyer_id):
-        await notify(uow, request.buyer_id, _(
-            "❓ A seller asks about your request for supply #{id}:\n{question}", id=request.id,
+    question, (request_id, buyer_id) = found[0].question, (found[1].id, found[1].buyer_id)
+    async with addressed_to(uow, buyer_id):
+        await notify(uow, buyer_id, _(
+            "❓ A seller asks about your request for supply #{id}:\n{question}", id=request_id,
             question=question.text), buttons=[
             [Action(DealIntent.ANSWER_REQUEST, N_("↩ Answer for every seller"), f"p:{question.id}")],
             [Action(DealIntent.ANSWER_REQUEST, N_("↩ Answer this seller only"), f"s:{question.id}")]],
@@ -100,25 +102,25 @@ async def on_question_answered(uow: UnitOfWork, event: RequestQuestionAnswered) 
     found = await _question(uow, event.question_id)
     if found is None:
         return
-    question, request = found
-    told = {question.asker_id}
+    (asker_id, question), request_id = (found[0].asker_id, found[0].question), found[1].id
+    told = {asker_id}
     if question.public:
-        told |= set((await uow.session.execute(select(RequestInvite.seller_id).where(
-            RequestInvite.request_id == request.id))).scalars())
+        told |= set(await register_of(uow).invited(question.request_id))
     await recipients(uow, told)
     for seller_id in sorted(told):
         async with addressed_to(uow, seller_id):
             await notify(uow, seller_id, _(
                 "💬 Questions and answers on request for supply #{id}:\nQ: {question}\nA: "
-                "{answer}", id=request.id, question=question.text, answer=question.answer),
-                about=(f"request:{request.id}",))
+                "{answer}", id=request_id, question=question.text, answer=question.answer),
+                about=(f"request:{request_id}",))
 
 
 async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
     """In an auction, the seller who held the best price hears they were outbid, with Bid."""
-    request = await uow.get(SupplyRequest, event.request_id)
-    bid = await uow.get(RequestBid, event.bid_id)
-    if request is None or bid is None or event.outbid is None:
+    register = register_of(uow)
+    request = await register.request(event.request_id)
+    bid = await register.bid(event.bid_id)
+    if request is None or request.deadline is None or bid is None or event.outbid is None:
         return
     async with addressed_to(uow, event.outbid) as reader:
         await notify(uow, event.outbid, _(

@@ -133,6 +133,10 @@ class RequestRegister(Protocol):
         """Every bid on the request (each seller's earlier ones too)."""
         ...
 
+    async def bid(self, bid_id: int) -> Bid | None:
+        """One bid, by its number (None when there is none)."""
+        ...
+
     async def won(self, request_id: int) -> set[int]:
         """The bids an award was made from."""
         ...

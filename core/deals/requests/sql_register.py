@@ -166,6 +166,10 @@ class SqlRequestRegister(SqlStore):
             .where(RequestBid.request_id == request_id))
         return [Bid(*row) for row in rows.all()]
 
+    async def bid(self, bid_id: int) -> Bid | None:
+        row = await self._uow.get(RequestBid, bid_id)
+        return Bid(row.id, row.seller_id, row.price_minor, row.placed_at) if row else None
+
     async def won(self, request_id: int) -> set[int]:
         return set((await self._uow.session.execute(select(RequestBid.id).where(
             RequestBid.request_id == request_id, RequestBid.offer_id.is_not(None)))).scalars())

@@ -61,6 +61,18 @@ class Correspondence(Protocol):
         """The thread's messages, newest first, `skip` of them passed over."""
         ...
 
+    async def message(self, message_id: int) -> ThreadMessage | None:
+        """One message, by its number (the one a notice relays)."""
+        ...
+
+    async def last_from(self, thread_id: int, sender_id: int, limit: int) -> list[str]:
+        """The texts of one party's latest messages in the thread, newest first."""
+        ...
+
+    async def title(self, listing_id: int) -> str | None:
+        """The listing's title, whatever its status (None when there is none)."""
+        ...
+
 
 class SqlCorrespondence(SqlStore):
     """The correspondence on the unit of work's session."""
@@ -93,6 +105,18 @@ class SqlCorrespondence(SqlStore):
         return list((await self._uow.session.execute(
             select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
             .order_by(ThreadMessage.id.desc()).offset(skip).limit(limit))).scalars())
+
+    async def message(self, message_id: int) -> ThreadMessage | None:
+        return await self._uow.get(ThreadMessage, message_id)
+
+    async def last_from(self, thread_id: int, sender_id: int, limit: int) -> list[str]:
+        return list((await self._uow.session.execute(select(ThreadMessage.text).where(
+            ThreadMessage.thread_id == thread_id, ThreadMessage.sender_id == sender_id)
+            .order_by(ThreadMessage.id.desc()).limit(limit))).scalars())
+
+    async def title(self, listing_id: int) -> str | None:
+        listing = await self._uow.get(Listing, listing_id)
+        return listing.title if listing is not None else None
 
 
 def correspondence_of(uow: UnitOfWork | Correspondence) -> Correspondence:

@@ -147,9 +147,9 @@ async def of_listing(uow: UnitOfWork | Correspondence, listing_id: int, buyer_id
     return thread_view(thread) if thread is not None else None
 
 
-async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:
+async def file_of(uow: UnitOfWork | Correspondence, message_id: int) -> ThreadMessage:
     """A message carrying a file (for relaying it; the reader is a party, checked by caller)."""
-    message = await uow.get(ThreadMessage, message_id)
+    message = await correspondence_of(uow).message(message_id)
     if message is None or not message.file_path:
         raise NotFound(_("That file is no longer there."))
     return message
