@@ -44,8 +44,8 @@ from core.wiring import Wiring
 def wire(bus: EventBus, deps: Wiring) -> None:
     """Notices in the transaction; a deal's move carried to its contract, bid deposits and
     award in the same transaction."""
-    _approvals(bus)
-    _requests(bus)
+    wire_approvals(bus)
+    wire_offers_and_requests(bus)
     _deals(bus)
     bus.after_commit(BiddingClosed, requests.told_after_close(deps.uow))  # its own transaction
     # A deal's effects that deals carries out, as the deal's process declares them.
@@ -58,14 +58,14 @@ def wire(bus: EventBus, deps: Wiring) -> None:
     bus.during_commit(ContractMoved, book.CONTRACTS.on_moved)
 
 
-def _approvals(bus: EventBus) -> None:
+def wire_approvals(bus: EventBus) -> None:
     """A company's purchases held for approval, decided, and its approvals chat."""
     bus.during_commit(PurchaseHeld, approvals.on_held)
     bus.during_commit(PurchaseDecided, approvals.on_decided)
     bus.during_commit(ApprovalsChatChosen, approvals.on_chat_chosen)
 
 
-def _requests(bus: EventBus) -> None:
+def wire_offers_and_requests(bus: EventBus) -> None:
     """Offers made; requests for quotes posted, cancelled, bid on and asked about."""
     bus.during_commit(OfferMade, negotiations.on_offer_made)
     bus.during_commit(RequestPosted, requests.on_posted)

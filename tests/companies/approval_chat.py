@@ -19,9 +19,10 @@ PEOPLE = {"sam": SAM, "alice": ALICE, "anna": ANNA, "fred": FRED, "bob": BOB, "c
 
 
 def approval_notices(bus: EventBus, deps: Wiring) -> None:
-    """Only purchase approval's handlers of the deals' wiring: a purchase held, decided, and
-    the company's approvals chat chosen."""
-    deal_wiring._approvals(bus)
+    """Only purchase approval's handlers of the deals' wiring (a purchase held, decided, and
+    the company's approvals chat chosen) and the offers' (an offer made tells its seller)."""
+    deal_wiring.wire_approvals(bus)
+    deal_wiring.wire_offers_and_requests(bus)
 
 
 async def company_chat(limit: str | None = "10000") -> tuple[MemoryChat, MemoryApprovalBook, int]:

@@ -1,4 +1,6 @@
-"""Approval cards in a team chat: an admin sends them to a Slack channel (a colleague without
+"""Approval cards: an offer within a buyer's limit goes out and one above it waits, its card
+by DM to the approvers (not to finance) until one approves it, and it is made in the buyer's
+name. In a team chat: an admin sends them to a Slack channel (a colleague without
 the admin role may not); the held purchase's card is posted there in the chosen language, with
 Approve and Reject, and by DM only to approvers who are not on Slack; the decision is posted
 there too as the card's newer card (its buttons go); choosing no chat brings DMs back. In
@@ -13,6 +15,7 @@ import pytest
 from core.companies import approvals_chat
 from core.deals.approvals import service as approvals
 from core.errors import DomainError, NotAllowed
+from core.money.model import Money
 from tests.companies.approval_chat import company_chat, on_slack, second_approver
 from tests.companies.test_approval_rules import ALICE, ANNA, terms
 from tests.support.memory_engine import MemoryChat
@@ -35,6 +38,31 @@ async def _run(chat: MemoryChat, use_case, *args):
         result = await use_case(uow, *args)
         await uow.commit()
         return result
+
+
+async def test_an_offer_within_the_limit_goes_out_and_one_above_it_waits_for_an_approver():
+    chat, book, listing_id = await company_chat()
+    async with chat.uow() as uow:
+        small = await approvals.offer(uow, listing_id, ANNA, terms("20", "200"))  # 4,000
+        big = await approvals.offer(uow, listing_id, ANNA, terms("100", "220"))  # 22,000
+        await uow.commit()
+    assert small.offer_id is not None and big.held is not None and big.offer_id is None
+    assert (big.total, big.limit, big.approvers) == (
+        Money.parse("22000", "EUR"), Money.parse("10000", "EUR"), ("Alice",))
+    assert list(book.offers.offers) == [small.offer_id]  # the held one never reached Sam
+    card = next(p for p in await told(chat, "alice") if "Approval needed" in p["text"])
+    assert "Anna wants to send an offer" in card["text"] and "limit" in card["text"]
+    assert [b["label"] for b in card["buttons"][0]] == ["✅ Approve", "✖ Reject"]
+    assert not any("Approval needed" in p["text"] for p in await told(chat, "fred"))  # finance
+
+    async with chat.uow() as uow:
+        request = await approvals.approve(uow, big.held, ALICE)
+        await uow.commit()
+    made = book.offers.offers[request.result_offer_id]
+    assert (made.buyer_id, made.price_minor, made.quantity_milli) == (ANNA, 22000, 100_000)
+    assert any("Offer #" in p["text"] for p in await told(chat, "sam"))
+    assert any("Alice approved your purchase" in p["text"] for p in await told(chat, "anna"))
+
 
 
 async def test_only_an_admin_chooses_where_approval_cards_go():

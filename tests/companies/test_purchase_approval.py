@@ -5,10 +5,10 @@ reason; every decision is audited, taken once, and the company sees its deals by
 company's own use cases (joining, roles, the last admin, billing details) are tested on the
 in-memory roster (`test_colleagues.py`, `test_company_records.py`), and the approvals' rules —
 the limit's guard, a reason, a decision taken once, a lapse — on the in-memory approval book
-(`test_approval_rules.py`), and the other approvers' cards replaced by who decided with the
-notices' handlers in memory (`approval_chat.py`); here what only the database shows: the
-notices of a purchase held and made, two approvers at once, the company's deal and its money,
-a seat read once per transaction."""
+(`test_approval_rules.py`), and a purchase held and made with its notices, and the other
+approvers' cards replaced by who decided, with the notices' handlers in memory
+(`test_approvals_chat.py`); here what only the database shows: two approvers at once, the
+company's deal and its money, a seat read once per transaction."""
 
 from __future__ import annotations
 
@@ -67,33 +67,6 @@ async def second_approver(app, admin_id: int):
         await companies.join(uow, carl.id, invite.code)
         await uow.commit()
     return carl
-
-
-async def test_an_offer_within_the_limit_goes_out_and_one_above_it_waits_for_an_approver(app):
-    _sam, alice, anna, _fred, _bob, listing_id = await company_of_three(app)
-    async with app.uow() as uow:
-        small = await approvals.offer(uow, listing_id, anna.id, terms("20", "200"))  # 4,000
-        big = await approvals.offer(uow, listing_id, anna.id, terms("100", "220"))  # 22,000
-        await uow.commit()
-    assert small.offer_id is not None and big.held is not None and big.offer_id is None
-    assert (big.total, big.limit, big.approvers) == (
-        Money.parse("22000", "EUR"), Money.parse("10000", "EUR"), ("Alice",))
-    async with app.uow() as uow:
-        offered = (await uow.session.execute(select(Offer.id))).scalars().all()
-    assert offered == [small.offer_id]  # the held one never reached Sam
-    card = next(p for p in await told(app, "alice") if "Approval needed" in p["text"])
-    assert "Anna wants to send an offer" in card["text"] and "limit" in card["text"]
-    assert [b["label"] for b in card["buttons"][0]] == ["✅ Approve", "✖ Reject"]
-    assert not any("Approval needed" in p["text"] for p in await told(app, "fred"))  # finance
-
-    async with app.uow() as uow:
-        request = await approvals.approve(uow, big.held, alice.id)
-        await uow.commit()
-    async with app.uow() as uow:
-        made = await uow.session.get(Offer, request.result_offer_id)
-        assert (made.buyer_id, made.price_minor, made.quantity_milli) == (anna.id, 22000, 100_000)
-    assert any("Offer #" in p["text"] for p in await told(app, "sam"))
-    assert any("Alice approved your purchase" in p["text"] for p in await told(app, "anna"))
 
 
 async def test_two_approvers_pressing_at_once_make_one_offer(app):

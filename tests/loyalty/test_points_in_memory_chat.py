@@ -1,8 +1,9 @@
 """/points in chat with no database anywhere: the real flow through the engine in memory, its
 use cases on the in-memory points book (core.storage.stores hands the flow's calls the chat's
 `MemoryPointsBook`): balance, tier, history with reasons, the referral link, redeeming by
-button or typed. On the database, /points redeems beside /profile's line
-(test_points_chat.py)."""
+button or typed; /profile's loyalty line with the tier, the points and a discount waiting
+after /points redeems. On the database: the Slack home's line (test_points_chat.py) and
+/points across both channels (tests/test_cross_channel_loyalty.py)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,16 @@ async def test_a_new_members_profile_says_bronze_with_no_points():
     user = ChatUser(chat, "tom")
     await user.say("/profile")
     assert "Loyalty: Bronze · 0 points (/points)" in user.texts()
+
+
+async def test_profile_shows_the_tier_and_points_and_a_waiting_discount():
+    book = MemoryPointsBook()
+    chat = MemoryChat(ALL_FLOWS, stores={PointsBook: book})
+    chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
+    await points.earn(book, f"gift:{SUE}", "deal", SUE, 740, "test points")
+    user = ChatUser(chat, "sue")
+    await user.say("/profile")
+    assert "Loyalty: Silver · 740 points (/points)" in user.texts()
+    await user.say("/points redeem 500")
+    await user.say("/profile")
+    assert "Loyalty: Silver · 240 points · €5.00 off your next commission (/points)" in user.texts()
