@@ -1,13 +1,13 @@
 """`/start <flow>-<arg>` deep links (Telegram's t.me/bot?start=…) open a flow, even for newcomers.
 
 A link to a listing runs in chat on the in-memory catalogue (`tests/catalog/in_memory.py`), and
-so does a newcomer's registration before the link opens (the accounts' book in memory); a
-consultant's profile stays on the database (`app`): the journey through the real stores."""
+so does a newcomer's registration before the link opens (the accounts' book in memory), and a
+consultant's page on the consultants' fakes (tests/consulting/chat_fakes.py)."""
 
 from __future__ import annotations
 
+from core.catalog.media import FileStore
 from tests.catalog.fakes import published
-from tests.catalog.helpers import make_account
 from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code
@@ -76,13 +76,18 @@ async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing():
     assert "Save to watchlist" in " ".join(ann.labels())
 
 
-async def test_a_deep_link_opens_the_consultant_it_names(app):
-    from tests.consulting.helpers import consultant
+async def test_a_deep_link_opens_the_consultant_it_names(tmp_path):
+    """On the consultants' fakes (tests/consulting/chat_fakes.py): Cora live in the directory,
+    Bob a member."""
+    from tests.consulting import chat_fakes as in_memory
+    from tests.consulting.booking_fakes import MemoryDiary
+    from tests.consulting.fakes import MemoryListing
 
-    cora = await consultant(app, "cora")
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
-    await bob.say(f"/start consultant-{cora.id}")  # the public site's “Open in Telegram”
+    diary, listing = MemoryDiary(), MemoryListing()
+    cora = await in_memory.listed(diary, listing, FileStore(tmp_path), 1, "Cora")
+    diary.person(2, "Bob", zone="Europe/Riga")
+    bob = ChatUser(await in_memory.in_chat(diary, listing=listing), "bob")
+    await bob.say(f"/start consultant-{cora}")  # the public site's “Open in Telegram”
     assert "Pellet quality auditor" in bob.texts()
     assert "Book a time" in " ".join(bob.labels())
     await bob.say("/start consultant-999999")

@@ -10,7 +10,7 @@ import asyncio
 
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice, Text
-from tests.catalog.helpers import make_account
+from tests.accounts.in_memory import account_chat
 from tests.support.chat import ChatUser
 
 
@@ -151,11 +151,14 @@ async def test_the_welcome_line_is_said_once_however_often_the_first_question_is
     assert "Your name?" in newcomer.texts()
 
 
-async def test_a_flow_finished_again_leaves_no_continue_for_its_parked_copy(app):
-    await make_account(app, "ann", roles=("buyer",))
-    ann = ChatUser(app, "ann")
+async def test_a_flow_finished_again_leaves_no_continue_for_its_parked_copy():
+    """In memory: a member on the accounts' book in memory; /points (one step, its book in
+    memory) parks the settings as /wallet does."""
+    chat = account_chat()
+    chat.turns.register("terminal", "ann", "Ann", roles=("buyer",))
+    ann = ChatUser(chat, "ann")
     await ann.say("/settings")
-    await ann.say("/wallet")  # the settings are parked
+    await ann.say("/points")  # the settings are parked
     await ann.say("/menu")
     assert any(label.startswith("↩ Continue") for label in ann.labels())
     await ann.say("/settings")
