@@ -138,11 +138,16 @@ async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_up
         assert refusal.buttons[0][0].data == "@do:my_listings:", name
 
 
-async def test_a_command_that_ends_without_the_menu_still_leaves_a_way_on(app):
-    from tests.support.accounts import registered
+async def test_a_command_that_ends_without_the_menu_still_leaves_a_way_on():
+    """In memory: the payments service in test mode (the sandbox provider) answers /payouts
+    without its unit of work; Sue on the accounts' book in memory."""
+    from payments.providers.sandbox import SandboxProvider
+    from payments.service import PaymentsService
 
-    await registered(app, "sue", roles=("seller",))
-    sue = ChatUser(app, "sue")
+    chat = account_chat()
+    chat.services.payments = PaymentsService(chat.uow, SandboxProvider("http://x"), {})
+    chat.turns.register("terminal", "sue", "Sue", roles=("seller",))
+    sue = ChatUser(chat, "sue")
     await sue.say("/payouts")
     assert "test mode payouts need no set-up" in sue.texts().lower()
     assert sue.labels() == ["☰ Main menu"]
