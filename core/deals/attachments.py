@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from core.catalog.media import FileStore
 from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
-from core.deals.terms.pdf import terms_pdf
-from core.deals.terms.tables import DealTerms
+from core.deals.folder import folder_of
+from core.deals.terms.pdf import version_pdf
 from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import _
@@ -41,9 +41,9 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
 
 async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
     """One version of a deal's terms as a PDF, named by deal and version."""
-    version = await uow.get(DealTerms, version_id)
+    version = await folder_of(uow).version(version_id)
     if version is None:
         raise NotFound(_("Those terms are no longer there."))
-    pdf = await terms_pdf(uow, version.deal_id, None, version.version)
+    pdf = await version_pdf(uow, version, None)
     return Attachment(f"agora-deal-{version.deal_id}-terms-v{version.version}.pdf", pdf,
                       "application/pdf")

@@ -128,10 +128,21 @@ async def terms_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None,
                    else _version(uow, deal_id, version))
     if terms is None:
         raise NotFound(_("That deal has no terms yet."))
+    return await _rendered(terms)
+
+
+async def version_pdf(uow: UnitOfWork, terms: DealTerms, actor_id: int | None) -> bytes:
+    """A version of the terms already read (by its id, through the deal's folder) as a PDF,
+    for its deal's parties and admins: no second look-up by its number."""
+    await deals.get(uow, terms.deal_id, actor_id)  # the parties and admins only
+    return await _rendered(terms)
+
+
+async def _rendered(terms: DealTerms) -> bytes:
     # The parties come from the frozen body, never from today's billing rows: a version's PDF
     # stays the one its parties accepted.
     return await asyncio.to_thread(render_terms, terms.body, terms.sha256, terms.version,
-                                   deal_id=deal_id, created_at=terms.created_at)
+                                   deal_id=terms.deal_id, created_at=terms.created_at)
 
 
 async def _version(uow: UnitOfWork, deal_id: int, version: int) -> DealTerms | None:
