@@ -137,10 +137,12 @@ def test_the_terminal_reads_any_line(tmp_path, line):
                                                               "disputes", "support", "tickets",
                                                               "x"]), ANY_TEXT)),
                 min_size=1, max_size=4))
-async def test_the_engine_answers_any_message_without_the_apology(app, messages):
+async def test_the_engine_answers_any_message_without_the_apology(chat, messages):
+    """On the engine in memory (`chat`): a newcomer's few messages never reach core's stores,
+    and a step that asked for one would fail loudly there, with the apology."""
     from conversations.engine import APOLOGY
 
-    tess = ChatUser(app, "tess")
+    tess = ChatUser(chat, "tess")
     for message in messages:
         replies = await tess.send(message)
         assert replies and all(getattr(r, "text", "") != APOLOGY for r in replies), message
