@@ -17,12 +17,17 @@ from tests.support.memory_engine import MemoryChat
 SUE = 1
 
 
-async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed():
+def sue_with_points() -> tuple[MemoryPointsBook, ChatUser]:
+    """Sue, a seller, chatting on the terminal; her points are the book returned."""
     book = MemoryPointsBook()
     chat = MemoryChat(ALL_FLOWS, stores={PointsBook: book})
     chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
+    return book, ChatUser(chat, "sue")
+
+
+async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed():
+    book, user = sue_with_points()
     await points.earn(book, f"gift:{SUE}", "deal", SUE, 1_200, "test points")
-    user = ChatUser(chat, "sue")
     await user.say("/points")
     text = user.texts()
     assert "1,200 points · Silver tier" in text and "800 more to Gold" in text
@@ -59,11 +64,8 @@ async def test_a_new_members_profile_says_bronze_with_no_points():
 
 
 async def test_profile_shows_the_tier_and_points_and_a_waiting_discount():
-    book = MemoryPointsBook()
-    chat = MemoryChat(ALL_FLOWS, stores={PointsBook: book})
-    chat.turns.register("terminal", "sue", "Sue", roles=("seller",), account_id=SUE)
+    book, user = sue_with_points()
     await points.earn(book, f"gift:{SUE}", "deal", SUE, 740, "test points")
-    user = ChatUser(chat, "sue")
     await user.say("/profile")
     assert "Loyalty: Silver · 740 points (/points)" in user.texts()
     await user.say("/points redeem 500")
