@@ -181,6 +181,7 @@ during MessagePosted           core.deals.notices.negotiations.on_message_posted
 during ShipmentUpdated         core.deals.notices.after_sale.on_shipment_updated
 during DisputeQuestion         core.deals.notices.after_sale.on_dispute_question
 during DisputeDecided          core.deals.notices.after_sale.on_dispute_decided
+during RatingsPublished        core.deals.notices.after_sale.on_ratings_published
 during ThreadReported          core.deals.notices.negotiations.on_thread_reported
 during TermsChanged            core.deals.notices.parties.on_terms_changed
 during TermsAccepted           core.deals.notices.terms.on_terms_accepted
