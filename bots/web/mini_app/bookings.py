@@ -21,7 +21,7 @@ from conversations.flows.consulting.bookings import GROUPS
 from core.consulting import views
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.agenda import agenda
-from core.consulting.sessions.money import free_minutes_of
+from core.consulting.sessions.from_booking import free_minutes_of
 from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.ids import parse_id

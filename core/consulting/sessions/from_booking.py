@@ -81,7 +81,9 @@ async def of_booking(uow: UnitOfWork | Logbook, booking_id: int, actor_id: int |
 
 
 async def free_minutes_of(uow: UnitOfWork | Logbook, booking: Booking) -> int:
-    """`money.free_minutes_of` asked of the logbook: what a booking's card may promise."""
+    """The free minutes this booking's session starts with (or started with): what its card
+    and its confirmation may promise. Under “once per pair” a seeker's later sessions with the
+    same consultant have none (the logbook counts them: `Logbook.free_minutes`)."""
     book = logbook_of(uow)
     session = await book.of_booking(booking.id)
     started = started_with(session)

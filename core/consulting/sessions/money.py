@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from core.consulting.sessions.rules import STARTED, charge, free_window, parse_free_rule
 from core.consulting.sessions.tables import ConsultSession
-from core.consulting.tables import Booking
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -56,16 +55,3 @@ def started_with(session: ConsultSession | None) -> int | None:
     if session is not None and session.started_at and session.paid_from:
         return round((session.paid_from - session.started_at).total_seconds() / 60)
     return None
-
-
-async def free_minutes_of(uow: UnitOfWork, booking: Booking) -> int:
-    """The free minutes this booking's session starts with (or started with): what its card
-    and its confirmation may promise. Under “once per pair” a seeker's later sessions with the
-    same consultant have none. (On the logbook: `from_booking.free_minutes_of`.)"""
-    session = (await uow.session.execute(select(ConsultSession).where(
-        ConsultSession.booking_id == booking.id))).scalar_one_or_none()
-    started = started_with(session)
-    if started is not None:
-        return started
-    return await free_window_for(uow, booking.seeker_id, booking.consultant_id,
-                                 session.id if session is not None else None)
