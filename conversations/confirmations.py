@@ -16,6 +16,7 @@ from core.consulting.intents import ConsultingIntent
 from core.deals.approvals.service import Placed
 from core.deals.intents import DealIntent
 from core.i18n import N_, _
+from core.process.deals import DealState
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,48 @@ def booking_requested(booking_id: int, free_minutes: int, prepaid: bool = False
                    "asked to authorise the payment (paid from the first minute)."))
     return Confirmation(text, [[Action(ConsultingIntent.VIEW_BOOKING, N_("📅 The booking"),
                                        str(booking_id))]])
+
+
+# A deal's steps (conversations.flows.deals.deal_steps and the Mini App's deal room): what the
+# party who took the step reads; the other party hears it from the deal's own notices.
+
+
+def terms_accepted(status: str, buyer: bool) -> Confirmation:
+    """One party's acceptance of the terms: payment open, the goods next (paid on terms), or
+    waiting for the other party."""
+    if status == DealState.AWAITING_PAYMENT:
+        return Confirmation(_("✅ Accepted. Both parties have: payment is open."), [])
+    if status == DealState.TO_SHIP:  # paid on terms: the goods go first
+        return Confirmation(
+            _("✅ Accepted. Both parties have: the seller ships next, and the invoice comes with "
+              "the goods.") if buyer else
+            _("✅ Accepted. Both parties have: ship the goods; the buyer's invoice goes out when "
+              "you mark them shipped."), [])
+    return Confirmation(_("✅ Accepted. Waiting for the other party to accept the same version."),
+                        [])
+
+
+def shipped() -> Confirmation:
+    return Confirmation(_("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
+                          "ticket, photos) go to the buyer in the deal's messages."), [])
+
+
+def step_taken() -> Confirmation:
+    """A step that needs no more than a yes (delivered, confirmed, an adjustment answered)."""
+    return Confirmation(_("✅ Done; the other party is told."), [])
+
+
+def quality_reported(adjustment: str | None) -> Confirmation:
+    """The buyer's quality report: within the tolerances (`adjustment` None) the deal is
+    complete; outside them the adjustment, in words, goes to the seller."""
+    if adjustment is None:
+        return Confirmation(_("✅ Within the agreed tolerances: the deal is complete and the "
+                              "payment released to the seller."), [])
+    return Confirmation(_("🔬 Outside the agreed tolerances. {adjustment} The seller accepts it or "
+                          "an admin decides. Photos or the lab report go to the seller in the "
+                          "deal's messages.", adjustment=adjustment), [])
+
+
+def rated() -> Confirmation:
+    return Confirmation(_("⭐ Thank you. Your rating shows once the other party has rated too, "
+                          "or when the rating window closes."), [])

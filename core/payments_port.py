@@ -147,6 +147,19 @@ class OffSessionOutcome:
 
 
 @dataclass(frozen=True)
+class DocumentView:
+    """A payment document of an escrow (a receipt, an invoice, a payout statement, a credit
+    note), as one of the parties it concerns may download it: `url` carries its secret token."""
+
+    kind: str  # payment | payout | refund | charge | commission | credit_note | terms
+    title: str  # what the document is called, untranslated (its reader's presenter says it)
+    number: str | None  # given right after the commit that issued it
+    total: Money
+    issued_at: datetime
+    url: str
+
+
+@dataclass(frozen=True)
 class Movement:
     when: date  # the day it moved
     text: str
@@ -259,6 +272,12 @@ class PaymentsPort(Protocol):
     async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView: ...
 
     async def wallet(self, account_id: int, uow: UnitOfWork | None = None) -> Wallet: ...
+
+    async def documents(self, reference: str, account_id: int,
+                        uow: UnitOfWork | None = None) -> list[DocumentView]:
+        """The documents issued for the escrow named `reference` that concern this account,
+        oldest first (none for anyone else)."""
+        ...
 
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...

@@ -110,6 +110,13 @@ async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
     return invoice
 
 
+async def of_reference(uow: UnitOfWork, reference: str) -> list[Invoice]:
+    """Every document issued for the escrow named `reference` ("deal:12"), oldest first."""
+    return list((await uow.session.execute(
+        select(Invoice).join(Escrow, Invoice.escrow_id == Escrow.id)
+        .where(Escrow.reference == reference).order_by(Invoice.id))).scalars())
+
+
 def kept(wording: say.Said) -> str:
     """A note that says something (a credit note's reason, a commission invoice's VAT
     treatment), kept as JSON so each reader gets it in their own words (core.said)."""

@@ -13,12 +13,12 @@ from core.deals.tables import Deal
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import CommissionRule, Money
-from core.payments_port import Actor, EscrowState, EscrowView, Wallet
+from core.payments_port import Actor, DocumentView, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
-from payments.invoice_pdf import pdf_of
+from payments.invoice_pdf import TITLES, pdf_of
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, OperationStatus, PaymentOperation
@@ -184,6 +184,15 @@ class PaymentsService(BankTransfers):
     async def number_invoices(self) -> int:
         """Number invoices left unnumbered (a crash right after their payment); returns how many."""
         return await numbering.number_invoices(self.uow())
+
+    async def documents(self, reference: str, account_id: int,
+                        uow: UnitOfWork | None = None) -> list[DocumentView]:
+        """The escrow's documents that concern this account, oldest first, with their links."""
+        async with self.tx(uow) as tx:
+            return [DocumentView(d.kind, TITLES.get(d.kind, d.kind), d.number,
+                                 Money(d.total, d.currency), d.created_at, invoices.link(d))
+                    for d in await invoices.of_reference(tx, reference)
+                    if account_id in invoices.concerned(d)]
 
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:

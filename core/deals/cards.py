@@ -26,6 +26,7 @@ from core.deals.facts import (
 from core.deals.offers.facts import OfferFacts, changes, offer_facts
 from core.deals.rules import PAYMENT_METHODS, ShipmentStatus
 from core.deals.tables import Deal, Offer, QualityReport
+from core.deals.terms.wording import LABELS as TERMS_LABELS
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
 from core.payments_port import EscrowState, EscrowView
@@ -152,6 +153,33 @@ def deal_text(view: DealView, payment: str, reader: Member | Account | None) -> 
                      when=dates.day(shipment.expected_day))
         lines.append(line)
     return "\n".join(lines)
+
+
+def terms_rows(view: DealView) -> list[tuple[str, str]]:
+    """The deal's current terms as label and words, in the reader's language: the goods, how
+    much at what price, the total (with the VAT fixed on it), how and when the goods travel and
+    how they are paid (the deal room's; its figures are the deal card's)."""
+    deal, terms = view.deal, view.terms
+    body = terms.body if terms is not None else {}
+    label = {k: _(v) for k, v in TERMS_LABELS.items()}
+    unit = _(UNITS[deal.unit]) if deal.unit in UNITS else deal.unit
+    total: object = deal.total
+    if deal.vat is not None:
+        total = _("{amount} (VAT {rate} included: {vat})", amount=deal.payable,
+                  rate=percent(deal.vat.rate), vat=deal.vat.amount)
+    rows = [(label["product"], terms.goods if terms is not None else view.title),
+            (label["quantity"], present.quantity(deal.quantity, deal.unit)),
+            (label["unit_price"], _("{price} per {unit}", price=deal.price, unit=unit)),
+            (label["total"], str(total)),
+            (label["incoterm"], str(body.get("incoterm") or "—")),
+            (label["place"], str(body.get("place") or "—"))]
+    rows += [(label[key], _day(body[key])) for key in ("delivery_from", "delivery_to")
+             if body.get(key)]
+    method = PAYMENT_METHODS.get(str(body.get("payment_method") or ""))
+    rows.append((label["payment_method"], _(method) if method else "—"))
+    if terms is not None:
+        rows.append((_("Version"), f"{present.count(terms.version)} · SHA-256 {terms.sha256[:16]}…"))
+    return rows
 
 
 def payment_words(view: EscrowView | None, deal: Deal | DealFacts) -> str:

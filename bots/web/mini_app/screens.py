@@ -9,7 +9,8 @@ Here: the shell and the screens that only read — browse and search (the site's
 search, cards and map), a listing with its next steps, My listings, My deals with each deal's
 next step, the consultant directory and a consultant's booking calendar. The screens that act
 are in bots.web.mini_app.actions and bots.web.mini_app.selling, a person's bookings in
-bots.web.mini_app.bookings; all go through the same core services as the chat."""
+bots.web.mini_app.bookings, a deal with its steps in bots.web.mini_app.deal_room (its own PDFs
+in bots.web.mini_app.documents); all go through the same core services as the chat."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
-from bots.web.mini_app import actions, bookings, selling
+from bots.web.mini_app import actions, bookings, deal_room, documents, selling
 from bots.web.mini_app.auth import SCHEME, MemberDep, NotRegistered, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
@@ -100,7 +101,7 @@ async def my_deals(request: Request, container: ContainerDep, person: MemberDep)
         deals = await dashboard.my_deals(uow, person.account.id)
         offers = await dashboard.open_offers(uow, person.account.id)
     return part(request, "app/deals.html", deals=deals, offers=offers,
-                waiting=_(dashboard.WAITING_ON_OTHERS), bot=container.settings.telegram_bot_username)
+                waiting=_(dashboard.WAITING_ON_OTHERS))
 
 
 @parts.get("/consultants", response_class=HTMLResponse)
@@ -171,6 +172,8 @@ def install(app: FastAPI) -> None:
     app.include_router(actions.router)
     app.include_router(selling.router)
     app.include_router(bookings.router)
+    app.include_router(deal_room.router)
+    app.include_router(documents.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(NotRegistered, _not_registered)

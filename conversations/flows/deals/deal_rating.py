@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from conversations import confirmations
 from conversations.fields import ChoiceField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
@@ -66,7 +67,12 @@ DECIDE_OUTCOMES = {"release": N_("release to the seller"), "refund": N_("refund 
 
 
 def _rate_form(ctx: Ctx) -> Form:
-    ratee = Rating.of(ctx).ratee
+    return rate_form(Rating.of(ctx).ratee)
+
+
+def rate_form(ratee: str) -> Form:
+    """Stars for the other party (`ratee`: SELLER or BUYER), overall and on each aspect, with a
+    comment and whether it may be quoted."""
     aspects = [ChoiceField(name, ASPECT_LABELS[name], choices=STARS, required=False)
                for name in ASPECTS[ratee]]
     return Form("rating", RATE_TITLES[ratee], [
@@ -81,8 +87,7 @@ async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
     aspects = {n: int(values[n]) for n in ASPECTS[state.ratee] if values.get(n)}
     await after_sale.rate(ctx.uow, state.deal_id, ctx.account.id, int(values["stars"]),
                           aspects, values.get("comment") or "", quote_allowed(values))
-    return Next.end(Reply(_("⭐ Thank you. Your rating shows once the other party has rated too, "
-                            "or when the rating window closes.")))
+    return Next.end(Reply(confirmations.rated().text))
 
 
 rate_flow = Flow(

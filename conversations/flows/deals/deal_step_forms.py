@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from conversations import confirmations
 from conversations.fields import ChoiceField, Field, TextField
 from conversations.flow import Ctx, Next
 from conversations.flows.deals import offer_fields
@@ -32,7 +33,12 @@ def _adjustment_text(view: deal_views.DealView) -> str:
 
 
 def _ship_form(ctx: Ctx) -> Form:
-    today = ctx.local_now().date()
+    return ship_form(ctx.local_now().date())
+
+
+def ship_form(today: date) -> Form:
+    """The seller's shipment: carrier, reference and expected arrival (from `today`, the
+    seller's own)."""
     return Form("ship", N_("Shipment"), [
         TextField("carrier", N_("Carrier"), max_length=80, hint=N_("The haulier, or “own transport”.")),
         TextField("tracking", N_("Tracking or CMR reference"), max_length=80, required=False),
@@ -40,7 +46,7 @@ def _ship_form(ctx: Ctx) -> Form:
                   required=False)], submit_label=N_("Mark shipped"))
 
 
-def _day(value: str | None) -> date | None:
+def day_of(value: str | None) -> date | None:
     """The day a date question answered: a day stays a day (no made-up hour)."""
     return date.fromisoformat(str(value)[:10]) if value else None
 
@@ -49,11 +55,9 @@ async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     deal_id = DealStep.of(ctx).deal_id
     await after_sale.mark_shipped(ctx.uow, deal_id, ctx.account.id, values["carrier"],
-                                  values.get("tracking"), _day(values.get("expected")))
+                                  values.get("tracking"), day_of(values.get("expected")))
     docs = await _thread_button(ctx, deal_id, _("📎 Send CMR, weighbridge ticket or photos"))
-    return Next.end(Reply(_("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
-                            "ticket, photos) go to the buyer in the deal's messages."), docs),
-                    menu=False)
+    return Next.end(Reply(confirmations.shipped().text, docs), menu=False)
 
 
 async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Button, ...], ...]:
@@ -78,18 +82,23 @@ def _update_form(ctx: Ctx) -> Form:
 async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     await after_sale.update_shipment(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id,
-                                     values["status"], _day(values.get("expected")),
+                                     values["status"], day_of(values.get("expected")),
                                      values.get("note") or "")
     return Next.end(Reply(_("✅ Update sent to the buyer.")), menu=False)
 
 
 def _quality_form(ctx: Ctx) -> Form:
+    return quality_form(DealStep.of(ctx).specs)
+
+
+def quality_form(specs: list[str]) -> Form:
+    """The buyer's quality report: what arrived, and each value the terms' limits name."""
     fields: list[Field] = [
         AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
                       hint=N_("Skip if the whole agreed quantity arrived."),
                       form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
     fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
-                            places=2, required=False) for name in DealStep.of(ctx).specs]
+                            places=2, required=False) for name in specs]
     return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))
 
 
@@ -99,14 +108,12 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
     report = await quality_report.report(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id, measured,
                                          values.get("delivered"))
     if quality_report.within_tolerances(report):
-        return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
-                                "payment released to the seller.")), menu=False)
+        return Next.end(Reply(confirmations.quality_reported(None).text), menu=False)
     deal_id = DealStep.of(ctx).deal_id
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account.id)
     docs = await _thread_button(ctx, deal_id, _("📎 Send photos or the lab report"))
-    return Next.end(Reply(_("🔬 Outside the agreed tolerances. {adjustment} The seller accepts it or an "
-                            "admin decides. Photos or the lab report go to the seller in the deal's "
-                            "messages.", adjustment=_adjustment_text(view)), docs), menu=False)
+    said = confirmations.quality_reported(_adjustment_text(view))
+    return Next.end(Reply(said.text, docs), menu=False)
 
 
 def _change_form(ctx: Ctx) -> Form:

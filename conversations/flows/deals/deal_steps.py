@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations import form_runner
+from conversations import confirmations, form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing
 from conversations.flows.deals.deal_step_forms import (
@@ -145,18 +145,10 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
     if not (isinstance(msg, Choice) and msg.data == "accept" and state.sha256):
         return Next.end(menu=False)
     deal = await terms.accept_as_party(ctx.uow, state.deal_id, ctx.account.id, state.sha256)
-    if deal.status == DealState.AWAITING_PAYMENT:
-        pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
-            if deal.buyer_id == ctx.account.id else ()
-        return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
-    if deal.status == DealState.TO_SHIP:  # paid on terms: the goods go first
-        return Next.end(Reply(
-            _("✅ Accepted. Both parties have: the seller ships next, and the invoice comes with "
-              "the goods.") if deal.buyer_id == ctx.account.id else
-            _("✅ Accepted. Both parties have: ship the goods; the buyer's invoice goes out when "
-              "you mark them shipped.")), menu=False)
-    return Next.end(Reply(_("✅ Accepted. Waiting for the other party to accept the same version.")),
-                    menu=False)
+    said = confirmations.terms_accepted(deal.status, deal.buyer_id == ctx.account.id)
+    pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
+        if deal.status == DealState.AWAITING_PAYMENT and deal.buyer_id == ctx.account.id else ()
+    return Next.end(Reply(said.text, pay), menu=False)
 
 
 async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
@@ -189,7 +181,7 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
         await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, ShipmentStatus.DELIVERED)
     else:
         await deals.take(ctx.uow, deal_id, step, ctx.account.id)
-    return Next.end(Reply(_("✅ Done; the other party is told.")), menu=False)
+    return Next.end(Reply(confirmations.step_taken().text), menu=False)
 
 
 deal_step = Flow(
