@@ -344,6 +344,12 @@ async def test_every_screen_reads_in_the_accounts_language_and_its_figures(
         "/app/part/listings", f"/app/part/listings/{listing}", "/app/part/deals",
         "/app/part/consultants")]
     screens.append(await web.get("/app/part/mine", headers=signed(clock, SELLER)))
+    # the deal's room and its first step, the terms with the billing details asked first
+    deal = next(s.text for s in screens if 'href="/app/deals/' in s.text).split(
+        'href="/app/deals/')[1].split('"')[0]
+    screens += [await web.get(f"/app/part/deals/{deal}{step}", headers=me)
+                for step in ("", "/sign-terms")]
+    assert [s.status_code for s in screens[-2:]] == [200, 200]
     # What the person reads: a date input's value stays ISO, as HTML wants it.
     texts = [words(s.text) for s in screens]
     assert all(s.headers["content-language"] == language for s in screens)
