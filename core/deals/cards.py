@@ -155,6 +155,26 @@ def deal_text(view: DealView, payment: str, reader: Member | Account | None) -> 
     return "\n".join(lines)
 
 
+def call_off_line(view: DealView) -> str:
+    """A framework contract's call-off says which ("" for a deal of its own)."""
+    deal = view.deal
+    if deal.contract_id is None:
+        return ""
+    return _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
+             contract_id=deal.contract_id)
+
+
+def dispute_line(view: DealView) -> str:
+    """A dispute's reason, and the decision once made ("" without one)."""
+    dispute = view.dispute
+    if dispute is None:
+        return ""
+    if dispute.outcome:
+        return _("Dispute: {reason} — decided: {outcome} ({decision})", reason=dispute.reason,
+                 outcome=dispute.outcome, decision=dispute.decision)
+    return _("Dispute: {reason}", reason=dispute.reason)
+
+
 def terms_rows(view: DealView) -> list[tuple[str, str]]:
     """The deal's current terms as label and words, in the reader's language: the goods, how
     much at what price, the total (with the VAT fixed on it), how and when the goods travel and

@@ -57,3 +57,21 @@ def test_a_fixed_vat_shows_in_the_total_in_the_readers_figures():
     with reading(Reader("lv", "LV")):
         total = dict(cards.terms_rows(_view(vat)))["Kopā"]
     assert total.startswith("344\xa0313,64\xa0€") and "21" in total and "59\xa0756,91" in total
+
+
+def test_a_call_off_and_a_dispute_say_which_and_why_on_the_card_and_in_the_room():
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from core.deals.facts import DisputeFacts
+
+    view = _view()
+    assert cards.call_off_line(view) == "" and cards.dispute_line(view) == ""
+    called = replace(view, deal=replace(view.deal, contract_id=4, call_off=2),
+                     dispute=DisputeFacts(9, 7, 11, "Wet pellets", "refund", None, "Lab report",
+                                          datetime(2026, 12, 3, tzinfo=UTC),
+                                          datetime(2026, 12, 1, tzinfo=UTC)))
+    with reading(Reader("en", "GB")):
+        assert cards.call_off_line(called) == "📑 Call-off 2 of contract #4"
+        assert cards.dispute_line(called) == \
+            "Dispute: Wet pellets — decided: refund (Lab report)"

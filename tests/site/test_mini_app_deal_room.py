@@ -8,10 +8,16 @@ for its reader."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
+import pytest
+
+from bots.server import create_app
+from config.container import Container
 from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
@@ -20,12 +26,33 @@ from core.deals.tables import Deal
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import agreed_between, status_of
-from tests.site.test_mini_app import defaults, signed
+from tests.site.conftest import BOT, PUBLIC_URL
+from tests.site.test_mini_app import TOKEN, defaults, signed
+from tests.support import containers
+from tests.support.containers import settings_for
 from tests.support.outbox import told, told_texts
 
 SELLER, BUYER, STRANGER = 7101, 7102, 7103
 BILLING = {"legal_name": "Bea Buyer SIA", "street": "Brivibas 1", "postcode": "LV-1010",
            "town": "Riga", "country": "LV"}
+
+
+# The room's own application and client, named for it rather than the site's `site_app` and
+# `web`: each step is a guarded change of state, so these run on SQLite and PostgreSQL both.
+@pytest.fixture
+async def room_app(db_url: str, clock: Any, mailbox: Any, tmp_path: Any
+                   ) -> AsyncIterator[Container]:
+    settings = settings_for(db_url, data_dir=str(tmp_path / "data"), public_url=PUBLIC_URL,
+                            telegram_token=TOKEN, telegram_bot_username=BOT, map_tiles_url="")
+    async with containers.container(settings, clock=clock, mailbox=mailbox) as app:
+        yield app
+
+
+@pytest.fixture
+async def room_web(room_app: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(room_app, run_workers=False))
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        yield http
 
 
 async def _people(app: Any) -> tuple[Any, Any]:
@@ -45,9 +72,10 @@ async def _agreed(app: Any, seller: Any, buyer: Any) -> int:
         return int(deal.id)
 
 
-async def _shipped(app: Any, seller: Any, buyer: Any) -> int:
+async def _shipped(app: Any, seller: Any, buyer: Any, **listed: Any) -> int:
     """A deal paid into escrow and shipped (through the services)."""
-    listing = await publish(app, seller, negotiable="yes", min_order="20", quantity="500")
+    listing = await publish(app, seller, negotiable="yes", min_order="20", quantity="500",
+                            **listed)
     deal_id = await agreed_between(app, listing, buyer.id, seller.id, "100", "220")
     escrow = await app.payments.by_reference(deals.reference(deal_id))
     await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
@@ -62,14 +90,14 @@ def _link(html: str, start: str) -> str:
 
 
 async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_the_chat(
-        site_app, web, clock):
-    seller, buyer = await _people(site_app)
-    deal_id = await _agreed(site_app, seller, buyer)
+        room_app, room_web, clock):
+    seller, buyer = await _people(room_app)
+    deal_id = await _agreed(room_app, seller, buyer)
     bea, sam = signed(clock, BUYER), signed(clock, SELLER)
-    mine = await web.get("/app/part/deals", headers=bea)
+    mine = await room_web.get("/app/part/deals", headers=bea)
     assert f'href="/app/deals/{deal_id}"' in mine.text  # My deals opens the room
 
-    room = await web.get(f"/app/part/deals/{deal_id}", headers=bea)
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=bea)
     assert room.status_code == 200 and room.headers["x-app-location"] == f"/app/deals/{deal_id}"
     # The frozen terms in her words and figures (a Latvian account: “220,00 €”).
     for words in (f"Deal #{deal_id}", "You are the buyer", "Wood pellets, ENplus A1", "100 t",
@@ -79,124 +107,152 @@ async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_t
     assert "Mark shipped" not in room.text and "/pay/" not in room.text  # not hers, not yet
 
     # Accepting asks the billing details first, as the chat does; a missing one is named.
-    step = await web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
+    step = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
     assert 'name="street"' in step.text and "Accept version 1" in step.text
     sha = defaults(step.text)["sha256"]
-    wrong = await web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
+    wrong = await room_web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
                            data={**BILLING, "street": "", "sha256": sha})
     assert wrong.status_code == 400 and "is required" in wrong.text
-    accepted = await web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
+    accepted = await room_web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
                               data={**BILLING, "sha256": sha})
     assert accepted.status_code == 200
     assert "Waiting for the other party to accept the same version" in accepted.text
-    assert await told(site_app, seller.id, "accepted version 1 of the terms")
-    seller_step = await web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=sam)
-    both = await web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=sam, data={
+    assert await told(room_app, seller.id, "accepted version 1 of the terms")
+    seller_step = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=sam)
+    both = await room_web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=sam, data={
         **defaults(seller_step.text), **BILLING, "legal_name": "Sam Seller SIA"})
     assert "payment is open" in both.text, both.text
-    assert await told(site_app, buyer.id, "Both accepted the terms. Pay")
+    assert await told(room_app, buyer.id, "Both accepted the terms. Pay")
 
     # Paying opens the pay page, outside the app.
-    room = await web.get(f"/app/part/deals/{deal_id}", headers=bea)
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=bea)
     pay = _link(room.text, "https://agora.example/pay/")
     assert 'rel="external' in room.text.split(pay)[1][:40]
-    page = await web.get(pay.removeprefix("https://agora.example"))
+    page = await room_web.get(pay.removeprefix("https://agora.example"))
     assert page.status_code == 200 and "000,00" in page.text
-    escrow = await site_app.payments.by_reference(deals.reference(deal_id))
-    await site_app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    escrow = await room_app.payments.by_reference(deals.reference(deal_id))
+    await room_app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
 
     # The seller ships with the chat's shipment details; the buyer hears it in the chat.
-    room = await web.get(f"/app/part/deals/{deal_id}", headers=sam)
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)
     assert f'href="/app/deals/{deal_id}/mark-shipped"' in room.text
-    form = await web.get(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam)
+    form = await room_web.get(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam)
     assert 'name="carrier"' in form.text and 'name="tracking"' in form.text
-    shipped = await web.post(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam,
+    shipped = await room_web.post(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam,
                              data={"carrier": "DSV", "tracking": "CMR-77", "expected": ""})
     assert "Marked shipped; the buyer is told" in shipped.text and "via DSV (CMR-77)" in shipped.text
-    assert await told(site_app, buyer.id, "Your goods are on the way")
+    assert await told(room_app, buyer.id, "Your goods are on the way")
 
     # The buyer confirms delivery and quality: both hear the deal completed.
-    room = await web.get(f"/app/part/deals/{deal_id}", headers=bea)
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=bea)
     assert f'href="/app/deals/{deal_id}/confirm-receipt"' in room.text
     assert f'href="/app/deals/{deal_id}/report-quality"' in room.text  # as the chat allows
-    ask = await web.get(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
+    ask = await room_web.get(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
     assert "the goods arrived as agreed" in ask.text
-    done = await web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
+    done = await room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
     assert "Done; the other party is told" in done.text and "Status: completed" in done.text
-    assert await told(site_app, seller.id, "Deal completed: the escrow is released")
-    assert await told(site_app, buyer.id, "Deal completed. Your carbon receipt")
+    assert await told(room_app, seller.id, "Deal completed: the escrow is released")
+    assert await told(room_app, buyer.id, "Deal completed. Your carbon receipt")
     assert "/invoices/" in done.text and "Payment receipt" in done.text  # her receipt
     assert "Carbon receipt" in done.text
 
-    rated = await web.post(f"/app/part/deals/{deal_id}/rate", headers=bea,
+    rated = await room_web.post(f"/app/part/deals/{deal_id}/rate", headers=bea,
                            data={"stars": "5", "comment": ""})
     assert "Thank you. Your rating shows" in rated.text
     assert f"/app/deals/{deal_id}/rate" not in rated.text  # rated once
-    assert await status_of(site_app, deal_id) == "completed"
+    assert await status_of(room_app, deal_id) == "completed"
     # The seller rates too, from the same room.
     assert f'href="/app/deals/{deal_id}/rate"' in (
-        await web.get(f"/app/part/deals/{deal_id}", headers=sam)).text
+        await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)).text
+
+
+async def test_delivery_a_quality_report_and_the_sellers_answer_are_taken_in_the_room(
+        room_app, room_web, clock):
+    seller, buyer = await _people(room_app)
+    deal_id = await _shipped(room_app, seller, buyer, moisture="8")  # at most 8 %
+    sam, bea = signed(clock, SELLER), signed(clock, BUYER)
+    delivered = await room_web.post(f"/app/part/deals/{deal_id}/mark-delivered", headers=sam)
+    assert "Done; the other party is told" in delivered.text
+    assert "Status: delivered" in delivered.text
+    assert await told(room_app, buyer.id, "Marked delivered. Confirm receipt and quality")
+
+    form = await room_web.get(f"/app/part/deals/{deal_id}/report-quality", headers=bea)
+    assert 'name="delivered"' in form.text and 'name="moisture"' in form.text
+    reported = await room_web.post(f"/app/part/deals/{deal_id}/report-quality", headers=bea,
+                              data={"delivered": "90", "moisture": "12"})
+    assert "Outside the agreed tolerances" in reported.text and "moisture 12" in reported.text
+    assert await told(room_app, seller.id, "The buyer reported the quality outside")
+
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)
+    for step in ("accept-adjustment", "reject-adjustment"):
+        assert f'href="/app/deals/{deal_id}/{step}"' in room.text
+    ask = await room_web.get(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
+    assert "Measured: moisture 12" in ask.text and "the buyer is refunded that much" in ask.text
+    answered = await room_web.post(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
+    assert "Done; the other party is told" in answered.text
+    assert "Status: completed" in answered.text
+    assert await told(room_app, buyer.id, "Deal completed. Your carbon receipt")
 
 
 async def test_a_step_that_is_not_yours_or_no_longer_possible_is_refused_with_the_deal_now(
-        site_app, web, clock):
-    seller, buyer = await _people(site_app)
-    await make_account(site_app, str(STRANGER), channel="telegram", roles=("buyer",))
-    deal_id = await _shipped(site_app, seller, buyer)
+        room_app, room_web, clock):
+    seller, buyer = await _people(room_app)
+    await make_account(room_app, str(STRANGER), channel="telegram", roles=("buyer",))
+    deal_id = await _shipped(room_app, seller, buyer)
     sam, bea, other = signed(clock, SELLER), signed(clock, BUYER), signed(clock, STRANGER)
 
-    theirs = await web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=sam)
+    theirs = await room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=sam)
     assert theirs.status_code == 403 and "Only the other party can do that" in theirs.text
     assert "Status: shipped" in theirs.text  # the deal as it is
-    for ask in (web.get(f"/app/part/deals/{deal_id}", headers=other),
-                web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=other)):
+    for ask in (room_web.get(f"/app/part/deals/{deal_id}", headers=other),
+                room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=other)):
         refused = await ask
         assert refused.status_code == 404 and "Riga port" not in refused.text
-    assert await status_of(site_app, deal_id) == "shipped"
+    assert await status_of(room_app, deal_id) == "shipped"
 
-    first = await web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
+    first = await room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
     assert first.status_code == 200
-    again = await web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
+    again = await room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
     assert again.status_code == 409 and "no longer possible" in again.text
     assert "Status: completed" in again.text and "/rate" in again.text  # what is possible now
-    stale = await web.get(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam)
+    stale = await room_web.get(f"/app/part/deals/{deal_id}/mark-shipped", headers=sam)
     assert stale.status_code == 409 and "no longer possible" in stale.text
-    async with site_app.uow() as uow:
+    async with room_app.uow() as uow:
         assert (await uow.session.get(Deal, deal_id)).status == "completed"
-    assert len(await told_texts(site_app, seller.id, "Deal completed")) == 1  # told once
+    assert len(await told_texts(room_app, seller.id, "Deal completed")) == 1  # told once
 
 
-async def test_terms_changed_since_they_were_read_are_not_accepted(site_app, web, clock):
+async def test_terms_changed_since_they_were_read_are_not_accepted(room_app, room_web, clock):
     from core.deals.terms import service as terms
 
-    seller, buyer = await _people(site_app)
-    deal_id = await _agreed(site_app, seller, buyer)
+    seller, buyer = await _people(room_app)
+    deal_id = await _agreed(room_app, seller, buyer)
     bea = signed(clock, BUYER)
-    read = await web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
-    async with site_app.uow() as uow:  # the seller proposes version 2 meanwhile
+    read = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
+    async with room_app.uow() as uow:  # the seller proposes version 2 meanwhile
         await terms.propose_change(uow, deal_id, seller.id, {"place": "Liepaja port"})
         await uow.commit()
-    refused = await web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
+    refused = await room_web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=bea,
                              data={**defaults(read.text), **BILLING})
     assert refused.status_code == 409 and "Those terms were changed" in refused.text
     assert "Liepaja port" in refused.text  # the terms as they are now
 
 
-async def test_the_room_and_its_documents_need_telegrams_signature(site_app, web, clock):
-    seller, buyer = await _people(site_app)
-    deal_id = await _agreed(site_app, seller, buyer)
+async def test_the_room_and_its_documents_need_telegrams_signature(room_app, room_web, clock):
+    seller, buyer = await _people(room_app)
+    deal_id = await _agreed(room_app, seller, buyer)
     for path in (f"/app/part/deals/{deal_id}", f"/app/part/deals/{deal_id}/sign-terms"):
-        assert (await web.get(path)).status_code == 401
-        assert (await web.get(path, headers=signed(clock, BUYER, ago=timedelta(hours=2)))
+        assert (await room_web.get(path)).status_code == 401
+        assert (await room_web.get(path, headers=signed(clock, BUYER, ago=timedelta(hours=2)))
                 ).status_code == 401
-    assert (await web.post(f"/app/part/deals/{deal_id}/sign-terms",
+    assert (await room_web.post(f"/app/part/deals/{deal_id}/sign-terms",
                            data={"sha256": "x"})).status_code == 401
-    room = await web.get(f"/app/part/deals/{deal_id}", headers=signed(clock, BUYER))
+    room = await room_web.get(f"/app/part/deals/{deal_id}", headers=signed(clock, BUYER))
     terms_pdf = _link(room.text, "https://agora.example/app/documents/").removeprefix(
         "https://agora.example")
-    got = await web.get(terms_pdf)
+    got = await room_web.get(terms_pdf)
     assert got.status_code == 200 and got.content.startswith(b"%PDF")
     forged = terms_pdf.replace(f"-{buyer.id}-", f"-{seller.id}-")
-    assert (await web.get(forged)).status_code == 404
+    assert (await room_web.get(forged)).status_code == 404
     clock.advance(hours=2)
-    assert (await web.get(terms_pdf)).status_code == 404  # the link lasts an hour
+    assert (await room_web.get(terms_pdf)).status_code == 404  # the link lasts an hour

@@ -84,7 +84,8 @@ def _screen(request: Request, container: Container, person: Registered, room: De
                                             person.account.id, now)} for d in room.documents]
     return part(request, "app/deal.html", status_code=status_code,
                 location=f"/app/deals/{deal.id}", room=room,
-                card=cards.deal_text(view, room.payment, person.account).split("\n"),
+                card=[*cards.deal_text(view, room.payment, person.account).split("\n"),
+                      *filter(None, (cards.call_off_line(view), cards.dispute_line(view)))],
                 terms=cards.terms_rows(view), docs=docs, said=said, error=error,
                 steps=[(s.name, _(BUTTONS.get(s.name, s.label))) for s in here],
                 more=[_(BUTTONS.get(s.name, s.label)) for s in room.steps if s not in here],

@@ -48,18 +48,15 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
     assert ctx.services.payments is not None
     escrow = await ctx.services.payments.by_reference(deals.reference(deal.id), ctx.uow)
     text = cards.deal_text(view, cards.payment_words(escrow, deal), ctx.account)
-    if deal.contract_id is not None:
-        text += "\n" + _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
-                          contract_id=deal.contract_id)
+    call_off, dispute = cards.call_off_line(view), cards.dispute_line(view)
+    if call_off:
+        text += "\n" + call_off
     if view.terms is not None:
         text += ("\n" + _("Goods: {goods}", goods=view.terms.goods)
                  + "\n" + _("Terms: version {version}, SHA-256 {sha256}…", version=view.terms.version,
                              sha256=view.terms.sha256[:16]))
-    if view.dispute is not None:
-        text += "\n" + (
-            _("Dispute: {reason} — decided: {outcome} ({decision})", reason=view.dispute.reason,
-              outcome=view.dispute.outcome, decision=view.dispute.decision)
-            if view.dispute.outcome else _("Dispute: {reason}", reason=view.dispute.reason))
+    if dispute:
+        text += "\n" + dispute
     steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
     buttons = [tuple(action_button(a) for a in row) for row in steps]
     share = ((Button(*share_button(f"deal:{deal.id}")),),) if view.role in ("buyer", "seller") \
