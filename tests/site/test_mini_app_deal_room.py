@@ -118,6 +118,8 @@ async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_t
     assert accepted.status_code == 200
     assert "Waiting for the other party to accept the same version" in accepted.text
     assert await told(room_app, seller.id, "accepted version 1 of the terms")
+    again = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
+    assert "You accepted this version." in again.text and 'name="sha256"' not in again.text
     seller_step = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=sam)
     both = await room_web.post(f"/app/part/deals/{deal_id}/sign-terms", headers=sam, data={
         **defaults(seller_step.text), **BILLING, "legal_name": "Sam Seller SIA"})

@@ -172,6 +172,9 @@ async def _step_page(request: Request, container: Container, person: Registered,
     if step == "sign-terms" and view.terms is not None:
         async with container.uow() as uow:
             note = await sale_vat.terms_note(uow, view.deal)
+    terms_now = view.terms
+    accepted = step == "sign-terms" and terms_now is not None and bool(
+        terms_now.buyer_accepted_at if view.role == BUYER else terms_now.seller_accepted_at)
     adjustment = cards.adjustment_text(view.quality, view.deal) \
         if step.endswith("-adjustment") and view.quality is not None else ""
     return part(request, "app/deal_step.html", status_code=status_code, room=room, step=step,
@@ -181,7 +184,7 @@ async def _step_page(request: Request, container: Container, person: Registered,
                 submit=_(form.submit_label) if form and step != "sign-terms" else "",
                 confirm=_(CONFIRM[step]) if step in CONFIRM else "",
                 terms=cards.terms_rows(view) if step == "sign-terms" else [], note=note,
-                adjustment=adjustment, terms_link=documents.link(
+                adjustment=adjustment, accepted=accepted, terms_link=documents.link(
                     container.settings, TERMS, view.deal.id, person.account.id,
                     container.clock.now()) if view.terms is not None else "")
 
