@@ -105,6 +105,9 @@ async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_t
         assert words in room.text, words
     assert f'href="/app/deals/{deal_id}/sign-terms"' in room.text
     assert "Mark shipped" not in room.text and "/pay/" not in room.text  # not hers, not yet
+    # The card's rarer steps open the deal in the chat.
+    assert "Propose a change · ✖ Cancel the deal" in room.text
+    assert f'href="https://t.me/agora_test_bot?start=deal-{deal_id}"' in room.text
 
     # Accepting asks the billing details first, as the chat does; a missing one is named.
     step = await room_web.get(f"/app/part/deals/{deal_id}/sign-terms", headers=bea)
@@ -157,6 +160,10 @@ async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_t
     assert await told(room_app, buyer.id, "Deal completed. Your carbon receipt")
     assert "/invoices/" in done.text and "Payment receipt" in done.text  # her receipt
     assert "Carbon receipt" in done.text
+    # Each party's own documents: the seller's payout statement and commission invoice are his.
+    sams = (await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)).text
+    assert "Payout statement" in sams and "Commission invoice" in sams
+    assert "Payout statement" not in done.text and "Commission invoice" not in done.text
 
     rated = await room_web.post(f"/app/part/deals/{deal_id}/rate", headers=bea,
                            data={"stars": "5", "comment": ""})
