@@ -265,3 +265,19 @@ async def test_the_room_and_its_documents_need_telegrams_signature(room_app, roo
     assert (await room_web.get(forged)).status_code == 404
     clock.advance(hours=2)
     assert (await room_web.get(terms_pdf)).status_code == 404  # the link lasts an hour
+
+
+async def test_two_taps_at_once_move_the_deal_once_and_tell_each_party_once(
+        room_app, room_web, clock):
+    import asyncio
+
+    seller, buyer = await _people(room_app)
+    deal_id = await _shipped(room_app, seller, buyer)
+    bea = signed(clock, BUYER)
+    answers = await asyncio.gather(*(
+        room_web.post(f"/app/part/deals/{deal_id}/confirm-receipt", headers=bea)
+        for __ in range(2)))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert await status_of(room_app, deal_id) == "completed"
+    assert len(await told_texts(room_app, seller.id, "Deal completed")) == 1
+    assert len(await told_texts(room_app, buyer.id, "Deal completed")) == 1
