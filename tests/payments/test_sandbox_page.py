@@ -234,3 +234,46 @@ async def test_a_page_with_no_payment_behind_it_speaks_the_browsers_language(app
         page = await http.get(base + "/pay/nothing-here", headers={"Accept-Language": "pl-PL"})
     assert page.status_code == 404 and '<html lang="pl">' in page.text
     assert english_in("pl", [page.text]) == []
+
+
+async def test_the_test_crypto_invoice_takes_a_part_then_the_rest_and_the_same_form_counts_once(
+        app):
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = (await http.get(base + pay)).text
+        assert f'href="{pay}/crypto"' in page and "pay in crypto (USDC, BTC…)" in page
+        invoice = await http.get(base + pay + "/crypto")
+        assert invoice.status_code == 200 and "Pay €250.00 in crypto" in invoice.text
+        assert 'name="amount" value="250.00"' in invoice.text
+        form = invoice.text.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        part = {"payment_ref": form, "amount": "100"}
+        short = await http.post(f"{base}{pay}/crypto/send", data=part)
+        same = await http.post(f"{base}{pay}/crypto/send", data=part)  # sent twice
+        assert "€150.00 is still due" in short.text and "€150.00 is still due" in same.text
+        again = (await http.get(base + pay + "/crypto")).text  # the same invoice, for the rest
+        assert "Pay €150.00 in crypto" in again and "Received so far: €100.00 of €250.00" in again
+        rest = again.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        paid = await http.post(f"{base}{pay}/crypto/send",
+                               data={"payment_ref": rest, "amount": "150.00"})
+        bad = await http.post(f"{base}{pay}/crypto/send", data={"payment_ref": "x",
+                                                                "amount": "NaN"})
+    assert "Paid €150.00: the money is held" in paid.text
+    assert bad.status_code == 400 and "❌" in bad.text
+    assert (await app.payments.get(view.id)).state == "held"
+    assert (await app.payments.wallet(view.payer_id)).held == [Money(25_000, "EUR")]
+
+
+@pytest.mark.browser
+async def test_in_a_browser_a_test_crypto_payment_holds_the_money(app):
+    view = await open_deal(app)
+    async with serve(create_app(app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(base + urlparse(view.pay_url).path)
+        await page.click("text=pay in crypto")
+        await page.wait_for_load_state()
+        assert "Pay €250.00 in crypto" in await page.inner_text("body")
+        assert await page.input_value("input[name=amount]") == "250.00"
+        await page.click("text=Send the test payment")
+        await page.wait_for_load_state()
+        assert "Paid €250.00: the money is held" in await page.inner_text("body")
+    assert (await app.payments.get(view.id)).state == "held"
