@@ -58,11 +58,12 @@ async def on_closed(uow: UnitOfWork, event: CryptoInvoiceClosed) -> None:
         text = _("🪙 The crypto invoice for {what} was marked invalid and takes no more "
                  "payments.", what=what)
     else:
-        text = _("🪙 The crypto invoice for {what} expired before it was paid in full.", what=what)
+        text = _("🪙 The crypto invoice for {what} expired before it was paid in full, so it "
+                 "takes no more payments.", what=what)
     if event.received.amount:
-        text += " " + _("The {received} that arrived still counts; {missing} is still due.",
-                        received=event.received, missing=event.missing)
-    text += " " + _("Pay again with a new invoice, or choose another way to pay.")
+        text += " " + _("The {received} that arrived still counts towards the payment; "
+                        "{missing} is still due.", received=event.received, missing=event.missing)
+    text += " " + _("You can pay again with a new crypto invoice, or choose another way to pay below.")
     buttons = [[Action(MoneyIntent.PAY_BY_CRYPTO, N_("🪙 New crypto invoice"), str(escrow.id))],
                [Action(MoneyIntent.PAY, N_("💳 Other ways to pay"), str(escrow.id))]]
     async with addressed_to(uow, event.payer_id):

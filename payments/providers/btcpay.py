@@ -55,8 +55,8 @@ class BTCPayProvider:
             answer = await self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             log.warning("BTCPay %s %s failed: %s", method, path, exc)
-            raise ProviderError(_("The crypto payment service cannot be reached; try again "
-                                  "in a moment.")) from exc
+            raise ProviderError(_("The crypto payment service (BTCPay Server) cannot be "
+                                  "reached just now; try again in a moment.")) from exc
         if answer.status_code >= 400:
             log.warning("BTCPay %s %s answered %s: %s", method, path, answer.status_code,
                         answer.text[:300])

@@ -141,7 +141,7 @@ async def test_too_little_asks_for_the_rest_and_after_expiry_a_new_invoice_takes
     await btcpay.redeliver(btcpay.last_delivery())
     told = await texts_to(app, view.payer_id)
     assert sum("expired before it was paid in full" in t for t in told) == 1
-    assert "100.00 that arrived still counts; €150.00 is still due" in told[-1]
+    assert "100.00 that arrived still counts towards the payment; €150.00 is still due" in told[-1]
 
     details, second = await _invoice(crypto_world, view)
     assert second != first and btcpay.invoices[second]["amount"] == "150.00"

@@ -30,7 +30,8 @@ def invoice_text(ctx: Ctx, view: CryptoView) -> str:
     lines.append(_("You are told here when it arrives; the money is then held in escrow until "
                    "delivery is confirmed."))
     if view.test_mode:
-        lines.append(_("TEST MODE — no real money moves: the invoice page sends a test payment."))
+        lines.append(_("TEST MODE — no real money moves: on the invoice's page you send a test "
+                       "payment of any amount."))
     return "\n".join(lines)
 
 
@@ -56,4 +57,5 @@ async def _crypto(ctx: Ctx) -> Next:
 crypto = OneStepCommand(
     name="crypto", title=N_("a crypto payment"), run=_crypto,
     intents={MoneyIntent.PAY_BY_CRYPTO: "{arg}"},
-    help=N_("Pay for a deal in crypto (USDC, BTC…): a link to an invoice priced in euros."))
+    help=N_("Pay for a deal in crypto (USDC, BTC…): a link to an invoice priced in the deal's "
+                "currency."))
