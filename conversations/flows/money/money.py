@@ -5,8 +5,8 @@ arranging payment directly."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
-from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
 from conversations.flows.money.crypto import CRYPTO_LABEL
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
 from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, dates
