@@ -26,6 +26,7 @@ from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 from payments import crypto_rules
 from payments.bank_transfers import BankTransfers
+from payments.crypto_rules import CryptoInvoiceState
 from payments.escrow_rows import charge_of, load
 from payments.providers.base import BankAccount, Charge, CryptoProvider
 from payments.tables import CryptoInvoice, Escrow, IncomingTransfer
@@ -77,8 +78,9 @@ class CryptoPayments(BankTransfers):
                 await tx.session.execute(dialect_insert(tx, CryptoInvoice).values(
                     escrow_id=view.id, provider=self.crypto.name, invoice_ref=invoiced.ref[:80],
                     url=invoiced.url[:500], currency=amount.currency, amount=missing, counted=0,
-                    status="new", expires_at=crypto_rules.expires_at(now, self.crypto_minutes),
-                    created_at=now).on_conflict_do_nothing())
+                    status=CryptoInvoiceState.NEW, created_at=now,
+                    expires_at=crypto_rules.expires_at(now, self.crypto_minutes))
+                    .on_conflict_do_nothing())
                 row = await _invoice(tx, invoiced.ref[:80])
         assert row is not None
         currency = view.amount.currency
@@ -128,10 +130,10 @@ class CryptoPayments(BankTransfers):
             if new:
                 outcome = await self._count(uow, escrow, row, f"{invoice_ref}:{state.settled}",
                                             Money(new, row.currency))
-            if state.status == "settled":
+            if state.status == CryptoInvoiceState.SETTLED:
                 await uow.session.execute(update(CryptoInvoice).where(
-                    CryptoInvoice.id == row.id, CryptoInvoice.status == "new")
-                    .values(status="settled"))
+                    CryptoInvoice.id == row.id, CryptoInvoice.status == CryptoInvoiceState.NEW)
+                    .values(status=CryptoInvoiceState.SETTLED))
             await uow.commit()
         return outcome
 
@@ -145,8 +147,8 @@ class CryptoPayments(BankTransfers):
                 return False
             escrow = await _locked(uow, row.escrow_id)
             closed = await uow.session.execute(update(CryptoInvoice).where(
-                CryptoInvoice.id == row.id, CryptoInvoice.status == "new")
-                .values(status=why))
+                CryptoInvoice.id == row.id, CryptoInvoice.status == CryptoInvoiceState.NEW)
+                .values(status=CryptoInvoiceState(why)))
             if closed.rowcount != 1:  # type: ignore[attr-defined]
                 return False
             if escrow.state == WAITING:
@@ -211,7 +213,7 @@ async def _open_invoice(uow: UnitOfWork, escrow_id: int, missing: int) -> Crypto
     """The escrow's newest invoice still taking payments that asks exactly what is missing."""
     now: datetime = uow.clock.now()
     rows = (await uow.session.execute(select(CryptoInvoice).where(
-        CryptoInvoice.escrow_id == escrow_id, CryptoInvoice.status == "new")
+        CryptoInvoice.escrow_id == escrow_id, CryptoInvoice.status == CryptoInvoiceState.NEW)
         .order_by(CryptoInvoice.id.desc()))).scalars()
     for row in rows:
         if crypto_rules.still_open(row.status, row.expires_at, now) \

@@ -15,8 +15,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
+
+class CryptoInvoiceState(StrEnum):
+    """A crypto invoice's state at Agora (`payments.tables.CryptoInvoice.status`): new (takes
+    payments) → settled (paid in full) | expired | invalid (closed by the provider)."""
+
+    NEW = "new"
+    SETTLED = "settled"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+# A payment's status at BTCPay Server (Greenfield), BTCPay's words: seen and confirming, or
+# confirmed (counted).
+PAYMENT_PROCESSING = "Processing"
+PAYMENT_SETTLED = "Settled"
 # How long a crypto invoice takes payments: the rate it was priced at holds this long.
 INVOICE_MINUTES = 60
 SIGNATURE_PREFIX = "sha256="
@@ -41,7 +57,7 @@ def expires_at(now: datetime, minutes: int = INVOICE_MINUTES) -> datetime:
 
 def still_open(status: str, expires: datetime, now: datetime) -> bool:
     """Whether an invoice can still be paid: the provider has not closed it and it has time."""
-    return status == "new" and now < expires
+    return status == CryptoInvoiceState.NEW and now < expires
 
 
 def _decimal(value: Any) -> Decimal:
@@ -72,10 +88,10 @@ def paid_in(methods: Iterable[Mapping[str, Any]], invoice_minor: int, exponent: 
         rate = _decimal(method.get("rate"))
         for payment in method.get("payments") or []:
             value = _decimal(payment.get("value")) * rate
-            status = str(payment.get("status") or "")
-            if status == "Settled":
+            said = str(payment.get("status") or "")
+            if said == PAYMENT_SETTLED:
                 settled += value
-            elif status == "Processing":
+            elif said == PAYMENT_PROCESSING:
                 confirming += value
                 all_settled = False
         if method.get("payments") and _decimal(method.get("due")) == 0:
