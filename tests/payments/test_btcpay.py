@@ -210,3 +210,52 @@ async def test_a_held_crypto_payment_refunded_goes_back_through_btcpay(crypto_wo
         (invoice_id, "250.00")]
     assert any("claim it" in t for t in await texts_to(app, view.payer_id))
     await _journals(app, view.id)
+
+
+async def test_two_deliveries_about_one_payment_at_once_move_the_money_once(crypto_world):
+    import asyncio
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    answers = await asyncio.gather(btcpay.send("InvoicePaymentSettled", invoice_id),
+                                   btcpay.send("InvoiceSettled", invoice_id))
+    for answer in answers:  # a delivery that lost the race is retried by BTCPay: it is then a no-op
+        if answer.status_code != 200:
+            assert (await btcpay.redeliver(_delivery_of(answer))).status_code == 200
+    assert (await app.payments.get(view.id)).state == "held"
+    keys = await _journals(app, view.id)
+    assert len(_keys_like(keys, "transfer-in:")) == 1 and keys.count(f"fund:{view.id}") == 1
+
+
+def _delivery_of(answer):
+    import json
+
+    return json.loads(answer.request.content)["deliveryId"]
+
+
+async def test_the_pay_page_sends_the_payer_to_btcpays_checkout(crypto_world):
+    import httpx
+
+    from bots.server import create_app
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    path = view.pay_url.split("://", 1)[1].split("/", 1)[1]
+    async with serve(create_app(app, run_workers=False)) as base, \
+            httpx.AsyncClient(follow_redirects=False) as http:
+        page = await http.get(f"{base}/{path}/crypto")
+    [invoice] = btcpay.invoices.values()
+    assert page.status_code == 303 and page.headers["location"] == invoice["checkoutLink"]
+
+
+async def test_without_btcpay_its_webhook_is_not_there(app):
+    import httpx
+
+    from bots.server import create_app
+
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        answer = await http.post(f"{base}/btcpay/webhook", content=b"{}",
+                                 headers={"BTCPay-Sig": "sha256=00"})
+    assert answer.status_code == 404

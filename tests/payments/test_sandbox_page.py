@@ -277,3 +277,18 @@ async def test_in_a_browser_a_test_crypto_payment_holds_the_money(app):
         await page.wait_for_load_state()
         assert "Paid €250.00: the money is held" in await page.inner_text("body")
     assert (await app.payments.get(view.id)).state == "held"
+
+
+async def test_the_test_crypto_invoice_is_written_in_the_payers_language(app):
+    view = await _deal_escrow(app)
+    await _reader(app, "bob", "de", "DE")
+    path = urlparse(view.pay_url).path + "/crypto"
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        invoice = (await http.get(base + path)).text
+        form = invoice.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        short = await http.post(f"{base}{path}/send", data={"payment_ref": form,
+                                                            "amount": "2.000,00"})
+    assert '<html lang="de">' in invoice and "22.000,00\xa0€" in invoice
+    assert 'value="22.000,00"' in invoice  # the test payment, in the reader's number format
+    assert "20.000,00\xa0€" in short.text  # 2 000 € typed the German way; 20 000 € still due
+    assert english_in("de", [invoice, short.text]) == []
