@@ -85,6 +85,21 @@ async def send_test_crypto(request: Request, container: ContainerDep, payments: 
         "amount": outcome.applied, "back": outcome.back})
 
 
+@router.post("/pay/{token}/crypto/expire", response_class=HTMLResponse, dependencies=SPEAKING)
+async def expire_test_crypto(container: ContainerDep, payments: PaymentsDep, token: str
+                             ) -> HTMLResponse:
+    """Test mode: the test invoice expires now, to see what the payer is told."""
+    if not _known_shape(token):
+        return _no_such_payment()
+    try:
+        view = await payments.by_token(token)
+        await _for_payer(container, view.payer_id)
+        await payments.expire_test_crypto(view.id, view.payer_id)
+    except DomainError as exc:
+        return _page(_("Crypto payment"), 409, err=f"❌ {exc}")
+    return _page(_("Crypto payment"), said={"key": "crypto_expired"})
+
+
 @router.post("/btcpay/webhook")
 async def btcpay_webhook(request: Request, container: ContainerDep) -> JSONResponse:
     hooks = container.btcpay_webhooks

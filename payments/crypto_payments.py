@@ -112,6 +112,23 @@ class CryptoPayments(BankTransfers):
             return await self._count(tx, escrow, row, f"{row.invoice_ref}:p{payment_ref}",
                                      amount)
 
+    async def expire_test_crypto(self, escrow_id: int, account_id: int) -> bool:
+        """Test mode: the escrow's open test invoice expires now, as BTCPay's would (its payer
+        is told, and asking again makes a new one). True when one was open."""
+        if self.crypto is None or not self.crypto.test_mode:
+            raise DomainError(_("Test crypto payments work only in sandbox mode."))
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            if escrow.payer_id != account_id:
+                raise NotAllowed(_("That payment is someone else's."))
+            ref = (await uow.session.execute(select(CryptoInvoice.invoice_ref).where(
+                CryptoInvoice.escrow_id == escrow_id,
+                CryptoInvoice.status == CryptoInvoiceState.NEW)
+                .order_by(CryptoInvoice.id.desc()).limit(1))).scalar()
+        if ref is None:
+            raise NotFound(_("This payment has no crypto invoice yet."))
+        return await self.crypto_closed(ref, CryptoInvoiceState.EXPIRED)
+
     async def crypto_update(self, invoice_ref: str) -> TransferOutcome | None:
         """The provider said an invoice moved: what it was paid is read back and what is new
         counted (None when nothing new, or the invoice is no escrow's)."""

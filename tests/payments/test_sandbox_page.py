@@ -292,3 +292,29 @@ async def test_the_test_crypto_invoice_is_written_in_the_payers_language(app):
     assert 'value="22.000,00"' in invoice  # the test payment, in the reader's number format
     assert "20.000,00\xa0€" in short.text  # 2 000 € typed the German way; 20 000 € still due
     assert english_in("de", [invoice, short.text]) == []
+
+
+async def test_a_test_crypto_invoice_let_expire_tells_the_payer_and_a_new_one_takes_the_rest(app):
+    from tests.payments.test_direct_payment import texts_to
+
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        first = (await http.get(base + pay + "/crypto")).text
+        form = first.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        await http.post(f"{base}{pay}/crypto/send", data={"payment_ref": form, "amount": "50"})
+        expired = await http.post(f"{base}{pay}/crypto/expire")
+        again = await http.post(f"{base}{pay}/crypto/expire")  # nothing open any more
+        second = (await http.get(base + pay + "/crypto")).text
+    assert expired.status_code == 200 and "has expired" in expired.text
+    assert again.status_code == 409
+    told = (await texts_to(app, view.payer_id))[-1]
+    assert "expired before it was paid in full" in told and "€200.00 is still due" in told
+    assert "Pay €200.00 in crypto" in second and "Received so far: €50.00 of €250.00" in second
+    async with app.uow() as uow:
+        from sqlalchemy import select
+
+        from payments.tables import CryptoInvoice
+        rows = (await uow.session.execute(select(CryptoInvoice.status, CryptoInvoice.amount)
+                                          .order_by(CryptoInvoice.id))).all()
+    assert [tuple(r) for r in rows] == [("expired", 25_000), ("new", 20_000)]
