@@ -109,6 +109,7 @@ async def test_too_much_holds_the_payment_and_the_extra_goes_back_as_a_refund_to
     __, invoice_id = await _invoice(crypto_world, view)
     btcpay.pay(invoice_id, "300.00")
     await btcpay.send("InvoiceSettled", invoice_id, overPaid=True)
+    assert (await btcpay.resend(btcpay.last_delivery())).json() == {"duplicate": True}
     await btcpay.redeliver(btcpay.last_delivery())
     assert (await app.payments.get(view.id)).state == "held"
     [refund] = btcpay.refunds  # once, for the 50.00 € too much, in euros
@@ -193,6 +194,8 @@ async def test_a_bad_signature_is_refused_and_moves_nothing(crypto_world):
         assert (await uow.session.execute(select(func.count()).select_from(ProviderEvent))
                 ).scalar_one() == 0
     assert await _journals(app, view.id) == []
+    garbled = await btcpay.post_raw(b'{"deliveryId": 5, "type": []}')  # signed, not an event
+    assert garbled.status_code == 400 and (await btcpay.post_raw(b"[[[")).status_code == 400
     # the genuine delivery still works afterwards
     assert (await btcpay.send("InvoiceSettled", invoice_id)).status_code == 200
     assert (await app.payments.get(view.id)).state == "held"
@@ -259,3 +262,17 @@ async def test_without_btcpay_its_webhook_is_not_there(app):
         answer = await http.post(f"{base}/btcpay/webhook", content=b"{}",
                                  headers={"BTCPay-Sig": "sha256=00"})
     assert answer.status_code == 404
+
+
+async def test_an_invoice_that_is_no_payments_or_another_stores_moves_nothing(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    other = await btcpay.send("InvoiceSettled", invoice_id, storeId="AnotherStore")
+    assert other.json() == {"ignored": True}
+    stranger = btcpay._create({"amount": "10.00", "currency": "EUR", "metadata": {}})
+    btcpay.pay(stranger["id"], "10.00")
+    assert (await btcpay.send("InvoiceSettled", stranger["id"])).json() == {"received": True}
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    assert await _journals(app, view.id) == []

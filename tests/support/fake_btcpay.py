@@ -149,8 +149,18 @@ class FakeBTCPay:
                 "isRedelivery": True, "timestamp": int(time.time())}
         return await self._post(body, None)
 
+    async def resend(self, delivery: str) -> httpx.Response:
+        """The very same delivery again (a retry after a timeout): the same body, byte for byte."""
+        return await self._post(self.deliveries[delivery], None)
+
+    async def post_raw(self, raw: bytes, secret: str | None = None) -> httpx.Response:
+        """Any body, signed: what a store that is not quite BTCPay might send."""
+        return await self._post_bytes(raw, secret)
+
     async def _post(self, body: dict[str, Any], secret: str | None) -> httpx.Response:
-        raw = json.dumps(body).encode()
+        return await self._post_bytes(json.dumps(body).encode(), secret)
+
+    async def _post_bytes(self, raw: bytes, secret: str | None) -> httpx.Response:
         headers = {"Content-Type": "application/json",
                    "BTCPay-Sig": crypto_rules.signature(secret or self.secret, raw)}
         async with httpx.AsyncClient() as http:
