@@ -193,6 +193,12 @@ class CryptoPayments(BankTransfers):
                                       (row.provider, row.invoice_ref))
         return await self._outcome(uow, seen, escrow)
 
+    def source_of(self, bank_ref: str, escrow: Escrow) -> str:
+        """A crypto payment came through the crypto provider."""
+        if bank_ref.startswith(CRYPTO_PREFIX) and self.crypto is not None:
+            return self.crypto.name
+        return super().source_of(bank_ref, escrow)
+
     async def send_back(self, row: IncomingTransfer, escrow: Escrow, bank: BankAccount | None
                         ) -> tuple[str, str | None]:
         """Money paid on a crypto invoice goes back through the crypto provider."""

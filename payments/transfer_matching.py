@@ -91,11 +91,13 @@ class TransferMatching(SavedMethods):
                               (world, back)], actor, f"{said} returned for {what}", escrow.id)
         if row.outcome in ("paid", "over"):
             # Paid through the provider's own account: its PaymentIntent is the payment (a
-            # refund goes through it); a crypto invoice: the invoice is (a refund goes back
-            # through the crypto provider); else the transfer is, known to Agora alone.
+            # refund goes through it); a crypto invoice: the invoice is, at the crypto provider
+            # (a refund goes back through it, booked against it); else the transfer is, known
+            # to Agora alone.
             own = await transfer_accounts.stored(uow, escrow.id)
             refs: dict[str, object] = (
-                {"charge_ref": f"{CRYPTO_PREFIX}{crypto[1]}"[:80]} if crypto else
+                {"charge_ref": f"{CRYPTO_PREFIX}{crypto[1]}"[:80], "provider": crypto[0]}
+                if crypto else
                 {"provider_ref": own.provider_ref, "charge_ref": None} if own is not None
                 else {"charge_ref": f"transfer:{row.id}"})
             if not await transition(uow, escrow, (WAITING,), settle.BEFORE["goods"], actor,

@@ -31,16 +31,30 @@ class TransferReturns(TransferMatching):
         if not received:
             return
         amount = Money(received, escrow.currency)
+        by_source: dict[str, int] = {}  # where each part came through (the bank's, crypto)
+        for bank_ref, applied in (await uow.session.execute(
+                select(IncomingTransfer.bank_ref, IncomingTransfer.applied).where(
+                    IncomingTransfer.escrow_id == escrow.id, IncomingTransfer.applied > 0))):
+            source = self.source_of(bank_ref, escrow)
+            by_source[source] = by_source.get(source, 0) + applied
         await uow.session.execute(
             update(IncomingTransfer).where(IncomingTransfer.escrow_id == escrow.id,
                                            IncomingTransfer.applied > 0)
             .values(back=IncomingTransfer.back + IncomingTransfer.applied, applied=0,
                     outcome="returned"))
-        await ledger.post(uow, f"transfer-return:{escrow.id}", "refund",
-                          [(waiting_account(escrow.payer_id, escrow.id), -amount),
-                           (ledger.world(escrow.provider), amount)], BANK,
-                          f"Transfers returned for {described(escrow.reference)}", escrow.id)
+        for source, part in sorted(by_source.items()):
+            key = f"transfer-return:{escrow.id}" if source == escrow.provider \
+                else f"transfer-return:{escrow.id}:{source}"
+            back = Money(part, escrow.currency)
+            await ledger.post(uow, key, "refund",
+                              [(waiting_account(escrow.payer_id, escrow.id), -back),
+                               (ledger.world(source), back)], BANK,
+                              f"Transfers returned for {described(escrow.reference)}", escrow.id)
         uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
+
+    def source_of(self, bank_ref: str, escrow: Escrow) -> str:
+        """The provider an incoming payment came through (its `world` on the ledger)."""
+        return escrow.provider
 
     async def close_transfers(self, escrow_id: int) -> None:
         """The payment no longer waits (cancelled, arranged directly, paid otherwise): its own

@@ -207,11 +207,37 @@ async def test_a_held_crypto_payment_refunded_goes_back_through_btcpay(crypto_wo
     __, invoice_id = await _invoice(crypto_world, view)
     btcpay.pay(invoice_id, "250.00")
     await btcpay.send("InvoiceSettled", invoice_id)
+    assert await _world(app, "btcpay") == -25_000  # came in through BTCPay
     refunded = await app.payments.refund(view.id, None, BUYER)
     assert refunded.state == "refunded"
     assert [(r["invoiceId"], r["customAmount"]) for r in btcpay.refunds] == [
         (invoice_id, "250.00")]
     assert any("claim it" in t for t in await texts_to(app, view.payer_id))
+    assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
+    await _journals(app, view.id)
+
+
+async def _world(app, provider):
+    async with app.uow() as uow:
+        return await ledger.balance(uow, ledger.world(provider), "EUR")
+
+
+async def test_a_deal_cancelled_with_part_paid_in_crypto_gives_it_back_through_btcpay(
+        crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "100.00")
+    await btcpay.send("InvoicePaymentSettled", invoice_id)
+    assert await app.payments.cancel_unpaid(view.id, BUYER) is True
+    assert [(r["invoiceId"], r["customAmount"]) for r in btcpay.refunds] == [
+        (invoice_id, "100.00")]
+    told = await texts_to(app, view.payer_id)
+    assert any("is being returned" in t for t in told)
+    assert any(btcpay.refunds[0]["viewLink"] in t for t in told)
+    assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, waiting_account(view.payer_id, view.id), "EUR") == 0
     await _journals(app, view.id)
 
 
