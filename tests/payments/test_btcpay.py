@@ -302,3 +302,35 @@ async def test_an_invoice_that_is_no_payments_or_another_stores_moves_nothing(cr
     assert (await btcpay.send("InvoiceSettled", stranger["id"])).json() == {"received": True}
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
     assert await _journals(app, view.id) == []
+
+
+async def test_the_greenfield_client_finds_its_invoice_again_and_says_when_btcpay_fails():
+    from payments.providers.base import Charge, ProviderError
+    from payments.providers.btcpay import BTCPayProvider
+    from tests.support.servers import free_port
+
+    fake = FakeBTCPay()
+    charge = Charge("goods", "deal:3", Money(12_345, "EUR"), "tok3", None, None)
+    async with serve(fake.app) as url:
+        fake.base = url
+        client = BTCPayProvider(url, API_KEY, STORE, "https://agora.example")
+        made = await client.create_invoice("crypto-invoice:3:1", charge, Money(12_345, "EUR"), 30)
+        again = await client.create_invoice("crypto-invoice:3:1", charge, Money(12_345, "EUR"),
+                                            30)  # a retry after a lost answer: the same one
+        assert made == again and len(fake.invoices) == 1
+        sent = fake.invoices[made.ref]
+        assert (sent["amount"], sent["checkout"]["expirationMinutes"]) == ("123.45", 30)
+        assert sent["checkout"]["redirectURL"] == "https://agora.example/pay/tok3"
+        fake.pay(made.ref, "100.00")
+        fake.pay(made.ref, "23.45", settled=False)
+        state = await client.invoice_state(made.ref, Money(12_345, "EUR"))
+        assert (state.status, state.settled, state.confirming) == ("processing", 10_000, 2_345)
+        wrong = BTCPayProvider(url, "not-the-key", STORE, "https://agora.example")
+        with pytest.raises(ProviderError, match="refused: 401"):
+            await wrong.invoice_state(made.ref, Money(12_345, "EUR"))
+        await client.aclose()
+        await wrong.aclose()
+    gone = BTCPayProvider(f"http://127.0.0.1:{free_port()}", API_KEY, STORE, "https://a.example")
+    with pytest.raises(ProviderError, match="cannot be reached"):
+        await gone.create_invoice("k", charge, Money(1, "EUR"), 30)
+    await gone.aclose()
