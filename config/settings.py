@@ -215,6 +215,9 @@ class Settings(BaseSettings):
         if self.payments_provider == "stripe" and not (
                 self.stripe_secret_key and self.stripe_webhook_secret):
             raise ValueError("stripe_secret_key: Stripe needs a secret key and a webhook secret")
+        if self.crypto == "sandbox" and self.payments_provider != "sandbox":
+            raise ValueError("crypto_provider: the sandbox's test crypto payments go only with "
+                             "sandbox payments (with Stripe, set btcpay or none)")
         if self.crypto == "btcpay" and not (self.btcpay_url and self.btcpay_api_key
                                             and self.btcpay_store_id
                                             and self.btcpay_webhook_secret):

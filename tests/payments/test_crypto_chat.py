@@ -93,6 +93,15 @@ def test_the_sandbox_takes_crypto_by_default_and_stripe_alone_takes_none():
     assert Settings(environment="test", crypto_provider="none").crypto == "none"
 
 
+def test_test_crypto_payments_are_refused_beside_real_card_payments(monkeypatch):
+    for name, value in (("ENVIRONMENT", "test"), ("PAYMENTS_PROVIDER", "stripe"),
+                        ("STRIPE_SECRET_KEY", "sk_test_x"), ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+                        ("CRYPTO_PROVIDER", "sandbox")):
+        monkeypatch.setenv(f"AGORA_{name}", value)
+    with pytest.raises(SettingsError, match="AGORA_CRYPTO_PROVIDER"):
+        load_settings()
+
+
 def test_btcpay_needs_its_url_key_store_and_webhook_secret(monkeypatch):
     monkeypatch.setenv("AGORA_ENVIRONMENT", "test")
     monkeypatch.setenv("AGORA_CRYPTO_PROVIDER", "btcpay")
