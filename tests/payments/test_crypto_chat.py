@@ -112,3 +112,33 @@ def test_btcpay_needs_its_url_key_store_and_webhook_secret(monkeypatch):
                         ("WEBHOOK_SECRET", "s" * 20)):
         monkeypatch.setenv(f"AGORA_BTCPAY_{name}", value)
     assert load_settings().crypto == "btcpay"
+
+
+async def test_after_an_invoice_expired_the_payer_gets_a_new_one_or_the_other_ways_to_pay(app):
+    from tests.deals.timer_support import escrow_of, terms_accepted
+    from tests.support.chat import ChatUser
+    from tests.support.outbox import told_buttons
+
+    __, bob_account, deal_id = await terms_accepted(app)
+    escrow_id, *__ = await escrow_of(app, deal_id)
+    bob = ChatUser(app, "bob")
+    await bob.send(Choice(f"@go:crypto:{escrow_id}"))
+    first = bob.button("Open the crypto invoice").url
+    await app.payments.send_test_crypto(escrow_id, bob_account.id, Money(200_000, "EUR"), "p1")
+    assert await app.payments.expire_test_crypto(escrow_id, bob_account.id) is True
+    buttons = await told_buttons(app, bob_account.id, "expired before it was paid in full")
+    assert buttons == [("pay_by_crypto", str(escrow_id)), ("pay", str(escrow_id))]
+
+    await bob.send(Choice(f"@do:pay_by_crypto:{escrow_id}"))  # 🪙 New crypto invoice
+    assert "Receivedsofar:200000€of2200000€" in plain(bob.texts())
+    assert "Pay2000000€" in plain(bob.texts())
+    assert bob.button("Open the crypto invoice").url == first  # the same page, a new invoice
+    await bob.send(Choice(f"@do:pay:{escrow_id}"))  # 💳 Other ways to pay
+    assert {"🪙 Crypto (USDC, BTC…)", "🏦 Pay by bank transfer"} <= set(bob.labels())
+    async with app.uow() as uow:
+        from sqlalchemy import select
+
+        from payments.tables import CryptoInvoice
+        rows = (await uow.session.execute(select(CryptoInvoice.status, CryptoInvoice.amount)
+                                          .order_by(CryptoInvoice.id))).all()
+    assert [tuple(r) for r in rows] == [("expired", 2_200_000), ("new", 2_000_000)]
