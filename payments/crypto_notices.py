@@ -11,6 +11,7 @@ from core.money.events import (
     CryptoInvoiceClosed,
     CryptoLate,
     CryptoOverpaid,
+    CryptoPaymentSeen,
     CryptoReturnClaimable,
     CryptoShort,
 )
@@ -21,6 +22,15 @@ from core.storage.uow import UnitOfWork
 from payments.escrow_rows import load
 
 PAY_REST = N_("🪙 Pay the rest in crypto")
+
+
+async def on_seen(uow: UnitOfWork, event: CryptoPaymentSeen) -> None:
+    escrow = await load(uow, event.escrow_id)
+    async with addressed_to(uow, event.payer_id):
+        await notify(uow, event.payer_id, _(
+            "🪙 Your crypto payment of {amount} for {what} is on its way and waits for its "
+            "confirmations; you are told as soon as it counts.", amount=event.confirming,
+            what=described(escrow.reference)))
 
 
 async def on_short(uow: UnitOfWork, event: CryptoShort) -> None:

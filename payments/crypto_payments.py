@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
-from core.money.events import CryptoInvoiceClosed, CryptoReturnClaimable
+from core.money.events import CryptoInvoiceClosed, CryptoPaymentSeen, CryptoReturnClaimable
 from core.money.model import Money
 from core.payments_port import CryptoView, TransferOutcome
 from core.storage.uow import UnitOfWork
@@ -78,7 +78,7 @@ class CryptoPayments(BankTransfers):
                 await tx.session.execute(dialect_insert(tx, CryptoInvoice).values(
                     escrow_id=view.id, provider=self.crypto.name, invoice_ref=invoiced.ref[:80],
                     url=invoiced.url[:500], currency=amount.currency, amount=missing, counted=0,
-                    status=CryptoInvoiceState.NEW, created_at=now,
+                    status=CryptoInvoiceState.NEW, created_at=now, seen_at=None,
                     expires_at=crypto_rules.expires_at(now, self.crypto_minutes))
                     .on_conflict_do_nothing())
                 row = await _invoice(tx, invoiced.ref[:80])
@@ -147,12 +147,24 @@ class CryptoPayments(BankTransfers):
             if new:
                 outcome = await self._count(uow, escrow, row, f"{invoice_ref}:{state.settled}",
                                             Money(new, row.currency))
+            if state.confirming and not new:
+                await self._seen(uow, escrow, row, Money(state.confirming, row.currency))
             if state.status == CryptoInvoiceState.SETTLED:
                 await uow.session.execute(update(CryptoInvoice).where(
                     CryptoInvoice.id == row.id, CryptoInvoice.status == CryptoInvoiceState.NEW)
                     .values(status=CryptoInvoiceState.SETTLED))
             await uow.commit()
         return outcome
+
+    @staticmethod
+    async def _seen(uow: UnitOfWork, escrow: Escrow, row: CryptoInvoice, confirming: Money
+                    ) -> None:
+        """A payment seen, still confirming: its payer is told once per invoice."""
+        first = await uow.session.execute(update(CryptoInvoice).where(
+            CryptoInvoice.id == row.id, CryptoInvoice.seen_at.is_(None))
+            .values(seen_at=uow.clock.now()))
+        if first.rowcount == 1 and escrow.state == WAITING:  # type: ignore[attr-defined]
+            uow.emit(CryptoPaymentSeen(escrow.id, escrow.payer_id, confirming))
 
     async def crypto_closed(self, invoice_ref: str, why: str) -> bool:
         """The invoice expired or was found invalid: what settled on it still counts, and a

@@ -151,6 +151,7 @@ class CryptoInvoice(Base):
     status: Mapped[str] = mapped_column(String(12))  # new | settled | expired | invalid
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None]  # when a payment was first seen still confirming (told once)
 
 
 class OperationStatus(StrEnum):

@@ -122,6 +122,7 @@ def payment_notices(bus: EventBus, deps: PaymentsWiring) -> None:
     bus.during_commit(money.TransferShort, transfer_notices.on_short)
     bus.during_commit(money.TransferOverpaid, transfer_notices.on_overpaid)
     bus.during_commit(money.TransfersReturned, transfer_notices.on_returned)
+    bus.during_commit(money.CryptoPaymentSeen, crypto_notices.on_seen)
     bus.during_commit(money.CryptoShort, crypto_notices.on_short)
     bus.during_commit(money.CryptoOverpaid, crypto_notices.on_overpaid)
     bus.during_commit(money.CryptoLate, crypto_notices.on_late)

@@ -150,6 +150,7 @@ during LatePaymentRefunded     payments.direct.on_late_refund
 during TransferShort           payments.transfer_notices.on_short
 during TransferOverpaid        payments.transfer_notices.on_overpaid
 during TransfersReturned       payments.transfer_notices.on_returned
+during CryptoPaymentSeen       payments.crypto_notices.on_seen
 during CryptoShort             payments.crypto_notices.on_short
 during CryptoOverpaid          payments.crypto_notices.on_overpaid
 during CryptoLate              payments.crypto_notices.on_late

@@ -230,3 +230,12 @@ class CryptoReturnClaimable(Event):
     payer_id: int
     amount: Money
     claim_url: str
+
+
+@dataclass(frozen=True)
+class CryptoPaymentSeen(Event):
+    """A crypto payment was seen on an invoice and waits for its confirmations (told once)."""
+
+    escrow_id: int
+    payer_id: int
+    confirming: Money

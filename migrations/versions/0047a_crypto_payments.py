@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column('status', sa.String(length=12), nullable=False),
         sa.Column('expires_at', UTC, nullable=False),
         sa.Column('created_at', UTC, nullable=False),
+        sa.Column('seen_at', UTC, nullable=True),
         sa.ForeignKeyConstraint(['escrow_id'], ['escrows.id'],
                                 name=op.f('fk_crypto_invoices_escrow_id_escrows')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_crypto_invoices')),

@@ -80,7 +80,10 @@ async def test_an_exact_payment_holds_the_money_once_however_often_it_is_told(cr
 
     btcpay.pay(invoice_id, "250.00", settled=False)  # seen, not yet confirmed
     assert (await btcpay.send("InvoiceReceivedPayment", invoice_id)).status_code == 200
+    await btcpay.send("InvoiceProcessing", invoice_id)  # about the same payment: told once
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    seen = [t for t in await texts_to(app, view.payer_id) if "waits for its confirmations" in t]
+    assert len(seen) == 1 and "250.00" in seen[0]
     btcpay.confirm(invoice_id)
     paid = await btcpay.send("InvoicePaymentSettled", invoice_id)
     first = btcpay.last_delivery()
