@@ -2,7 +2,8 @@
 application against a fake Bot API) and a buyer on Slack (signed requests into the real
 slack-bolt app, a fake Web API). At the deal's pay step the buyer chooses "Crypto (USDC, BTC…)",
 gets the invoice's link, pays the sandbox's test invoice in two parts (told what is still due
-in between), and both are told the money is held, each on their own channel."""
+in between), and both are told the money is held, each on their own channel. Then the other
+way round: the Telegram user buys from the Slack user and pays in crypto from Telegram."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.catalog.helpers import publish
 from tests.deals.test_offers import terms
 from tests.support.accounts import registered
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
+from tests.telegram.conftest import keyboard
 
 
 async def _agreed(app, sam, bob):
@@ -42,9 +44,10 @@ def _form(page: str) -> str:
 async def test_a_slack_buyer_pays_a_telegram_sellers_deal_in_crypto_and_both_are_told(world):
     app = world.app
     sam = await registered(app, str(TELEGRAM_USER), channel="telegram",
-                           address=str(TELEGRAM_USER), roles=("seller",), display_name="Sam")
+                           address=str(TELEGRAM_USER), roles=("seller", "buyer"),
+                           display_name="Sam")
     bob = await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
-                           display_name="Bob")
+                           roles=("buyer", "seller"), display_name="Bob")
     deal_id = await _agreed(app, sam, bob)
     escrow = await app.payments.by_reference(deals.reference(deal_id))
     assert escrow is not None and escrow.state == "awaiting_payment"
@@ -75,5 +78,22 @@ async def test_a_slack_buyer_pays_a_telegram_sellers_deal_in_crypto_and_both_are
     told = await world.sam_told("held in escrow", mark)
     assert "22\xa0000,00\xa0€" in told or "22,000.00" in told
     assert (await app.payments.wallet(bob.id)).held == [Money.parse("22000", "EUR")]
+
+    # The other way round: Sam buys from Bob and chooses crypto on Telegram.
+    second = await _agreed(app, bob, sam)
+    escrow = await app.payments.by_reference(deals.reference(second))
+    assert escrow is not None
+    await world.sam_told("into escrow", world.telegram.mark())
+    await world.sam.tap("Pay", "Payment of")
+    answer = await world.sam.tap("Crypto (USDC", "in crypto")
+    [url] = [b["url"] for row in keyboard(answer) for b in row if b.get("url")]
+    assert url == escrow.pay_url + "/crypto" and "TEST MODE" in answer.params["text"]
+    invoice = await world.http.get(urlparse(url).path)
+    await world.http.post(urlparse(url).path + "/send",
+                          data={"payment_ref": _form(invoice.text), "amount": "22000"})
+    assert (await app.payments.get(escrow.id)).state == "held"
+    mark = world.telegram.mark()
+    await world.sam_told("held in escrow", mark)
+    await world.bob_sees("The buyer's payment of")  # Bob, the seller now, on Slack
     async with app.uow() as uow:
         assert await ledger.unbalanced_journals(uow) == []
