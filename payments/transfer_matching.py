@@ -82,13 +82,14 @@ class TransferMatching(SavedMethods):
         waiting = waiting_account(escrow.payer_id, escrow.id)
         world = ledger.world(crypto[0] if crypto else escrow.provider)
         what = described(escrow.reference)
-        actor, said = (CRYPTO, "Crypto payment") if crypto else (BANK, "Bank transfer")
+        actor, said, back_said = (CRYPTO, "Crypto payment", "Crypto payment returned") \
+            if crypto else (BANK, "Bank transfer", "Transfer returned")
         await ledger.post(uow, f"transfer-in:{row.id}", "fund", [(world, -amount),
                           (waiting, amount)], actor, f"{said} for {what}", escrow.id)
         back = Money(row.back, escrow.currency)
         if row.back:
             await ledger.post(uow, f"transfer-back:{row.id}", "refund", [(waiting, -back),
-                              (world, back)], actor, f"{said} returned for {what}", escrow.id)
+                              (world, back)], actor, f"{back_said} for {what}", escrow.id)
         if row.outcome in ("paid", "over"):
             # Paid through the provider's own account: its PaymentIntent is the payment (a
             # refund goes through it); a crypto invoice: the invoice is, at the crypto provider
