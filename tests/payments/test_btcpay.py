@@ -16,7 +16,13 @@ from bots.server import create_app
 from config.container import Container
 from core.money.model import Money
 from payments import ledger
-from payments.tables import CryptoInvoice, IncomingTransfer, LedgerJournal, ProviderEvent
+from payments.tables import (
+    CryptoInvoice,
+    IncomingTransfer,
+    Invoice,
+    LedgerJournal,
+    ProviderEvent,
+)
 from payments.transfer_matching import waiting_account
 from tests.payments.helpers import BUYER, people
 from tests.payments.test_direct_payment import texts_to
@@ -103,6 +109,9 @@ async def test_an_exact_payment_holds_the_money_once_however_often_it_is_told(cr
     async with app.uow() as uow:
         row = (await uow.session.execute(select(CryptoInvoice))).scalar_one()
         assert (row.counted, row.status) == (25_000, "settled")
+        receipts = (await uow.session.execute(select(Invoice.kind).where(
+            Invoice.escrow_id == view.id))).scalars().all()
+    assert receipts == ["payment"]  # one receipt, as a card payment gets
 
 
 async def test_too_much_holds_the_payment_and_the_extra_goes_back_as_a_refund_to_claim(
