@@ -346,3 +346,20 @@ async def test_the_greenfield_client_finds_its_invoice_again_and_says_when_btcpa
     with pytest.raises(ProviderError, match="cannot be reached"):
         await gone.create_invoice("k", charge, Money(1, "EUR"), 30)
     await gone.aclose()
+
+
+async def test_a_return_btcpay_refused_is_sent_once_by_the_recovery(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.refunds_failing = 1
+    btcpay.pay(invoice_id, "260.00")
+    await btcpay.send("InvoiceSettled", invoice_id, overPaid=True)
+    assert (await app.payments.get(view.id)).state == "held" and btcpay.refunds == []
+    await app.payments.recover()
+    await app.payments.recover()  # once sent, not again
+    assert [r["customAmount"] for r in btcpay.refunds] == ["10.00"]
+    assert any(btcpay.refunds[0]["viewLink"] in t for t in await texts_to(app, view.payer_id))
+    async with app.uow() as uow:
+        row = (await uow.session.execute(select(IncomingTransfer))).scalar_one()
+        assert row.returned_ref == btcpay.refunds[0]["id"]

@@ -46,6 +46,7 @@ class FakeBTCPay:
         self.refunds: list[dict[str, Any]] = []
         self.deliveries: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, str]] = []
+        self.refunds_failing = 0  # the next refunds refused (503), as a BTCPay being restarted
         self.app = FastAPI()
         self.app.add_api_route("/api/v1/stores/{store}/{rest:path}", self.handle,
                                methods=["GET", "POST"])
@@ -71,6 +72,9 @@ class FakeBTCPay:
         if parts[2] == "payment-methods":
             return JSONResponse(self._methods(invoice))
         if parts[2] == "refund" and request.method == "POST":
+            if self.refunds_failing:
+                self.refunds_failing -= 1
+                return JSONResponse({"code": "service-unavailable"}, status_code=503)
             body = await request.json()
             pull = {"id": f"pp_{next(_ids)}", "invoiceId": invoice["id"], **body}
             pull["viewLink"] = f"{self.base}/pull-payments/{pull['id']}"
