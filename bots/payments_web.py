@@ -1,5 +1,5 @@
 """Money over HTTP: the sandbox payment page (also in its "save a card" mode, for a session
-authorised later), invoice downloads, and the Stripe webhook."""
+authorised later), invoice downloads, and the Stripe webhook (crypto: bots.crypto_web)."""
 
 from __future__ import annotations
 
@@ -255,7 +255,8 @@ async def _form(container: Container, payments: PaymentsService, view: Any) -> d
             "kind": view.kind, "vat": view.vat.amount if view.vat is not None else None,
             "rate": percent(view.vat.rate) if view.vat is not None else None,
             "net": view.amount - fee if net else None, "fee": fee,
-            "transfer": payments.takes_transfers and view.kind == "goods"}
+            "transfer": payments.takes_transfers and view.kind == "goods",
+            "crypto": payments.takes_crypto and view.kind == "goods"}
 
 
 def _state(state: str) -> str:
@@ -264,7 +265,7 @@ def _state(state: str) -> str:
 
 def _page(title: str, status: int = 200, **parts: Any) -> HTMLResponse:
     values = {"err": None, "said": None, "pay": None, "save": None, "transfer": None,
-              "token": "", **parts}
+              "crypto": None, "token": "", **parts}
     page = TEMPLATES.get_template(PAGE).render(
         lang=current_language(), title=title, transfer_button=Markup(
             '<button type="submit">{}</button>').format(_("pay by bank transfer")), **values)

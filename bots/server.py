@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
-from bots import health, payments_web
+from bots import crypto_web, health, payments_web
 from bots.catalog_jobs import sync_index
 from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
@@ -117,6 +117,7 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         if router is not None:
             app.include_router(router)
     app.include_router(payments_web.router)
+    app.include_router(crypto_web.router)
     app.include_router(site.router)
     app.include_router(calendar_feed.router)
     if container.settings.telegram_enabled:

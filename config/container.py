@@ -38,9 +38,10 @@ from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
 from payments.service import PaymentsService
-from payments.wiring import build_payments, build_webhooks, commission_rules
+from payments.wiring import build_crypto_webhooks, build_payments, build_webhooks, commission_rules
 
 if TYPE_CHECKING:  # stripe is loaded only where Stripe is configured
+    from payments.btcpay_webhooks import BTCPayWebhooks
     from payments.webhooks import StripeWebhooks
 
 
@@ -57,6 +58,7 @@ class Container:
     bus: EventBus = field(default_factory=EventBus)
     payments: PaymentsService | None = None  # the core's PaymentsPort
     stripe_webhooks: StripeWebhooks | None = None  # when Stripe is configured
+    btcpay_webhooks: BTCPayWebhooks | None = None  # when BTCPay Server takes crypto
     catalog: Catalog | None = None  # the search index of this worker
     directory: Directory | None = None  # the consultants' search index of this worker
     # On PostgreSQL: this worker's follower of the other workers' catalogue changes.
@@ -102,6 +104,9 @@ class Container:
     async def close(self) -> None:
         if (close := getattr(self.dispatcher.limiter, "close", None)) is not None:
             await close()  # the shared limiter's Redis connections
+        crypto = self.payments.crypto if self.payments is not None else None
+        if (close_crypto := getattr(crypto, "aclose", None)) is not None:
+            await close_crypto()  # BTCPay Server's HTTP client
         await self.db.dispose()
         if self.on_time_db is not None:
             await self.on_time_db.dispose()
@@ -178,6 +183,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
                           on_time_sessions=session_factory(on_time_db) if on_time_db else None)
     container.payments = build_payments(settings, container.uow, payments_provider)
     container.stripe_webhooks = build_webhooks(settings, container.payments)
+    container.btcpay_webhooks = build_crypto_webhooks(settings, container.payments)
     services.payments = container.payments
     container.catalog = build_catalog(settings.data_dir, services,
                                       change_feed=not settings.is_sqlite)

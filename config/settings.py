@@ -23,6 +23,8 @@ SECRET_FIELDS = (
     "slack_client_secret",
     "stripe_secret_key",
     "stripe_webhook_secret",
+    "btcpay_api_key",
+    "btcpay_webhook_secret",
     "secret_key",
 )
 
@@ -128,6 +130,15 @@ class Settings(BaseSettings):
     # Goods paid by bank transfer through Stripe (`customer_balance`, a virtual IBAN per payment):
     # the SEPA country of the IBANs Stripe gives (BE, DE, ES, FR, IE or NL); unset, no transfers.
     stripe_bank_transfer_country: Literal["BE", "DE", "ES", "FR", "IE", "NL"] | None = None
+    # Goods paid in crypto: "btcpay" (a BTCPay Server store, through its Greenfield API),
+    # "sandbox" (a test invoice on the sandbox's pay page) or "none". Unset: the sandbox's
+    # while payments are the sandbox's, none with Stripe.
+    crypto_provider: Literal["none", "sandbox", "btcpay"] | None = None
+    btcpay_url: str | None = None  # the BTCPay Server, e.g. https://btcpay.example.com
+    btcpay_api_key: str | None = None  # a Greenfield API key with the store's invoice rights
+    btcpay_store_id: str | None = None
+    btcpay_webhook_secret: str | None = None  # the store webhook's secret (BTCPay-Sig)
+    crypto_invoice_minutes: int = Field(default=60, ge=15, le=24 * 60)
     # Commission per market: a percentage with a minimum in major units of the deal's currency.
     commission_bioenergy_percent: Decimal = Field(default=Decimal("5"), ge=0, le=100)
     commission_bioenergy_minimum: Decimal = Field(default=Decimal("1"), ge=0)
@@ -154,6 +165,13 @@ class Settings(BaseSettings):
     # Support: an operator's first answer to a ticket is due within this many hours; past it
     # every admin is told once.
     support_sla_hours: int = Field(default=4, ge=1, le=24 * 7)
+
+    @property
+    def crypto(self) -> str:
+        """The crypto provider in use: as set, else the sandbox's with the sandbox's payments."""
+        if self.crypto_provider is not None:
+            return self.crypto_provider
+        return "sandbox" if self.payments_provider == "sandbox" else "none"
 
     @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod
@@ -197,6 +215,15 @@ class Settings(BaseSettings):
         if self.payments_provider == "stripe" and not (
                 self.stripe_secret_key and self.stripe_webhook_secret):
             raise ValueError("stripe_secret_key: Stripe needs a secret key and a webhook secret")
+        if self.crypto == "sandbox" and self.payments_provider != "sandbox":
+            raise ValueError("crypto_provider: the sandbox's test crypto payments go only with "
+                             "sandbox payments (with Stripe, set btcpay or none)")
+        if self.crypto == "btcpay" and not (self.btcpay_url and self.btcpay_api_key
+                                            and self.btcpay_store_id
+                                            and self.btcpay_webhook_secret):
+            raise ValueError("btcpay_url: BTCPay Server needs its URL, an API key, the store id "
+                             "and the webhook secret (AGORA_BTCPAY_URL, AGORA_BTCPAY_API_KEY, "
+                             "AGORA_BTCPAY_STORE_ID, AGORA_BTCPAY_WEBHOOK_SECRET)")
         if self.environment in ("development", "test"):
             return self
         for name in SECRET_FIELDS:

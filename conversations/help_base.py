@@ -69,6 +69,12 @@ ARTICLES: tuple[Article, ...] = (
             "paying. Deals can also arrange payment directly: then nothing is held and there is "
             "no buyer protection."),
             "escrow payment protection hold money release pay safe"),
+    Article("pay-deal", N_("Deals and payment"), N_("How can I pay for a deal?"),
+            N_("Press Pay on the deal card: by card on the payment page, and where Agora offers "
+               "them, by bank transfer (an IBAN and a reference) or in crypto (USDC, BTC… on an "
+               "invoice priced in the deal's currency). Either way the money is held in escrow "
+               "and both of you are told when it arrives."),
+            "pay payment card bank transfer iban crypto bitcoin btc usdc stablecoin method"),
     Article("commission", N_("Deals and payment"), N_("What does Agora charge?"),
             N_("Registration, listings and search are free. A commission per market is deducted "
             "from the seller's or consultant's payout and shown before anyone pays."),

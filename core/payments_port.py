@@ -126,6 +126,20 @@ class TransferView:
 
 
 @dataclass(frozen=True)
+class CryptoView:
+    """How to pay an escrow in crypto: the invoice's page, and what has arrived so far."""
+
+    escrow_id: int
+    reference: str  # what it pays for ("deal:12")
+    amount: Money  # the whole payment
+    received: Money  # counted towards it so far (by transfer or in crypto)
+    missing: Money  # what the invoice asks
+    url: str  # where the payer pays the invoice (the provider's page, or the sandbox's)
+    expires_at: datetime  # when the invoice stops taking payments
+    test_mode: bool
+
+
+@dataclass(frozen=True)
 class TransferOutcome:
     """What one incoming transfer did: outcome short | paid | over | late."""
 
@@ -227,6 +241,24 @@ class PaymentsPort(Protocol):
                                  bank_ref: str, uow: UnitOfWork | None = None
                                  ) -> TransferOutcome:
         """Test mode only: the payer "sends" a transfer of `amount` with the right reference."""
+        ...
+
+    # Paying goods in crypto: an invoice at the crypto provider (BTCPay Server, or the
+    # sandbox's test invoice), paid on its page; in test mode, a crypto payment "sent".
+
+    @property
+    def takes_crypto(self) -> bool: ...
+
+    async def crypto_invoice(self, escrow_id: int, account_id: int,
+                             uow: UnitOfWork | None = None) -> CryptoView | None:
+        """The crypto invoice its payer pays this escrow with (the open one, or a new one for
+        what is missing); None when crypto is not taken."""
+        ...
+
+    async def send_test_crypto(self, escrow_id: int, account_id: int, amount: Money,
+                               payment_ref: str, uow: UnitOfWork | None = None
+                               ) -> TransferOutcome:
+        """Test mode only: the payer "pays" `amount` on the escrow's test invoice."""
         ...
 
     # Saving a payment method now for an authorisation later (a session booked far ahead):

@@ -22,7 +22,7 @@ from core.payments_port import Actor, EscrowState, EscrowView, Market, Vat
 from core.storage.uow import UnitOfWork
 from payments import settle, settlement_rules
 from payments.escrow_rows import charge_of, claim, load, new_operation
-from payments.providers.base import Provider, ProviderError
+from payments.providers.base import Charge, Provider, ProviderError
 from payments.settlement_rules import NO_COMMISSION
 from payments.tables import Escrow, PaymentOperation
 
@@ -78,7 +78,7 @@ class EscrowOperations:
         money = Money(op.amount, escrow.currency)
         try:
             if op.kind in ("refund", "split"):
-                ref = await self.provider.refund(op.key, charge, Money(op.refund, escrow.currency))
+                ref = await self.refund_call(op.key, charge, Money(op.refund, escrow.currency))
             elif op.kind == "void":
                 ref = await self.provider.cancel(op.key, charge)
             elif op.kind == "capture":
@@ -90,6 +90,11 @@ class EscrowOperations:
             await self._abandon(op)
             raise
         await self.complete(op.key, ref, escrow if released else None)
+
+    async def refund_call(self, key: str, charge: Charge, amount: Money) -> str:
+        """Refund through the provider the escrow was paid through (payments.crypto_payments
+        sends a crypto payment's back through the crypto provider)."""
+        return await self.provider.refund(key, charge, amount)
 
     async def complete(self, key: str, provider_ref: str | None,
                        released: Escrow | None = None) -> bool:

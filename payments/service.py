@@ -16,10 +16,10 @@ from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, DocumentView, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
-from payments.bank_transfers import BankTransfers
+from payments.crypto_payments import CryptoPayments
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.invoice_pdf import TITLES, pdf_of
-from payments.providers.base import Provider
+from payments.providers.base import CryptoProvider, Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, OperationStatus, PaymentOperation
 from payments.wallet import wallet as wallet_of
@@ -27,13 +27,18 @@ from payments.wallet import wallet as wallet_of
 log = logging.getLogger(__name__)
 
 
-class PaymentsService(BankTransfers):
+class PaymentsService(CryptoPayments):
     """What core and the flows call (`core.payments_port.PaymentsPort`), and the webhooks too."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,
-                 rules: dict[str, CommissionRule], direct_payment: bool = True) -> None:
+                 rules: dict[str, CommissionRule], direct_payment: bool = True,
+                 crypto: CryptoProvider | None = None, crypto_minutes: int | None = None
+                 ) -> None:
         super().__init__(uow_factory, provider, rules)
         self._direct_payment = direct_payment
+        self.crypto = crypto
+        if crypto_minutes is not None:
+            self.crypto_minutes = crypto_minutes
 
     @property
     def direct_allowed(self) -> bool:

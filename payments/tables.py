@@ -133,6 +133,27 @@ class TransferAccount(Base):
     closed_at: Mapped[datetime | None]  # the payment closed otherwise: cancelled at the provider
 
 
+class CryptoInvoice(Base):
+    """A crypto invoice made for an escrow at the crypto provider (BTCPay Server, or the
+    sandbox's test invoice): what it asked, how much of it Agora counted so far (`counted`,
+    moved only forward by a conditional update), and whether it still takes payments."""
+
+    __tablename__ = "crypto_invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(12))
+    invoice_ref: Mapped[str] = mapped_column(String(80), unique=True)  # the provider's id
+    url: Mapped[str] = mapped_column(String(500))  # where the payer pays it
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)  # what it asked (minor units)
+    counted: Mapped[int] = mapped_column(BigInteger)  # what Agora counted from it so far
+    status: Mapped[str] = mapped_column(String(12))  # new | settled | expired | invalid
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None]  # when a payment was first seen still confirming (told once)
+
+
 class OperationStatus(StrEnum):
     """A payment operation: pending while its provider call is under way, then done with its
     journal, or failed (the provider refused it and the escrow is as it was)."""

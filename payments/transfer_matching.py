@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import _
-from core.money.events import LatePaymentRefunded, TransferOverpaid, TransferShort
+from core.money.events import (
+    CryptoLate,
+    CryptoOverpaid,
+    CryptoShort,
+    LatePaymentRefunded,
+    TransferOverpaid,
+    TransferShort,
+)
 from core.money.model import Money, described
 from core.payments_port import Actor, EscrowState, TransferOutcome
 from core.storage.uow import UnitOfWork
@@ -20,6 +27,8 @@ from payments.saved_methods import SavedMethods
 from payments.tables import Escrow, IncomingTransfer
 
 BANK = Actor("system:bank", "bank transfer received")
+CRYPTO = Actor("system:crypto", "crypto payment received")
+CRYPTO_PREFIX = "crypto:"  # an incoming row's `bank_ref` for money paid on a crypto invoice
 WAITING = EscrowState.AWAITING_PAYMENT
 
 
@@ -48,8 +57,10 @@ class TransferMatching(SavedMethods):
                 row = await self._record(tx, escrow, bank_ref, amount)
             return await self._outcome(tx, row, escrow)
 
-    async def _record(self, uow: UnitOfWork, escrow: Escrow, bank_ref: str, amount: Money
-                      ) -> IncomingTransfer:
+    async def _record(self, uow: UnitOfWork, escrow: Escrow, bank_ref: str, amount: Money,
+                      crypto: tuple[str, str] | None = None) -> IncomingTransfer:
+        """Record and book one incoming payment; `crypto`: (provider, invoice) when it was paid
+        on a crypto invoice (booked against that provider, said in its words)."""
         if escrow.kind != "goods":
             raise DomainError(_("This payment cannot be made by bank transfer."))
         if amount.currency != escrow.currency:
@@ -62,38 +73,57 @@ class TransferMatching(SavedMethods):
                                returned_ref=None, received_at=uow.clock.now())
         uow.session.add(row)
         await uow.session.flush()  # the same transaction delivered twice at once stops here
-        await self._book(uow, escrow, row, amount, match.missing)
+        await self._book(uow, escrow, row, amount, match.missing, crypto)
         return row
 
     async def _book(self, uow: UnitOfWork, escrow: Escrow, row: IncomingTransfer,
-                    amount: Money, missing: int) -> None:
+                    amount: Money, missing: int, crypto: tuple[str, str] | None = None) -> None:
         """The journals of one transfer, the payment held once complete, and the payer told."""
         waiting = waiting_account(escrow.payer_id, escrow.id)
-        world = ledger.world(escrow.provider)
+        world = ledger.world(crypto[0] if crypto else escrow.provider)
         what = described(escrow.reference)
+        actor, said, back_said = (CRYPTO, "Crypto payment", "Crypto payment returned") \
+            if crypto else (BANK, "Bank transfer", "Transfer returned")
         await ledger.post(uow, f"transfer-in:{row.id}", "fund", [(world, -amount),
-                          (waiting, amount)], BANK, f"Bank transfer for {what}", escrow.id)
+                          (waiting, amount)], actor, f"{said} for {what}", escrow.id)
         back = Money(row.back, escrow.currency)
         if row.back:
             await ledger.post(uow, f"transfer-back:{row.id}", "refund", [(waiting, -back),
-                              (world, back)], BANK, f"Transfer returned for {what}", escrow.id)
+                              (world, back)], actor, f"{back_said} for {what}", escrow.id)
         if row.outcome in ("paid", "over"):
             # Paid through the provider's own account: its PaymentIntent is the payment (a
-            # refund goes through it); else the transfer is, known to Agora alone.
+            # refund goes through it); a crypto invoice: the invoice is, at the crypto provider
+            # (a refund goes back through it, booked against it); else the transfer is, known
+            # to Agora alone.
             own = await transfer_accounts.stored(uow, escrow.id)
-            refs: dict[str, object] = ({"provider_ref": own.provider_ref, "charge_ref": None}
-                                       if own is not None else {"charge_ref": f"transfer:{row.id}"})
-            if not await transition(uow, escrow, (WAITING,), settle.BEFORE["goods"], BANK,
+            refs: dict[str, object] = (
+                {"charge_ref": f"{CRYPTO_PREFIX}{crypto[1]}"[:80], "provider": crypto[0]}
+                if crypto else
+                {"provider_ref": own.provider_ref, "charge_ref": None} if own is not None
+                else {"charge_ref": f"transfer:{row.id}"})
+            if not await transition(uow, escrow, (WAITING,), settle.BEFORE["goods"], actor,
                                     **refs):
                 raise Conflict(_("The payment changed meanwhile; try again."))
-            await settle.funded(uow, escrow, BANK, source=waiting)
-        if row.outcome == "short":
+            await settle.funded(uow, escrow, actor, source=waiting)
+        if crypto:
+            self._told_crypto(uow, escrow, row, amount, Money(missing, escrow.currency), back)
+        elif row.outcome == "short":
             uow.emit(TransferShort(escrow.id, escrow.payer_id, amount,
                                    Money(missing, escrow.currency)))
         elif row.outcome == "over":
             uow.emit(TransferOverpaid(escrow.id, escrow.payer_id, back))
         elif row.outcome == "late":
             uow.emit(LatePaymentRefunded(escrow.id, escrow.payer_id, back))
+
+    @staticmethod
+    def _told_crypto(uow: UnitOfWork, escrow: Escrow, row: IncomingTransfer, amount: Money,
+                     missing: Money, back: Money) -> None:
+        if row.outcome == "short":
+            uow.emit(CryptoShort(escrow.id, escrow.payer_id, amount, missing))
+        elif row.outcome == "over":
+            uow.emit(CryptoOverpaid(escrow.id, escrow.payer_id, back))
+        elif row.outcome == "late":
+            uow.emit(CryptoLate(escrow.id, escrow.payer_id, back))
 
     async def _outcome(self, uow: UnitOfWork, row: IncomingTransfer, escrow: Escrow
                        ) -> TransferOutcome:

@@ -9,7 +9,7 @@ import logging
 
 from sqlalchemy import select, update
 
-from core.money.events import TransfersReturned
+from core.money.events import CryptoReturnClaimable, TransfersReturned
 from core.money.model import Money, described
 from core.storage.uow import UnitOfWork
 from payments import ledger, transfer_accounts
@@ -31,16 +31,30 @@ class TransferReturns(TransferMatching):
         if not received:
             return
         amount = Money(received, escrow.currency)
+        by_source: dict[str, int] = {}  # where each part came through (the bank's, crypto)
+        for bank_ref, applied in (await uow.session.execute(
+                select(IncomingTransfer.bank_ref, IncomingTransfer.applied).where(
+                    IncomingTransfer.escrow_id == escrow.id, IncomingTransfer.applied > 0))):
+            source = self.source_of(bank_ref, escrow)
+            by_source[source] = by_source.get(source, 0) + applied
         await uow.session.execute(
             update(IncomingTransfer).where(IncomingTransfer.escrow_id == escrow.id,
                                            IncomingTransfer.applied > 0)
             .values(back=IncomingTransfer.back + IncomingTransfer.applied, applied=0,
                     outcome="returned"))
-        await ledger.post(uow, f"transfer-return:{escrow.id}", "refund",
-                          [(waiting_account(escrow.payer_id, escrow.id), -amount),
-                           (ledger.world(escrow.provider), amount)], BANK,
-                          f"Transfers returned for {described(escrow.reference)}", escrow.id)
+        for source, part in sorted(by_source.items()):
+            key = f"transfer-return:{escrow.id}" if source == escrow.provider \
+                else f"transfer-return:{escrow.id}:{source}"
+            back = Money(part, escrow.currency)
+            await ledger.post(uow, key, "refund",
+                              [(waiting_account(escrow.payer_id, escrow.id), -back),
+                               (ledger.world(source), back)], BANK,
+                              f"Transfers returned for {described(escrow.reference)}", escrow.id)
         uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
+
+    def source_of(self, bank_ref: str, escrow: Escrow) -> str:
+        """The provider an incoming payment came through (its `world` on the ledger)."""
+        return escrow.provider
 
     async def close_transfers(self, escrow_id: int) -> None:
         """The payment no longer waits (cancelled, arranged directly, paid otherwise): its own
@@ -69,6 +83,14 @@ class TransferReturns(TransferMatching):
             log.exception("transfers to escrow %s not stopped; retried with its returns",
                           escrow_id)
 
+    async def send_back(self, row: IncomingTransfer, escrow: Escrow, bank: BankAccount | None
+                        ) -> tuple[str, str | None]:
+        """Send one transfer's money back through the provider (key: the transfer's own); the
+        provider's reference, and where the payer claims it when they must (crypto)."""
+        return await self.provider.return_transfer(
+            f"transfer-back:{row.id}", charge_of(escrow), Money(row.back, row.currency),
+            bank), None
+
     async def send_returns(self, escrow_id: int | None = None) -> int:
         """Send back every transfer (of this escrow, or any) still owed to its sender; returns
         how many went. Each return carries the transfer's key, so a retry sends it once."""
@@ -90,16 +112,19 @@ class TransferReturns(TransferMatching):
                 await self.close_transfers_quietly(key)
         for row in rows:
             try:
-                ref = await self.provider.return_transfer(
-                    f"transfer-back:{row.id}", charge_of(escrows[row.escrow_id]),
-                    Money(row.back, row.currency), banks[row.escrow_id])
+                ref, claim_url = await self.send_back(row, escrows[row.escrow_id],
+                                                      banks[row.escrow_id])
             except ProviderError:
                 log.exception("return of transfer %s not sent; it will be retried", row.id)
                 continue
             async with self.uow() as uow:
-                await uow.session.execute(update(IncomingTransfer).where(
+                moved = await uow.session.execute(update(IncomingTransfer).where(
                     IncomingTransfer.id == row.id, IncomingTransfer.returned_ref.is_(None))
                     .values(returned_ref=ref[:80]))
+                if claim_url and moved.rowcount == 1:  # type: ignore[attr-defined]
+                    escrow = escrows[row.escrow_id]
+                    uow.emit(CryptoReturnClaimable(escrow.id, escrow.payer_id,
+                                                   Money(row.back, row.currency), claim_url))
                 await uow.commit()
             sent += 1
         return sent

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from core.payments_port import Actor
-from core.storage.upsert import dialect_insert
 from payments.service import PaymentsService
-from payments.tables import Escrow, ProviderEvent
+from payments.tables import Escrow
+from payments.webhook_claims import CLAIM_LEASE, EventClaims
 
 log = logging.getLogger(__name__)
 WEBHOOK = Actor("system:stripe-webhook", "Stripe reported it")
-CLAIM_LEASE = timedelta(minutes=5)  # a delivery still “processing” after this died mid-way
+__all__ = ["CLAIM_LEASE", "StripeWebhooks"]
 
 
 def _well_formed(event: Any) -> bool:
@@ -50,8 +50,10 @@ def _by_transfer(intent: dict[str, Any]) -> bool:
     return isinstance(types, list) and "customer_balance" in types
 
 
-class StripeWebhooks:
+class StripeWebhooks(EventClaims):
     """Handles POST /stripe/webhook bodies; returns (HTTP status, JSON body)."""
+
+    source = "stripe"
 
     def __init__(self, secret: str, payments: PaymentsService) -> None:
         self.secret = secret
@@ -71,7 +73,7 @@ class StripeWebhooks:
         event = _parsed(payload)
         if not _well_formed(event):
             return 400, {"error": "not a Stripe event"}
-        claim = await self._claim(event)
+        claim = await self._claim(event["id"], event["type"], event)
         if claim != "claimed":
             # Done before: nothing to do. Being processed elsewhere: Stripe retries later.
             return (200, {"duplicate": True}) if claim == "done" else (409, {"busy": True})
@@ -89,42 +91,6 @@ class StripeWebhooks:
             log.info("Stripe event %s (%s) acknowledged, not used", event["id"], event["type"])
             return
         await handler(event["data"]["object"], event)
-
-    async def _claim(self, event: dict[str, Any]) -> str:
-        """“claimed” for the one delivery that runs the event, “done” when it ran before,
-        “busy” while another delivery runs it. Seeing and claiming are one INSERT; a claim
-        older than the lease (its worker died) is taken over by a conditional UPDATE."""
-        async with self.payments.uow() as uow:
-            now = uow.clock.now()
-            taken = await uow.session.execute(dialect_insert(uow, ProviderEvent).values(
-                source="stripe", external_id=event["id"], type=event["type"][:60], payload=event,
-                created_at=now, done_at=None).on_conflict_do_nothing())
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
-                await uow.commit()
-                return "claimed"
-            stale = await uow.session.execute(update(ProviderEvent).where(
-                ProviderEvent.source == "stripe", ProviderEvent.external_id == event["id"],
-                ProviderEvent.done_at.is_(None), ProviderEvent.created_at < now - CLAIM_LEASE)
-                .values(created_at=now))
-            if stale.rowcount == 1:  # type: ignore[attr-defined]
-                await uow.commit()
-                return "claimed"
-            row = await uow.get(ProviderEvent, ("stripe", event["id"]))
-            return "done" if row is not None and row.done_at is not None else "busy"
-
-    async def _done(self, event_id: str) -> None:
-        async with self.payments.uow() as uow:
-            await uow.session.execute(update(ProviderEvent).where(
-                ProviderEvent.source == "stripe", ProviderEvent.external_id == event_id)
-                .values(done_at=uow.clock.now()))
-            await uow.commit()
-
-    async def _release(self, event_id: str) -> None:
-        async with self.payments.uow() as uow:
-            await uow.session.execute(delete(ProviderEvent).where(
-                ProviderEvent.source == "stripe", ProviderEvent.external_id == event_id,
-                ProviderEvent.done_at.is_(None)))
-            await uow.commit()
 
     async def _escrow_of(self, intent: dict[str, Any]) -> int | None:
         token = (intent.get("metadata") or {}).get("pay_token")

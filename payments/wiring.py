@@ -20,7 +20,7 @@ from core.process.deals import CLOSE_UNPAID, DEAL_PROCESS, INVOICE, OPEN_ESCROW,
 from core.process.effects import After, During
 from core.storage.uow import UnitOfWork
 from core.wiring import Wiring
-from payments import direct, invoices, notices, settlement_notices, transfer_notices
+from payments import crypto_notices, direct, invoices, notices, settlement_notices, transfer_notices
 from payments import loyalty as loyalty_points
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
@@ -28,7 +28,8 @@ from payments.bridges.deposits import DepositPayments
 from payments.bridges.packages import PackagePayments
 from payments.bridges.promotions import PromotionPayments
 from payments.bridges.sessions import SessionPayments
-from payments.providers.base import Provider
+from payments.providers.base import CryptoProvider, Provider
+from payments.providers.crypto_sandbox import SandboxCrypto
 from payments.providers.sandbox import SandboxProvider
 from payments.service import PaymentsService
 
@@ -54,12 +55,34 @@ def provider_from(settings: Any) -> Provider:
     return SandboxProvider(settings.public_url)
 
 
+def crypto_from(settings: Any) -> CryptoProvider | None:
+    """The crypto provider: BTCPay Server, the sandbox's test invoices, or none."""
+    if settings.crypto == "btcpay":
+        from payments.providers.btcpay import BTCPayProvider
+
+        return BTCPayProvider(settings.btcpay_url, settings.btcpay_api_key,
+                              settings.btcpay_store_id, settings.public_url)
+    if settings.crypto == "sandbox":
+        return SandboxCrypto(settings.public_url)
+    return None
+
+
 def build_payments(settings: Any, uow_factory: Callable[[], UnitOfWork],
                    provider: Provider | None = None) -> PaymentsService:
     """The payments port, on the configured provider (the sandbox unless Stripe is set)."""
     invoices.SITE["url"] = settings.public_url
     return PaymentsService(uow_factory, provider or provider_from(settings), commission_rules(settings),
-                           direct_payment=settings.direct_payment)
+                           direct_payment=settings.direct_payment, crypto=crypto_from(settings),
+                           crypto_minutes=settings.crypto_invoice_minutes)
+
+
+def build_crypto_webhooks(settings: Any, payments: PaymentsService) -> Any:
+    """The BTCPay Server webhook handler, when BTCPay is the crypto provider."""
+    if settings.crypto != "btcpay":
+        return None
+    from payments.btcpay_webhooks import BTCPayWebhooks
+
+    return BTCPayWebhooks(settings.btcpay_webhook_secret, settings.btcpay_store_id, payments)
 
 
 def build_webhooks(settings: Any, payments: PaymentsService) -> Any:
@@ -99,6 +122,12 @@ def payment_notices(bus: EventBus, deps: PaymentsWiring) -> None:
     bus.during_commit(money.TransferShort, transfer_notices.on_short)
     bus.during_commit(money.TransferOverpaid, transfer_notices.on_overpaid)
     bus.during_commit(money.TransfersReturned, transfer_notices.on_returned)
+    bus.during_commit(money.CryptoPaymentSeen, crypto_notices.on_seen)
+    bus.during_commit(money.CryptoShort, crypto_notices.on_short)
+    bus.during_commit(money.CryptoOverpaid, crypto_notices.on_overpaid)
+    bus.during_commit(money.CryptoLate, crypto_notices.on_late)
+    bus.during_commit(money.CryptoInvoiceClosed, crypto_notices.on_closed)
+    bus.during_commit(money.CryptoReturnClaimable, crypto_notices.on_claimable)
 
 
 def deal_money(bus: EventBus, deps: PaymentsWiring) -> None:
@@ -112,7 +141,8 @@ def deal_money(bus: EventBus, deps: PaymentsWiring) -> None:
     for effect in (OPEN_ESCROW, INVOICE, RELEASE, REFUND):
         bus.after_commit(deals.DealMoved, After(DEAL_PROCESS, effect, bridge.after(effect)))
     bus.during_commit(money.BankTransferChosen, bridge.on_transfer_chosen)
-    for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded):
+    for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded,
+                 money.CryptoOverpaid, money.CryptoLate):
         bus.after_commit(back, bridge.after_transfers_returned)
 
 

@@ -150,6 +150,12 @@ during LatePaymentRefunded     payments.direct.on_late_refund
 during TransferShort           payments.transfer_notices.on_short
 during TransferOverpaid        payments.transfer_notices.on_overpaid
 during TransfersReturned       payments.transfer_notices.on_returned
+during CryptoPaymentSeen       payments.crypto_notices.on_seen
+during CryptoShort             payments.crypto_notices.on_short
+during CryptoOverpaid          payments.crypto_notices.on_overpaid
+during CryptoLate              payments.crypto_notices.on_late
+during CryptoInvoiceClosed     payments.crypto_notices.on_closed
+during CryptoReturnClaimable   payments.crypto_notices.on_claimable
 during VerificationCodeIssued  core.notifications.account_notices.email_code
 during IdentityLinked          core.notifications.account_notices.channel_linked
 during DealMoved               deal/close-unpaid-escrow:payments.bridges.deals.DealPayments.close_unpaid
@@ -239,6 +245,8 @@ after  DealMoved               deal/refund-escrow:payments.bridges.deals.DealPay
 after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfers_returned
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned
+after  CryptoOverpaid          payments.bridges.deals.DealPayments.after_transfers_returned
+after  CryptoLate              payments.bridges.deals.DealPayments.after_transfers_returned
 after  BiddingClosed           core.deals.requests.notices.told_after_close.<locals>.tell
 after  DepositAsked            payments.bridges.deposits.DepositPayments.after_asked
 after  DepositSettled          payments.bridges.deposits.DepositPayments.after_settled

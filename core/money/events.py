@@ -179,3 +179,63 @@ class TransfersReturned(Event):
     escrow_id: int
     payer_id: int
     amount: Money
+
+
+@dataclass(frozen=True)
+class CryptoShort(Event):
+    """A crypto payment arrived but the payment is not complete yet."""
+
+    escrow_id: int
+    payer_id: int
+    received: Money
+    missing: Money
+
+
+@dataclass(frozen=True)
+class CryptoOverpaid(Event):
+    """A crypto payment paid more than due: the payment is made, the extra goes back."""
+
+    escrow_id: int
+    payer_id: int
+    back: Money
+
+
+@dataclass(frozen=True)
+class CryptoLate(Event):
+    """A crypto payment arrived after the payment was closed (paid otherwise, cancelled): it
+    goes back in full."""
+
+    escrow_id: int
+    payer_id: int
+    back: Money
+
+
+@dataclass(frozen=True)
+class CryptoInvoiceClosed(Event):
+    """A crypto invoice stopped taking payments before the payment was complete: it expired,
+    or the provider found it invalid."""
+
+    escrow_id: int
+    payer_id: int
+    why: str  # "expired" | "invalid"
+    received: Money  # what arrived towards the payment so far (it still counts)
+    missing: Money
+
+
+@dataclass(frozen=True)
+class CryptoReturnClaimable(Event):
+    """Money going back to a crypto payer waits for them to claim it at the provider."""
+
+    escrow_id: int
+    payer_id: int
+    amount: Money
+    claim_url: str
+
+
+@dataclass(frozen=True)
+class CryptoPaymentSeen(Event):
+    """A crypto payment was seen on an invoice and waits for its confirmations (told once)."""
+
+    escrow_id: int
+    payer_id: int
+    confirming: Money

@@ -25,6 +25,8 @@ from core.deals.tables import Deal, Shipment
 from core.errors import Conflict, DomainError
 from core.money.events import (
     BankTransferChosen,
+    CryptoLate,
+    CryptoOverpaid,
     EscrowFunded,
     LatePaymentRefunded,
     PaymentArrangedDirectly,
@@ -50,7 +52,8 @@ from payments.service import PaymentsService
 from payments.tables import Escrow
 
 log = logging.getLogger(__name__)
-MoneyBack = TransfersReturned | TransferOverpaid | LatePaymentRefunded
+MoneyBack = (TransfersReturned | TransferOverpaid | LatePaymentRefunded | CryptoOverpaid
+             | CryptoLate)
 SYSTEM = Actor("system:deals", "the deal's process")
 # The deal states each money effect leaves a deal in, read from the declaration: the
 # reconciliation (`catch_up`) finds the deals there whose escrow still disagrees.

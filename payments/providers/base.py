@@ -131,3 +131,52 @@ class Provider(Protocol):
                               account: BankAccount | None) -> str:
         """Send back money a payer transferred (too much, or too late)."""
         ...
+
+
+@dataclass(frozen=True)
+class Invoiced:
+    """A crypto invoice the provider made: its id and the page the payer pays it on."""
+
+    ref: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CryptoState:
+    """An invoice at the provider: its status ("new", "processing", "settled", "expired",
+    "invalid") and what its payments come to in the invoice's currency (settled and still
+    confirming), in minor units."""
+
+    status: str
+    settled: int
+    confirming: int
+
+
+@dataclass(frozen=True)
+class CryptoReturn:
+    """Money going back to a crypto payer: the provider's reference, and where the payer
+    claims it (a refund is claimed to an address of the payer's choosing), if anywhere."""
+
+    ref: str
+    claim_url: str | None
+
+
+class CryptoProvider(Protocol):
+    """Payments in crypto: an invoice priced in the payment's currency, paid on the provider's
+    page; its payments reported by signed webhooks and read back from the provider."""
+
+    name: str
+    test_mode: bool
+
+    async def create_invoice(self, key: str, charge: Charge, amount: Money, minutes: int
+                             ) -> Invoiced:
+        """An invoice for `amount` (the same one for every call with `key`)."""
+        ...
+
+    async def invoice_state(self, ref: str, amount: Money) -> CryptoState:
+        """What the invoice of `amount` has been paid, read from the provider."""
+        ...
+
+    async def return_crypto(self, key: str, invoice_ref: str, amount: Money) -> CryptoReturn:
+        """Give back `amount` of what was paid on the invoice (too much, too late, a refund)."""
+        ...

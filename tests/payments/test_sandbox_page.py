@@ -234,3 +234,87 @@ async def test_a_page_with_no_payment_behind_it_speaks_the_browsers_language(app
         page = await http.get(base + "/pay/nothing-here", headers={"Accept-Language": "pl-PL"})
     assert page.status_code == 404 and '<html lang="pl">' in page.text
     assert english_in("pl", [page.text]) == []
+
+
+async def test_the_test_crypto_invoice_takes_a_part_then_the_rest_and_the_same_form_counts_once(
+        app):
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = (await http.get(base + pay)).text
+        assert f'href="{pay}/crypto"' in page and "pay in crypto (USDC, BTC…)" in page
+        invoice = await http.get(base + pay + "/crypto")
+        assert invoice.status_code == 200 and "Pay €250.00 in crypto" in invoice.text
+        assert 'name="amount" value="250.00"' in invoice.text
+        form = invoice.text.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        part = {"payment_ref": form, "amount": "100"}
+        short = await http.post(f"{base}{pay}/crypto/send", data=part)
+        same = await http.post(f"{base}{pay}/crypto/send", data=part)  # sent twice
+        assert "€150.00 is still due" in short.text and "€150.00 is still due" in same.text
+        again = (await http.get(base + pay + "/crypto")).text  # the same invoice, for the rest
+        assert "Pay €150.00 in crypto" in again and "Received so far: €100.00 of €250.00" in again
+        rest = again.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        paid = await http.post(f"{base}{pay}/crypto/send",
+                               data={"payment_ref": rest, "amount": "150.00"})
+        bad = await http.post(f"{base}{pay}/crypto/send", data={"payment_ref": "x",
+                                                                "amount": "NaN"})
+    assert "Paid €150.00: the money is held" in paid.text
+    assert bad.status_code == 400 and "❌" in bad.text
+    assert (await app.payments.get(view.id)).state == "held"
+    assert (await app.payments.wallet(view.payer_id)).held == [Money(25_000, "EUR")]
+
+
+@pytest.mark.browser
+async def test_in_a_browser_a_test_crypto_payment_holds_the_money(app):
+    view = await open_deal(app)
+    async with serve(create_app(app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(base + urlparse(view.pay_url).path)
+        await page.click("text=pay in crypto")
+        await page.wait_for_load_state()
+        assert "Pay €250.00 in crypto" in await page.inner_text("body")
+        assert await page.input_value("input[name=amount]") == "250.00"
+        await page.click("text=Send the test payment")
+        await page.wait_for_load_state()
+        assert "Paid €250.00: the money is held" in await page.inner_text("body")
+    assert (await app.payments.get(view.id)).state == "held"
+
+
+async def test_the_test_crypto_invoice_is_written_in_the_payers_language(app):
+    view = await _deal_escrow(app)
+    await _reader(app, "bob", "de", "DE")
+    path = urlparse(view.pay_url).path + "/crypto"
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        invoice = (await http.get(base + path)).text
+        form = invoice.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        short = await http.post(f"{base}{path}/send", data={"payment_ref": form,
+                                                            "amount": "2.000,00"})
+    assert '<html lang="de">' in invoice and "22.000,00\xa0€" in invoice
+    assert 'value="22.000,00"' in invoice  # the test payment, in the reader's number format
+    assert "20.000,00\xa0€" in short.text  # 2 000 € typed the German way; 20 000 € still due
+    assert english_in("de", [invoice, short.text]) == []
+
+
+async def test_a_test_crypto_invoice_let_expire_tells_the_payer_and_a_new_one_takes_the_rest(app):
+    from tests.payments.test_direct_payment import texts_to
+
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        first = (await http.get(base + pay + "/crypto")).text
+        form = first.split('name="payment_ref" value="', 1)[1].split('"', 1)[0]
+        await http.post(f"{base}{pay}/crypto/send", data={"payment_ref": form, "amount": "50"})
+        expired = await http.post(f"{base}{pay}/crypto/expire")
+        again = await http.post(f"{base}{pay}/crypto/expire")  # nothing open any more
+        second = (await http.get(base + pay + "/crypto")).text
+    assert expired.status_code == 200 and "has expired" in expired.text
+    assert again.status_code == 409
+    told = (await texts_to(app, view.payer_id))[-1]
+    assert "expired before it was paid in full" in told and "€200.00 is still due" in told
+    assert "Pay €200.00 in crypto" in second and "Received so far: €50.00 of €250.00" in second
+    async with app.uow() as uow:
+        from sqlalchemy import select
+
+        from payments.tables import CryptoInvoice
+        rows = (await uow.session.execute(select(CryptoInvoice.status, CryptoInvoice.amount)
+                                          .order_by(CryptoInvoice.id))).all()
+    assert [tuple(r) for r in rows] == [("expired", 25_000), ("new", 20_000)]

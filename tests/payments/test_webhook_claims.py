@@ -65,7 +65,8 @@ async def test_a_failed_handler_releases_the_event_for_stripes_retry(app):
 async def test_a_claim_left_by_a_worker_that_died_is_taken_over_after_the_lease(app, clock):
     hooks, runs = counting(app)
     payload, signature = signed("evt_orphan")
-    assert await hooks._claim(json.loads(payload)) == "claimed"  # then the worker died
+    event = json.loads(payload)
+    assert await hooks._claim(event["id"], event["type"], event) == "claimed"  # then it died
     assert (await hooks.handle(payload, signature))[0] == 409
     clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
     assert (await hooks.handle(payload, signature))[0] == 200 and runs == ["evt_orphan"]

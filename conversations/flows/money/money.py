@@ -1,9 +1,11 @@
 """Money flows: /wallet, receipts, paying or saving a card for later (a test-card prompt in
-sandbox mode), payout set-up, arranging payment directly."""
+sandbox mode; the other ways a deal is paid: transfer, crypto, directly), payout set-up,
+arranging payment directly."""
 
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
+from conversations.flows.money.crypto import CRYPTO_LABEL
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
 from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
@@ -30,6 +32,7 @@ class Paying(FlowState):
     text: str = ""  # what the payment (or the card) is for, as first said
     direct: bool = False  # arranging payment directly is offered
     transfer: bool = False  # a bank transfer is offered
+    crypto: bool = False  # paying in crypto is offered
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -120,6 +123,7 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(str(exc)))
     state.escrow, state.text = view.id, _pay_text(ctx, view)
     state.direct, state.transfer = await _direct_offer(ctx, view), _transfer_offer(ctx, view)
+    state.crypto = _crypto_offer(ctx, view)
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
     pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
@@ -130,6 +134,12 @@ async def _pay_start(ctx: Ctx) -> Next | None:
 def _transfer_offer(ctx: Ctx, view: EscrowView) -> bool:
     """Offer a bank transfer for goods awaiting payment, where the provider takes transfers."""
     return (_payments(ctx).takes_transfers and view.kind == "goods"
+            and view.state == EscrowState.AWAITING_PAYMENT)
+
+
+def _crypto_offer(ctx: Ctx, view: EscrowView) -> bool:
+    """Offer paying in crypto for goods awaiting payment, where a crypto provider is set."""
+    return (_payments(ctx).takes_crypto and view.kind == "goods"
             and view.state == EscrowState.AWAITING_PAYMENT)
 
 
@@ -168,11 +178,13 @@ async def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
 
 
 def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
-    """The other ways to pay than the card: a bank transfer, arranging it directly."""
+    """The other ways to pay than the card: a bank transfer, crypto, arranging it directly."""
     ways: list[tuple[Button, ...]] = []
     state = Paying.of(ctx)
     if state.transfer:
         ways.append((Button(_("🏦 Pay by bank transfer"), go("transfer", state.escrow)),))
+    if state.crypto:
+        ways.append((Button(_(CRYPTO_LABEL), go("crypto", state.escrow)),))
     if state.direct:
         ways.append((Button(_("🤝 Arrange payment directly"), go("direct", "yes", state.escrow)),))
     return tuple(ways)

@@ -1,0 +1,102 @@
+"""BTCPay Server's Greenfield API: crypto invoices priced in the payment's currency, read back,
+and refunded; its webhooks are handled in payments.btcpay_webhooks.
+
+Endpoints used (Greenfield v1, `Authorization: token <API key>`):
+`POST /api/v1/stores/{store}/invoices` (amount as a decimal string, currency, metadata.orderId,
+checkout.expirationMinutes and redirectURL), `GET /api/v1/stores/{store}/invoices?orderId=…`
+(an invoice made before with the same key: Greenfield takes no idempotency key, so the key is
+the invoice's orderId and a retry finds it), `GET …/invoices/{id}` and
+`GET …/invoices/{id}/payment-methods` (each method's payments, rate and due), and
+`POST …/invoices/{id}/refund` (a pull payment the payer claims to an address of their own).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from core.i18n import _
+from core.money.model import Money, exponent
+from payments import crypto_rules
+from payments.providers.base import Charge, CryptoReturn, CryptoState, Invoiced, ProviderError
+
+log = logging.getLogger(__name__)
+STATUSES = {"New": "new", "Processing": "processing", "Settled": "settled",
+            "Expired": "expired", "Invalid": "invalid"}
+
+
+def decimal_amount(amount: Money) -> str:
+    """An amount as Greenfield takes it: a decimal string in major units ("250.00")."""
+    return str(Decimal(amount.amount).scaleb(-exponent(amount.currency)))
+
+
+class BTCPayProvider:
+    """Crypto payments through a BTCPay Server store."""
+
+    name = "btcpay"
+    test_mode = False
+
+    def __init__(self, url: str, api_key: str, store_id: str, public_url: str,
+                 timeout: float = 20.0) -> None:
+        self.base = url.rstrip("/")
+        self.store_id = store_id
+        self.public_url = public_url.rstrip("/")
+        self.http = httpx.AsyncClient(base_url=self.base, timeout=timeout, headers={
+            "Authorization": f"token {api_key}", "Content-Type": "application/json"})
+
+    def _path(self, tail: str = "") -> str:
+        return f"/api/v1/stores/{self.store_id}/invoices{tail}"
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            answer = await self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            log.warning("BTCPay %s %s failed: %s", method, path, exc)
+            raise ProviderError(_("The crypto payment service (BTCPay Server) cannot be "
+                                  "reached just now; try again in a moment.")) from exc
+        if answer.status_code >= 400:
+            log.warning("BTCPay %s %s answered %s: %s", method, path, answer.status_code,
+                        answer.text[:300])
+            raise ProviderError(_("The crypto payment service refused: {status}.",
+                                  status=answer.status_code))
+        return answer.json()
+
+    async def create_invoice(self, key: str, charge: Charge, amount: Money, minutes: int
+                             ) -> Invoiced:
+        made = await self._call("GET", self._path(), params={"orderId": key})
+        if isinstance(made, list) and made:  # made before (a retry): the same invoice
+            return Invoiced(str(made[0]["id"]), str(made[0]["checkoutLink"]))
+        invoice = await self._call("POST", self._path(), json={
+            "amount": decimal_amount(amount), "currency": amount.currency,
+            "metadata": {"orderId": key, "reference": charge.reference,
+                         "payToken": charge.pay_token},
+            "checkout": {"expirationMinutes": minutes,
+                         "redirectURL": f"{self.public_url}/pay/{charge.pay_token}"}})
+        return Invoiced(str(invoice["id"]), str(invoice["checkoutLink"]))
+
+    async def invoice_state(self, ref: str, amount: Money) -> CryptoState:
+        invoice = await self._call("GET", self._path(f"/{ref}"))
+        methods = await self._call("GET", self._path(f"/{ref}/payment-methods"))
+        paid = crypto_rules.paid_in(methods if isinstance(methods, list) else [], amount.amount,
+                                    exponent(amount.currency))
+        return CryptoState(STATUSES.get(str(invoice.get("status")), "new"), paid.settled,
+                           paid.confirming)
+
+    async def return_crypto(self, key: str, invoice_ref: str, amount: Money) -> CryptoReturn:
+        # The payer claims the refund to an address of their own, in the crypto they paid
+        # with, at the rate of the day of the claim ("Custom": this amount in euros).
+        methods = await self._call("GET", self._path(f"/{invoice_ref}/payment-methods"))
+        used = [m for m in methods if m.get("payments")] if isinstance(methods, list) else []
+        method = str((used or methods or [{}])[0].get("paymentMethodId")
+                     or (used or methods or [{}])[0].get("paymentMethod") or "BTC-CHAIN")
+        pull = await self._call("POST", self._path(f"/{invoice_ref}/refund"), json={
+            "name": key[:50], "description": key, "paymentMethod": method,
+            "refundVariant": "Custom", "customAmount": decimal_amount(amount),
+            "customCurrency": amount.currency})
+        return CryptoReturn(str(pull.get("id")), pull.get("viewLink"))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

@@ -1,0 +1,365 @@
+"""Paying goods in crypto through BTCPay Server: Agora's invoices at a fake Greenfield server on
+127.0.0.1, its signed webhooks sent to Agora's server over HTTP. Money moves once whatever is
+delivered how often — exact, too much, too little then the rest, an invoice expired — into the
+same escrow and ledger as a card payment; a bad signature moves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bots.server import create_app
+from config.container import Container
+from core.money.model import Money
+from payments import ledger
+from payments.tables import (
+    CryptoInvoice,
+    IncomingTransfer,
+    Invoice,
+    LedgerJournal,
+    ProviderEvent,
+)
+from payments.transfer_matching import waiting_account
+from tests.payments.helpers import BUYER, people
+from tests.payments.test_direct_payment import texts_to
+from tests.support import containers
+from tests.support.containers import settings_for
+from tests.support.fake_btcpay import API_KEY, SECRET, STORE, FakeBTCPay
+from tests.support.servers import serve
+
+
+@dataclass
+class CryptoWorld:
+    app: Container
+    btcpay: FakeBTCPay
+
+
+@pytest.fixture
+async def crypto_world(db_url: str, clock: Any, mailbox: Any) -> AsyncIterator[CryptoWorld]:
+    fake = FakeBTCPay()
+    async with serve(fake.app) as btcpay_url:
+        fake.base = btcpay_url
+        settings = settings_for(db_url, crypto_provider="btcpay", btcpay_url=btcpay_url,
+                                btcpay_api_key=API_KEY, btcpay_store_id=STORE,
+                                btcpay_webhook_secret=SECRET)
+        async with containers.container(settings, clock=clock, mailbox=mailbox) as app, \
+                serve(create_app(app, run_workers=False)) as agora_url:
+            fake.agora_url = agora_url
+            yield CryptoWorld(app, fake)
+
+
+async def _goods(app, amount=25_000):
+    buyer, seller = await people(app)
+    return await app.payments.open("goods", "bioenergy", "deal:7", buyer, seller,
+                                   Money(amount, "EUR"), BUYER)
+
+
+async def _invoice(world, view):
+    details = await world.app.payments.crypto_invoice(view.id, view.payer_id)
+    assert details is not None and not details.test_mode
+    invoice_id = details.url.rsplit("/", 1)[-1]
+    return details, invoice_id
+
+
+async def _journals(app, escrow_id):
+    async with app.uow() as uow:
+        assert await ledger.unbalanced_journals(uow) == []
+        return sorted((await uow.session.execute(select(LedgerJournal.key).where(
+            LedgerJournal.escrow_id == escrow_id))).scalars())
+
+
+async def test_an_exact_payment_holds_the_money_once_however_often_it_is_told(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    details, invoice_id = await _invoice(crypto_world, view)
+    invoice = btcpay.invoices[invoice_id]
+    assert details.url == f"{btcpay.base}/i/{invoice_id}" and details.missing == view.amount
+    assert (invoice["amount"], invoice["currency"]) == ("250.00", "EUR")
+    assert invoice["metadata"]["orderId"] == f"crypto-invoice:{view.id}:1"
+    assert invoice["checkout"]["redirectURL"].endswith(view.pay_url.rsplit("/", 1)[-1])
+    # Asked again: the same open invoice, not a second one.
+    assert (await _invoice(crypto_world, view))[1] == invoice_id
+
+    btcpay.pay(invoice_id, "250.00", settled=False)  # seen, not yet confirmed
+    assert (await btcpay.send("InvoiceReceivedPayment", invoice_id)).status_code == 200
+    await btcpay.send("InvoiceProcessing", invoice_id)  # about the same payment: told once
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    seen = [t for t in await texts_to(app, view.payer_id) if "waits for its confirmations" in t]
+    assert len(seen) == 1 and "250.00" in seen[0]
+    btcpay.confirm(invoice_id)
+    paid = await btcpay.send("InvoicePaymentSettled", invoice_id)
+    first = btcpay.last_delivery()
+    settled = await btcpay.send("InvoiceSettled", invoice_id, overPaid=False,
+                                manuallyMarked=False)
+    again = await btcpay.send("InvoiceSettled", invoice_id)  # another event, nothing new
+    assert [r.json() for r in (paid, settled, again)] == [{"received": True}] * 3
+    assert (await btcpay.redeliver(first)).json() == {"duplicate": True}
+
+    assert (await app.payments.get(view.id)).state == "held"
+    assert (await app.payments.wallet(view.payer_id)).held == [Money(25_000, "EUR")]
+    keys = await _journals(app, view.id)
+    assert keys == [f"fund:{view.id}", *(k for k in keys if k.startswith("transfer-in:"))]
+    assert len(keys) == 2
+    assert any("held in escrow" in t for t in await texts_to(app, view.payer_id))
+    assert any("held in escrow" in t for t in await texts_to(app, view.payee_id))
+    async with app.uow() as uow:
+        row = (await uow.session.execute(select(CryptoInvoice))).scalar_one()
+        assert (row.counted, row.status) == (25_000, "settled")
+        receipts = (await uow.session.execute(select(Invoice.kind).where(
+            Invoice.escrow_id == view.id))).scalars().all()
+    assert receipts == ["payment"]  # one receipt, as a card payment gets
+
+
+async def test_too_much_holds_the_payment_and_the_extra_goes_back_as_a_refund_to_claim(
+        crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "300.00")
+    await btcpay.send("InvoiceSettled", invoice_id, overPaid=True)
+    assert (await btcpay.resend(btcpay.last_delivery())).json() == {"duplicate": True}
+    await btcpay.redeliver(btcpay.last_delivery())
+    assert (await app.payments.get(view.id)).state == "held"
+    [refund] = btcpay.refunds  # once, for the 50.00 € too much, in euros
+    assert (refund["customAmount"], refund["customCurrency"], refund["refundVariant"],
+            refund["paymentMethod"]) == ("50.00", "EUR", "Custom", "BTC-CHAIN")
+    told = await texts_to(app, view.payer_id)
+    assert any("50.00 more than due" in t for t in told)
+    assert any(refund["viewLink"] in t and "claim it" in t for t in told)
+    assert await _journals(app, view.id) == sorted(
+        [f"fund:{view.id}", *_keys_like(await _journals(app, view.id), "transfer-")])
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, waiting_account(view.payer_id, view.id), "EUR") == 0
+
+
+def _keys_like(keys, prefix):
+    return [k for k in keys if k.startswith(prefix)]
+
+
+async def test_too_little_asks_for_the_rest_and_after_expiry_a_new_invoice_takes_it(
+        crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, first = await _invoice(crypto_world, view)
+    btcpay.pay(first, "100.00")
+    await btcpay.send("InvoicePaymentSettled", first)
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    assert "150.00 is still due" in (await texts_to(app, view.payer_id))[-1]
+    btcpay.expire(first)
+    await btcpay.send("InvoiceExpired", first, partiallyPaid=True)
+    await btcpay.redeliver(btcpay.last_delivery())
+    told = await texts_to(app, view.payer_id)
+    assert sum("expired before it was paid in full" in t for t in told) == 1
+    assert "100.00 that arrived still counts towards the payment; €150.00 is still due" in told[-1]
+
+    details, second = await _invoice(crypto_world, view)
+    assert second != first and btcpay.invoices[second]["amount"] == "150.00"
+    assert details.received == Money(10_000, "EUR")
+    btcpay.pay(second, "150.00")
+    await btcpay.send("InvoiceSettled", second)
+    assert (await app.payments.get(view.id)).state == "held"
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, waiting_account(view.payer_id, view.id), "EUR") == 0
+        rows = list((await uow.session.execute(select(IncomingTransfer.amount, IncomingTransfer
+                                                      .outcome))).all())
+    assert sorted(rows) == [(10_000, "short"), (15_000, "paid")]
+    await _journals(app, view.id)
+
+
+async def test_an_invoice_expired_unpaid_tells_the_payer_and_the_deal_still_waits(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.expire(invoice_id)
+    await btcpay.send("InvoiceExpired", invoice_id, partiallyPaid=False)
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    told = (await texts_to(app, view.payer_id))[-1]
+    assert "expired before it was paid in full" in told and "arrived" not in told
+    assert (await _invoice(crypto_world, view))[1] != invoice_id  # asked again: a new one
+
+
+async def test_a_payment_after_the_deal_was_paid_by_card_goes_back_in_full(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    await app.payments.pay_with_test_card(view.id, "4242424242424242")
+    btcpay.pay(invoice_id, "250.00")
+    await btcpay.send("InvoiceSettled", invoice_id)
+    assert [r["customAmount"] for r in btcpay.refunds] == ["250.00"]
+    assert "arrived after the payment was closed" in "".join(await texts_to(app, view.payer_id))
+    await _journals(app, view.id)
+
+
+async def test_a_bad_signature_is_refused_and_moves_nothing(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    forged = await btcpay.send("InvoiceSettled", invoice_id, secret="not-the-secret")
+    assert forged.status_code == 400 and forged.json() == {"error": "bad signature"}
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(func.count()).select_from(ProviderEvent))
+                ).scalar_one() == 0
+    assert await _journals(app, view.id) == []
+    garbled = await btcpay.post_raw(b'{"deliveryId": 5, "type": []}')  # signed, not an event
+    assert garbled.status_code == 400 and (await btcpay.post_raw(b"[[[")).status_code == 400
+    # the genuine delivery still works afterwards
+    assert (await btcpay.send("InvoiceSettled", invoice_id)).status_code == 200
+    assert (await app.payments.get(view.id)).state == "held"
+
+
+async def test_a_held_crypto_payment_refunded_goes_back_through_btcpay(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    await btcpay.send("InvoiceSettled", invoice_id)
+    assert await _world(app, "btcpay") == -25_000  # came in through BTCPay
+    refunded = await app.payments.refund(view.id, None, BUYER)
+    assert refunded.state == "refunded"
+    assert [(r["invoiceId"], r["customAmount"]) for r in btcpay.refunds] == [
+        (invoice_id, "250.00")]
+    assert any("claim it" in t for t in await texts_to(app, view.payer_id))
+    assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
+    await _journals(app, view.id)
+
+
+async def _world(app, provider):
+    async with app.uow() as uow:
+        return await ledger.balance(uow, ledger.world(provider), "EUR")
+
+
+async def test_a_deal_cancelled_with_part_paid_in_crypto_gives_it_back_through_btcpay(
+        crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "100.00")
+    await btcpay.send("InvoicePaymentSettled", invoice_id)
+    assert await app.payments.cancel_unpaid(view.id, BUYER) is True
+    assert [(r["invoiceId"], r["customAmount"]) for r in btcpay.refunds] == [
+        (invoice_id, "100.00")]
+    told = await texts_to(app, view.payer_id)
+    assert any("is being returned" in t for t in told)
+    assert any(btcpay.refunds[0]["viewLink"] in t for t in told)
+    assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, waiting_account(view.payer_id, view.id), "EUR") == 0
+    await _journals(app, view.id)
+
+
+async def test_two_deliveries_about_one_payment_at_once_move_the_money_once(crypto_world):
+    import asyncio
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    answers = await asyncio.gather(btcpay.send("InvoicePaymentSettled", invoice_id),
+                                   btcpay.send("InvoiceSettled", invoice_id))
+    for answer in answers:  # a delivery that lost the race is retried by BTCPay: it is then a no-op
+        if answer.status_code != 200:
+            assert (await btcpay.redeliver(_delivery_of(answer))).status_code == 200
+    assert (await app.payments.get(view.id)).state == "held"
+    keys = await _journals(app, view.id)
+    assert len(_keys_like(keys, "transfer-in:")) == 1 and keys.count(f"fund:{view.id}") == 1
+
+
+def _delivery_of(answer):
+    import json
+
+    return json.loads(answer.request.content)["deliveryId"]
+
+
+async def test_the_pay_page_sends_the_payer_to_btcpays_checkout(crypto_world):
+    import httpx
+
+    from bots.server import create_app
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    path = view.pay_url.split("://", 1)[1].split("/", 1)[1]
+    async with serve(create_app(app, run_workers=False)) as base, \
+            httpx.AsyncClient(follow_redirects=False) as http:
+        page = await http.get(f"{base}/{path}/crypto")
+    [invoice] = btcpay.invoices.values()
+    assert page.status_code == 303 and page.headers["location"] == invoice["checkoutLink"]
+
+
+async def test_without_btcpay_its_webhook_is_not_there(app):
+    import httpx
+
+    from bots.server import create_app
+
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        answer = await http.post(f"{base}/btcpay/webhook", content=b"{}",
+                                 headers={"BTCPay-Sig": "sha256=00"})
+    assert answer.status_code == 404
+
+
+async def test_an_invoice_that_is_no_payments_or_another_stores_moves_nothing(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    other = await btcpay.send("InvoiceSettled", invoice_id, storeId="AnotherStore")
+    assert other.json() == {"ignored": True}
+    stranger = btcpay._create({"amount": "10.00", "currency": "EUR", "metadata": {}})
+    btcpay.pay(stranger["id"], "10.00")
+    assert (await btcpay.send("InvoiceSettled", stranger["id"])).json() == {"received": True}
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    assert await _journals(app, view.id) == []
+
+
+async def test_the_greenfield_client_finds_its_invoice_again_and_says_when_btcpay_fails():
+    from payments.providers.base import Charge, ProviderError
+    from payments.providers.btcpay import BTCPayProvider
+    from tests.support.servers import free_port
+
+    fake = FakeBTCPay()
+    charge = Charge("goods", "deal:3", Money(12_345, "EUR"), "tok3", None, None)
+    async with serve(fake.app) as url:
+        fake.base = url
+        client = BTCPayProvider(url, API_KEY, STORE, "https://agora.example")
+        made = await client.create_invoice("crypto-invoice:3:1", charge, Money(12_345, "EUR"), 30)
+        again = await client.create_invoice("crypto-invoice:3:1", charge, Money(12_345, "EUR"),
+                                            30)  # a retry after a lost answer: the same one
+        assert made == again and len(fake.invoices) == 1
+        sent = fake.invoices[made.ref]
+        assert (sent["amount"], sent["checkout"]["expirationMinutes"]) == ("123.45", 30)
+        assert sent["checkout"]["redirectURL"] == "https://agora.example/pay/tok3"
+        fake.pay(made.ref, "100.00")
+        fake.pay(made.ref, "23.45", settled=False)
+        state = await client.invoice_state(made.ref, Money(12_345, "EUR"))
+        assert (state.status, state.settled, state.confirming) == ("processing", 10_000, 2_345)
+        wrong = BTCPayProvider(url, "not-the-key", STORE, "https://agora.example")
+        with pytest.raises(ProviderError, match="refused: 401"):
+            await wrong.invoice_state(made.ref, Money(12_345, "EUR"))
+        await client.aclose()
+        await wrong.aclose()
+    gone = BTCPayProvider(f"http://127.0.0.1:{free_port()}", API_KEY, STORE, "https://a.example")
+    with pytest.raises(ProviderError, match="cannot be reached"):
+        await gone.create_invoice("k", charge, Money(1, "EUR"), 30)
+    await gone.aclose()
+
+
+async def test_a_return_btcpay_refused_is_sent_once_by_the_recovery(crypto_world):
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.refunds_failing = 1
+    btcpay.pay(invoice_id, "260.00")
+    await btcpay.send("InvoiceSettled", invoice_id, overPaid=True)
+    assert (await app.payments.get(view.id)).state == "held" and btcpay.refunds == []
+    await app.payments.recover()
+    await app.payments.recover()  # once sent, not again
+    assert [r["customAmount"] for r in btcpay.refunds] == ["10.00"]
+    assert any(btcpay.refunds[0]["viewLink"] in t for t in await texts_to(app, view.payer_id))
+    async with app.uow() as uow:
+        row = (await uow.session.execute(select(IncomingTransfer))).scalar_one()
+        assert row.returned_ref == btcpay.refunds[0]["id"]
