@@ -5,6 +5,7 @@ with the one next step each needs."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
+from conversations.flows.deals.carbon import carbon_lines, carbon_of, statement_button
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
 from conversations.messages import (
@@ -23,6 +24,7 @@ from core.companies.seats import seat_of
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
+from core.deals.carbon.words import member_lines
 from core.deals.intents import DealIntent
 from core.deals.notices.parties import BUTTONS, next_steps
 from core.deals.steps import MORE, possible_now
@@ -126,6 +128,7 @@ async def deals_text(ctx: Ctx) -> str:
                 id=c.id, title=title, called=c.called, call_offs=c.call_offs,
                 status=_(contract_card.CONTRACT_STATES.get(c.status, c.status)))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
+    lines += await carbon_lines(ctx)
     for o in waiting:
         lines.append(_("💶 Offer #{id} {title}: {text} — waiting for the other side", id=o.id,
                        title=o.title, text=o.text) if o.yours else
@@ -170,12 +173,17 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                        Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     company = await _company_buttons(ctx)
+    carbon = await carbon_of(ctx)
+    statement = statement_button(carbon)
+    if statement is not None:
+        company.insert(0, statement)
     if not items:
         return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
                         "offer."), rows((_("🔎 Search"), go("search")), *company,
                                         (_("✔ Done"), "done")))]
     return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
-            Reply(_("Open one, or Done."), rows(*company, (_("✔ Done"), "done")))]
+            Reply("\n".join([*member_lines(carbon), _("Open one, or Done.")]),
+                  rows(*company, (_("✔ Done"), "done")))]
 
 
 async def _company_buttons(ctx: Ctx) -> list[tuple[str, str]]:

@@ -108,7 +108,8 @@ def _deal_rows(entry: CarbonEntry, account_id: int, timezone: str) -> list[tuple
                 kg=present.number(entry.avoided_kg, places=1))
     return [
         (_("Deal #{deal}", deal=entry.deal_id),
-         _("{day}, {role}", day=present.day(entry.completed_at.astimezone(zone(timezone))), role=_(ROLE_WORDS[role]))),
+         _("{day}, {role}", day=present.day(entry.completed_at.astimezone(zone(timezone))),
+           role=_(ROLE_WORDS[role]))),
         (_("Product"), _(kind.label)),
         (_("Quantity"), present.quantity(entry.quantity.normalize(), entry.unit)),
         (_("Method"), _("RED II fossil fuel comparator for {end_use}: {comparator} g CO₂e/MJ; "
