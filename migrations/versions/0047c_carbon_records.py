@@ -25,9 +25,10 @@ REVIEWS_CLOSE = timedelta(days=14)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('accounts') as batch_op:
-        batch_op.add_column(sa.Column('carbon_public', sa.Boolean(), server_default=sa.text('false'),
-                                      nullable=False))
+    # A plain ADD COLUMN (SQLite has it): a batch would copy the accounts table, which other
+    # tables' foreign keys refuse on a database with members in it.
+    op.add_column('accounts', sa.Column('carbon_public', sa.Boolean(),
+                                        server_default=sa.text('false'), nullable=False))
     op.create_table(
         'carbon_records',
         sa.Column('id', sa.Integer(), primary_key=True),
@@ -100,5 +101,4 @@ def downgrade() -> None:
     op.drop_index('ix_carbon_records_seller_id', table_name='carbon_records')
     op.drop_index('ix_carbon_records_buyer_id', table_name='carbon_records')
     op.drop_table('carbon_records')
-    with op.batch_alter_table('accounts') as batch_op:
-        batch_op.drop_column('carbon_public')
+    op.drop_column('accounts', 'carbon_public')
