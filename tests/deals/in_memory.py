@@ -59,8 +59,8 @@ class Escrows:
         return self.views.get(reference)
 
 
-def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
-              ) -> tuple[MemoryChat, MemoryDeals]:
+def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = (),
+              carbon: MemoryCarbonBook | None = None) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
     account id, in Latvia, known to the companies' roster (their billing details, none yet)
@@ -74,7 +74,7 @@ def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
     roster = approvals.roster
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
-        CarbonBook: MemoryCarbonBook(),
+        CarbonBook: carbon or MemoryCarbonBook(),
         **approvals.stores(), Correspondence: MemoryCorrespondence(), Seats: roster},
         wiring=wiring)
     for key, (account_id, roles) in PEOPLE.items():

@@ -123,3 +123,28 @@ def test_the_yearly_statement_states_each_deal_with_its_method_and_the_years_tot
     with reading(GERMAN):
         german = flat(pdf_text(render_carbon_statement(statement)))
     assert "126,1 t CO₂e" in german and "126.144,0 kg" in german
+
+
+async def test_deals_shows_the_totals_and_asks_the_year_of_the_statement_when_there_are_two():
+    from conversations.messages import FileReply
+    from tests.deals.deal_fakes import BOB as BOB_ID
+    from tests.deals.deal_fakes import SAM as SAM_ID
+    from tests.deals.in_memory import deal_chat, person
+
+    carbon = MemoryCarbonBook()
+    chat, book = deal_chat(carbon=carbon)
+    book.sale("completed")
+    await carbon.keep(pellets(1, datetime(2025, 6, 1, tzinfo=UTC), buyer=BOB_ID, seller=SAM_ID))
+    await carbon.keep(pellets(2, NOW, "10", buyer=BOB_ID, seller=SAM_ID))
+    bob = person(chat, "bob")
+    await bob.say("/deals")
+    assert "CO₂e avoided by what you bought: 12,6 t CO₂e in 2026, 138,8 t CO₂e in all" \
+        in bob.texts()  # Bob reads Latvian figures
+    await bob.tap("Carbon statement")
+    assert "Which year's carbon statement?" in bob.texts()
+    assert {"2026", "2025"} <= set(bob.labels())
+    await bob.tap("2025")
+    [pdf] = [r for r in bob.last if isinstance(r, FileReply)]
+    assert pdf.file_name == "agora-carbon-statement-2025.pdf"
+    text = flat(pdf_text(pdf.content))
+    assert "Carbon statement 2025" in text and "Deal #1" in text and "Deal #2" not in text
