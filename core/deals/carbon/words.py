@@ -1,4 +1,4 @@
-"""A member's carbon totals in the reader's words, for every face that shows them (the /deals
+"""A member's carbon totals in the reader's words, for every face that shows them (the deals
 dashboard in chat, the Slack App Home, the Mini App, the public site): one place, so the
 figures read the same everywhere (numbers by the presenter, `core.i18n.present.co2e`)."""
 
