@@ -218,6 +218,7 @@ deals_flow = Flow(
     summary=N_("Your deals and offers, with what each needs from you"),
     menu=(MenuEntry(N_("🤝 My deals"), ("seller", "buyer"), 25),),
     intents={DealIntent.MY_DEALS: ""},
-    help=N_("Every deal and open offer, with the one next step each needs from you."),
+    help=N_("Every deal and open offer, with the one next step each needs from you; the CO₂e "
+            "your completed deals avoided, and your yearly carbon statement."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card_prompt, on=_on_card)},
 )
