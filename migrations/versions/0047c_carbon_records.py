@@ -6,7 +6,7 @@ Revision ID: 0047c
 Revises: 0046
 """
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from alembic import op
@@ -80,8 +80,12 @@ def _backfill() -> None:
     now, kept = datetime.now(UTC), []
     for deal_id, buyer, seller, status, milli, updated, kind, unit, energy in rows:
         completed = updated - REVIEWS_CLOSE if status == 'closed' else updated
-        entry = entry_for(deal_id, buyer, seller, kind, Decimal(milli) / 1000, unit,
-                          Decimal(energy), completed)
+        try:
+            per_unit = Decimal(energy)
+        except InvalidOperation:  # no readable energy content: no receipt, no record
+            continue
+        entry = entry_for(deal_id, buyer, seller, kind, Decimal(milli) / 1000, unit, per_unit,
+                          completed)
         kept.append({
             'deal_id': deal_id, 'buyer_id': buyer, 'seller_id': seller,
             'product_type': entry.product_type, 'quantity_milli': milli, 'unit': unit,

@@ -9,8 +9,9 @@ Deals completed before records were kept were recorded by the migration that mad
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from core.deals.after_sale.sql_logbook import logbook_of
 from core.deals.carbon.book import CarbonBook, carbon_book_of
@@ -24,6 +25,8 @@ from core.deals.carbon.totals import (
 from core.deals.events import DealMoved
 from core.storage.uow import UnitOfWork
 
+log = logging.getLogger("agora.carbon")
+
 
 async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:
     """The deal's "record-carbon": what its carbon receipt states, kept once."""
@@ -32,10 +35,16 @@ async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:
     listing = await logbook.listing(deal.listing_id) if deal is not None else None
     if deal is None or listing is None:
         return  # its listing is gone: no energy content, nothing to count
+    try:
+        energy = Decimal(listing.energy_mwh_per_unit)
+    except InvalidOperation:  # never a reason to hold the completion and its money back
+        log.warning("deal %s: listing %s has no readable energy content; no carbon record",
+                    deal.id, listing.id)
+        return
     book = carbon_book_of(uow)
     await book.keep(entry_for(deal.id, deal.buyer_id, deal.seller_id, listing.product_type,
-                              Decimal(deal.quantity_milli) / 1000, listing.unit,
-                              Decimal(listing.energy_mwh_per_unit), book.now()))
+                              Decimal(deal.quantity_milli) / 1000, listing.unit, energy,
+                              book.now()))
 
 
 @dataclass(frozen=True)
