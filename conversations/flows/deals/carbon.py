@@ -42,7 +42,7 @@ async def _statement(ctx: Ctx) -> Next:
     if not asked and len(found.years) > 1:
         return Next.end(Reply(_("🌱 Which year's carbon statement?"), rows(
             *((str(year), go("carbon_statement", year)) for year in found.years),
-            (_("✔ Done"), "done"), per_row=3)), menu=False)
+            (_("🤝 My deals"), go("deals")), per_row=3)), menu=False)
     year = int(asked) if asked.isdigit() else found.years[0]
     try:
         pdf = await carbon_statement_pdf(ctx.uow, ctx.account.id, year)
