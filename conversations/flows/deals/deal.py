@@ -172,18 +172,16 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                          status=_(contract_card.CONTRACT_STATES.get(c.status, c.status))),
                        Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
-    company = await _company_buttons(ctx)
     carbon = await carbon_of(ctx)
-    statement = statement_button(carbon)
-    if statement is not None:
-        company.insert(0, statement)
+    statement = statement_button(carbon)  # the yearly carbon statement, once a deal completed
+    more = [*([statement] if statement else []), *await _company_buttons(ctx)]
     if not items:
         return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
-                        "offer."), rows((_("🔎 Search"), go("search")), *company,
+                        "offer."), rows((_("🔎 Search"), go("search")), *more,
                                         (_("✔ Done"), "done")))]
     return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
             Reply("\n".join([*member_lines(carbon), _("Open one, or Done.")]),
-                  rows(*company, (_("✔ Done"), "done")))]
+                  rows(*more, (_("✔ Done"), "done")))]
 
 
 async def _company_buttons(ctx: Ctx) -> list[tuple[str, str]]:
