@@ -1,8 +1,9 @@
 """Carbon tracked over time, end to end: a deal between a Telegram seller and a Slack buyer
 completes; the buyer's /deals on Slack shows what it avoided and sends the yearly statement
-(a PDF in Slack), the Slack App Home shows the total, and the seller's /deals on Telegram shows
-what he supplied and sends his statement (a PDF in Telegram) — the real python-telegram-bot
-application against a fake Bot API, signed requests into the real slack-bolt app."""
+(a PDF in Slack), his App Home shows the total and sends it too, and the seller's /deals on
+Telegram shows what he supplied and sends his statement (a PDF in Telegram) — the real
+python-telegram-bot application against a fake Bot API, signed requests into the real
+slack-bolt app."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.catalog.helpers import publish
 from tests.deals.chat_helpers import agreed_between
 from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
+from tests.support.fake_slack import button_values
 from tests.support.pdf import pdf_text
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 
@@ -55,11 +57,18 @@ async def test_a_completed_deal_counts_in_both_parties_carbon_on_their_own_chann
     assert "Avoided by what you bought 126,1 t CO₂e · deals: 1" in text
     assert "RED II fossil fuel comparator for heat: 80 g CO₂e/MJ" in text
 
-    # His App Home shows it with his deals.
+    # His App Home shows it beside his deals, with the statement a tap away there too.
     await world.bob.open_home()
     home = await world.slack.wait_for("views.publish")
     assert "CO₂e avoided by what you bought: 126,1 t CO₂e in 2026" in message_text(
         {"blocks": home["view"]["blocks"]})
+    pressed = button_values(home["view"]["blocks"])["🌱 Carbon statement"]
+    before = set(world.slack.uploads)
+    assert (await world.bob.click(pressed, container="view")).status_code == 200
+    await _settle()
+    await world.bob_sees("Your carbon statement 2026")
+    [again] = [world.slack.uploads[k] for k in world.slack.uploads if k not in before]
+    assert "Carbon statement 2026" in pdf_text(again)
 
     # Sam, on Telegram: /deals shows what he supplied; his statement comes as a document.
     shown = await world.sam.say("/deals", "CO₂e avoided by what you supplied")

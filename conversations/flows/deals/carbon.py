@@ -1,11 +1,10 @@
-"""A member's carbon in chat: the totals under /deals (and the Slack App Home's deals), and the
-yearly carbon statement as a PDF, one tap away from /deals (the year asked when there are
-several)."""
+"""A member's carbon in chat: the totals under /deals and in the Slack App Home, and the yearly
+carbon statement as a PDF, one tap away from either (the year asked when there are several)."""
 
 from __future__ import annotations
 
 from conversations.flow import Ctx, Next, OneStepCommand
-from conversations.messages import FileReply, Reply, go, rows
+from conversations.messages import FileReply, Outbound, Reply, go, rows
 from core.deals.carbon.records import CarbonStanding, standing
 from core.deals.carbon.statement import carbon_statement_pdf, statement_file_name
 from core.deals.carbon.words import member_lines
@@ -21,9 +20,14 @@ async def carbon_of(ctx: Ctx) -> CarbonStanding:
     return await standing(ctx.uow, ctx.account.id, ctx.account.timezone)
 
 
-async def carbon_lines(ctx: Ctx) -> list[str]:
-    """The member's totals as the dashboards show them (none without a completed deal)."""
-    return member_lines(await carbon_of(ctx))
+async def carbon_section(ctx: Ctx) -> list[Outbound]:
+    """The member's totals with the statement's button, for the home (Slack's App Home);
+    nothing before a deal of theirs completed."""
+    found = await carbon_of(ctx)
+    lines, statement = member_lines(found), statement_button(found)
+    if not lines or statement is None:
+        return []
+    return [Reply("\n".join(lines), rows(statement))]
 
 
 def statement_button(found: CarbonStanding) -> tuple[str, str] | None:
@@ -60,4 +64,4 @@ carbon_statement = OneStepCommand(
     help=N_("Your yearly carbon statement as a PDF: each completed deal's CO₂e avoided, with "
             "its method, and the year's totals."))
 
-__all__ = ["carbon_lines", "carbon_of", "carbon_statement", "statement_button"]
+__all__ = ["carbon_of", "carbon_section", "carbon_statement", "statement_button"]

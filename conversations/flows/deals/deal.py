@@ -5,7 +5,7 @@ with the one next step each needs."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
-from conversations.flows.deals.carbon import carbon_lines, carbon_of, statement_button
+from conversations.flows.deals.carbon import carbon_of, statement_button
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
 from conversations.messages import (
@@ -128,7 +128,6 @@ async def deals_text(ctx: Ctx) -> str:
                 id=c.id, title=title, called=c.called, call_offs=c.call_offs,
                 status=_(contract_card.CONTRACT_STATES.get(c.status, c.status)))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
-    lines += await carbon_lines(ctx)
     for o in waiting:
         lines.append(_("💶 Offer #{id} {title}: {text} — waiting for the other side", id=o.id,
                        title=o.title, text=o.text) if o.yours else
