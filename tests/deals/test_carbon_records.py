@@ -5,6 +5,7 @@ and yearly statement read it; the migration records the deals completed before i
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -59,7 +60,7 @@ async def test_the_migration_records_the_deals_completed_before_it(backend, tmp_
                                                                   clock, mailbox):
     """On a database of its own, migrated: a deal completed, then the database put back as it
     was at 0046 (no records, no setting), and the migration records the deal as the handler
-    did."""
+    did; once its reviews closed, still dated when it completed."""
     from alembic import command
 
     if backend == "postgres":
@@ -74,12 +75,7 @@ async def test_the_migration_records_the_deals_completed_before_it(backend, tmp_
             async with app.uow() as uow:
                 before = (await uow.session.execute(select(CarbonRecord))).scalar_one()
                 before = (before.deal_id, before.avoided_g, before.completed_at)
-            async with app.uow() as uow:  # as before the migration
-                for statement in ("DROP TABLE carbon_records",
-                                  "ALTER TABLE accounts DROP COLUMN carbon_public",
-                                  "UPDATE alembic_version SET version_num = '0046'"):
-                    await uow.session.execute(text(statement))
-                await uow.commit()
+            await _back_to_0046(app)
             await asyncio.to_thread(command.upgrade, alembic_config(db_url), "head")
             async with app.uow() as uow:
                 after = (await uow.session.execute(select(CarbonRecord))).scalar_one()
@@ -91,9 +87,31 @@ async def test_the_migration_records_the_deals_completed_before_it(backend, tmp_
             assert count == 1 and after.deal_id == deal_id
             assert (after.deal_id, after.avoided_g, after.completed_at) == before
             assert not public  # nobody shows their figure until they choose to
+
+            # A deal whose reviews closed since (14 days on) is dated when it completed.
+            await _back_to_0046(app)
+            async with app.uow() as uow:
+                await uow.session.execute(text(
+                    "UPDATE deals SET status = 'closed', updated_at = :closed WHERE id = :id"),
+                    {"closed": before[2] + timedelta(days=14), "id": deal_id})
+                await uow.commit()
+            await asyncio.to_thread(command.upgrade, alembic_config(db_url), "head")
+            async with app.uow() as uow:
+                closed = (await uow.session.execute(select(CarbonRecord))).scalar_one()
+            assert (closed.deal_id, closed.avoided_g, closed.completed_at) == before
     finally:
         if backend == "postgres":
             await databases.drop_pg_database(pg_server, db_url)
+
+
+async def _back_to_0046(app) -> None:
+    """The database as it was before the migration: no records, no setting."""
+    async with app.uow() as uow:
+        for statement in ("DROP TABLE carbon_records",
+                          "ALTER TABLE accounts DROP COLUMN carbon_public",
+                          "UPDATE alembic_version SET version_num = '0046'"):
+            await uow.session.execute(text(statement))
+        await uow.commit()
 
 
 async def test_the_public_figure_is_given_only_for_a_member_who_allows_it(app):
