@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bench import deals_raw_money as money
 from bench.deals_services import COUNTER, OFFER, QUANTITY
 from bench.escrow_raw import numbering
+from core.catalog.taxonomy import COMPARATOR_G_MJ, TYPES, carbon_saving_kg
 
 DAY = timedelta(days=1)
 TIMERS = {("offer", "open"): ("expire-offer", 2 * DAY), ("deal", "agreed"): ("cancel-unpaid", 3 * DAY),
@@ -85,6 +87,15 @@ TOLD = {"awaiting_payment": (True, True), "to_ship": (True, True), "shipped": (T
 REWRITTEN = {"shipped": (False, True)}  # whose latest card is rewritten instead of a new notice
 REFERRERS = text("SELECT account_id, referred_by FROM loyalty_members WHERE account_id IN (:a, :b)")
 PARTIES = text("SELECT buyer_id, seller_id FROM deals WHERE id = :id")
+# The deal's carbon record (core/deals/carbon): its receipt's figure, kept once per deal.
+DELIVERED_ENERGY = text(
+    "SELECT d.quantity_milli, l.product_type, l.unit, l.energy_mwh_per_unit FROM deals d "
+    "JOIN listings l ON l.id = d.listing_id WHERE d.id = :id")
+CARBON = text(
+    "INSERT INTO carbon_records (deal_id, buyer_id, seller_id, product_type, quantity_milli, unit, "
+    "energy_mwh_per_unit, end_use, comparator_g_mj, product_g_mj, avoided_g, completed_at, "
+    "created_at) VALUES (:id, :buyer, :seller, :kind, :milli, :unit, :energy, :end_use, "
+    ":comparator, :own, :avoided, :now, :now) ON CONFLICT (deal_id) DO NOTHING")
 STANDING = text(
     "SELECT (SELECT coalesce(sum(stars), 0) FROM ratings WHERE ratee_id = :a AND published_at IS "
     "NOT NULL) AS total, (SELECT count(*) FROM ratings WHERE ratee_id = :a AND published_at IS NOT "
@@ -279,4 +290,18 @@ async def _take(conn: AsyncConnection, deal_id: int, transition: str, actor: int
             assert not [row for row in referred if row.referred_by], "nobody here was referred"
             for party in parties:
                 await money.earn(conn, "deal", party, f"deal:{deal_id}")
+            await _carbon(conn, deal_id, parties)
     return True
+
+
+async def _carbon(conn: AsyncConnection, deal_id: int, parties: tuple[int, int]) -> None:
+    """The completed deal's CO₂e avoided, by the RED II method, kept once."""
+    milli, kind, unit, energy = (await conn.execute(DELIVERED_ENERGY, {"id": deal_id})).one()
+    product = TYPES.get(kind, TYPES["other"])
+    comparator = COMPARATOR_G_MJ[product.end_use]
+    avoided = carbon_saving_kg(product.code, Decimal(milli) / 1000 * Decimal(energy))
+    await conn.execute(CARBON, {
+        "id": deal_id, "buyer": parties[0], "seller": parties[1], "kind": product.code,
+        "milli": milli, "unit": unit, "energy": energy, "end_use": product.end_use,
+        "comparator": str(comparator), "own": str(product.ghg_g_mj),
+        "avoided": int(avoided * 1000), "now": _now()})

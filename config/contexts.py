@@ -19,6 +19,7 @@ from conversations.flows.account.profile import profile_text
 from conversations.flows.consulting.bookings import bookings_text
 from conversations.flows.consulting.consultant_metrics import metrics_section
 from conversations.flows.consulting.consultant_profile import still_active
+from conversations.flows.deals.carbon import carbon_section
 from conversations.flows.deals.deal import deals_text
 from conversations.flows.loyalty.loyalty import points_section
 from conversations.flows.market.market_view import market_section
@@ -112,7 +113,8 @@ CONTEXTS: tuple[Context, ...] = (
     Context("accounts", wire=(account_notices.wire,), home=(OnHome(10, profile_text),)),
     Context("companies", wire=(companies.wire,)),
     Context("deals", wire=(money.deal_money, deals.wire, money.deposit_money),
-            home=(OnHome(20, deals_text),), attachments=_deal_files, cards=_deal_cards),
+            home=(OnHome(20, deals_text), OnHome(25, carbon_section)), attachments=_deal_files,
+            cards=_deal_cards),
     Context("consulting", wire=(money.session_money, money.promotion_money, consulting.wire,
                                 money.booking_money, money.package_money),
             home=(OnHome(30, bookings_text), OnHome(40, metrics_section)),

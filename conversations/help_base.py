@@ -93,6 +93,13 @@ ARTICLES: tuple[Article, ...] = (
             N_("Every payment and payout sends a numbered PDF receipt in chat and by email; /wallet "
             "lists them to download again."),
             "receipt invoice pdf vat wallet statement"),
+    Article("carbon", N_("Deals and payment"), N_("How much CO₂ have my deals avoided?"),
+            N_("Each completed deal's carbon receipt is added up: /deals shows what your purchases "
+               "(and what you supplied) avoided against fossil fuel this year, in all and by "
+               "product, and its “Carbon statement” button sends a year's PDF with each deal's "
+               "figure and method. To show your figure on your listings' public pages, turn it "
+               "on in /notifications."),
+            "carbon co2 co2e emissions avoided statement footprint red ii"),
     Article("find-consultant", N_("Consultants"), N_("How do I book a consultant?"),
             N_("Type /consultants and what you need. On a consultant's page press “Talk now” when "
             "they are online, or “Book a time” to pick a free slot in your time zone."),

@@ -89,6 +89,6 @@ def test_the_docs_list_each_transition_s_effects_and_what_each_does():
 
     page = deal_page()
     assert "| confirm-receipt | shipped, delivered | buyer | completed | buyer, seller: " \
-           "completed | release-escrow, settle-bid-deposit, earn-points |" in page
+           "completed | release-escrow, settle-bid-deposit, earn-points, record-carbon |" in page
     for effect, what in DEAL_PROCESS.effects.items():
         assert f"| {effect} | {what} |" in page

@@ -32,6 +32,7 @@ async def test_a_new_user_registers_verifies_email_and_takes_the_tour(user, mail
     await user.tap("Keep")
     await user.tap("Keep")
     await user.tap("Keep")  # the weekly picks
+    await user.tap("Keep")  # the carbon figure on the public profile (off)
     assert "Preferences saved" in user.texts()
     async with app.uow() as uow:
         account = (await uow.session.execute(select(Account))).scalar_one()

@@ -164,6 +164,7 @@ during DealMoved               deal/start-contract:core.deals.contracts.service.
 during DealMoved               deal/lapse-contract:core.deals.contracts.service.lapse_on_cancelled
 during DealMoved               deal/settle-bid-deposit:core.deals.requests.bid_deposits.on_deal_ended
 during DealMoved               deal/give-back-award:core.deals.request_award.on_deal_unfulfilled
+during DealMoved               deal/record-carbon:core.deals.carbon.records.on_deal_completed
 during DealMoved               deal/earn-points:core.loyalty.earning.on_deal_completed
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
 during PurchaseHeld            core.deals.approvals.notices.on_held

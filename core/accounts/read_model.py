@@ -45,6 +45,7 @@ class Member:
     billing_country: str | None
     vat_id: str | None
     vat_rate: str | None
+    carbon_public: bool = False  # their CO₂e avoided shown on their public profile (opt-in)
 
 
 def member_of(account: Account) -> Member:
@@ -61,7 +62,8 @@ def member_of(account: Account) -> Member:
         suspension_reason=account.suspension_reason, billing_name=account.billing_name,
         billing_street=account.billing_street, billing_postcode=account.billing_postcode,
         billing_town=account.billing_town, billing_country=account.billing_country,
-        vat_id=account.vat_id, vat_rate=account.vat_rate)
+        vat_id=account.vat_id, vat_rate=account.vat_rate,
+        carbon_public=bool(account.carbon_public))
 
 
 # The account's columns a Member is made of, for a read that needs no row of the session (the

@@ -29,7 +29,7 @@ EDITABLE_FIELDS = frozenset(
     {
         "display_name", "company", "roles", "country", "city", "latitude", "longitude",
         "interests", "currency", "language", "timezone", "notify_channel", "quiet_start",
-        "quiet_end", "weekly_picks",
+        "quiet_end", "weekly_picks", "carbon_public",
     }
 )
 

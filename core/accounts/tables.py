@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,6 +56,8 @@ class Account(BillingColumns, Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     # The weekly message of listings and consultants picked for the person (opt-out).
     weekly_picks: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The CO₂e their deals avoided, shown on their public profile (opt-in: core.deals.carbon).
+    carbon_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     onboarded_at: Mapped[datetime | None]
     # Suspended by an operator (core.operators.suspension): the engine refuses the account's
     # messages, search and the directory hide its listings and profile.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from core.companies.events import ApprovalsChatChosen
 from core.deals import request_award
 from core.deals.approvals import notices as approvals
+from core.deals.carbon import records as carbon
 from core.deals.contracts import service as contracts
 from core.deals.events import (
     AwardUndone,
@@ -54,6 +55,7 @@ def wire(bus: EventBus, deps: Wiring) -> None:
     bus.during_commit(DealMoved, During(DEAL_PROCESS, "settle-bid-deposit", bid_deposits.on_deal_ended))
     bus.during_commit(DealMoved, During(DEAL_PROCESS, "give-back-award",
                                         request_award.on_deal_unfulfilled))
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "record-carbon", carbon.on_deal_completed))
     bus.during_commit(AwardUndone, requests.on_award_undone)
     bus.during_commit(ContractMoved, book.CONTRACTS.on_moved)
 

@@ -104,6 +104,14 @@ def thousandths(milli: int) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
+def co2e(kg: Decimal) -> str:
+    """CO₂e in tonnes, as the reader writes numbers: “126.1 t CO₂e”, “126,1 t CO₂e”; to the
+    kilogram below a tonne (“0.042 t CO₂e”), none as “0 t CO₂e”."""
+    tonnes = Decimal(kg) / 1000
+    places = 0 if not tonnes else 1 if abs(tonnes) >= 1 else 3
+    return _("{tonnes} t CO₂e", tonnes=number(tonnes, places=places))
+
+
 def coordinates(latitude: float, longitude: float) -> str:
     """A point on the map to four decimals (about 10 m), the pair split by a semicolon where
     the decimal sign is a comma: “56.9496, 24.1052”, “56,9496; 24,1052”."""

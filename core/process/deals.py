@@ -134,6 +134,8 @@ DEAL_EFFECTS = {
     "start-contract": "deals: call-off 1 of a framework contract accepted, the contract runs",
     "lapse-contract": "deals: call-off 1 of a framework contract cancelled, the contract lapses",
     "earn-points": "loyalty: both parties earn points for a completed deal",
+    "record-carbon": "deals: the deal's carbon record, the CO₂e its carbon receipt shows, kept "
+                     "once for both parties' running totals",
     # Taken by the move itself, in its transaction (core.deals.deal_book.DealBook.move).
     FIX_VAT: "deals, in the move: the terms are final, so is the VAT on the price",
     RETURN_STOCK: "deals, in the move: the goods never left, their quantity returns to the "
@@ -143,8 +145,9 @@ DEAL_EFFECTS = {
 # The effects the move takes itself, in its transaction (core.deals.deal_book, `move`); every other
 # is carried out by a handler its context wires (core.process.effects).
 IN_MOVE = (FIX_VAT, RETURN_STOCK, PUBLISH_RATINGS)
-# A deal that completes: the money goes to the seller, a winner's deposit back, points to both.
-COMPLETES = (RELEASE, "settle-bid-deposit", "earn-points")
+# A deal that completes: the money goes to the seller, a winner's deposit back, points to both,
+# its carbon counted.
+COMPLETES = (RELEASE, "settle-bid-deposit", "earn-points", "record-carbon")
 # A deal that ends unfulfilled: a winner's deposit settled, the award's quantity given back.
 ENDS = ("settle-bid-deposit", "give-back-award")
 

@@ -19,7 +19,7 @@ from core.clock import Clock, FakeClock
 _LISTS = ("roles", "interests")  # kept as tuples on the read model, as member_of does
 _BLANK = {f.name: None for f in fields(Member)} | {  # the table's defaults
     "roles": (), "interests": (), "currency": "EUR", "language": "en", "timezone": "UTC",
-    "weekly_picks": True}
+    "weekly_picks": True, "carbon_public": False}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from conversations.context import Services
 from core.companies.seats import Seats
 from core.deals import deals
 from core.deals.after_sale.logbook import Logbook
+from core.deals.carbon.book import CarbonBook
 from core.deals.deal_book import DealBook
 from core.deals.folder import DealFolder
 from core.deals.ratings.scoreboard import Scoreboard
@@ -26,6 +27,7 @@ from core.deals.threads.correspondence import Correspondence
 from core.money.model import Money
 from core.payments_port import EscrowState, EscrowView
 from core.wiring import Wire
+from tests.deals.carbon_fakes import MemoryCarbonBook
 from tests.deals.deal_fakes import BOB, EVE, ROOT, SAM, MemoryDeals
 from tests.deals.offer_fakes import MemoryNegotiation
 from tests.deals.thread_fakes import MemoryCorrespondence
@@ -57,8 +59,8 @@ class Escrows:
         return self.views.get(reference)
 
 
-def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
-              ) -> tuple[MemoryChat, MemoryDeals]:
+def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = (),
+              carbon: MemoryCarbonBook | None = None) -> tuple[MemoryChat, MemoryDeals]:
     """A chat over every flow on one in-memory deal book (Sam sells to Bob, Eve is a stranger,
     Root an administrator), each registered on the terminal under their name with the book's
     account id, in Latvia, known to the companies' roster (their billing details, none yet)
@@ -72,6 +74,7 @@ def deal_chat(book: MemoryDeals | None = None, wiring: Iterable[Wire] = ()
     roster = approvals.roster
     chat = MemoryChat(ALL_FLOWS, services=Services(payments=Escrows()), stores={
         DealBook: book, DealFolder: book, Logbook: book, Scoreboard: book,
+        CarbonBook: carbon or MemoryCarbonBook(),
         **approvals.stores(), Correspondence: MemoryCorrespondence(), Seats: roster},
         wiring=wiring)
     for key, (account_id, roles) in PEOPLE.items():

@@ -145,7 +145,7 @@ async def test_a_german_newcomer_is_given_the_example_country_in_german(chat):
 async def test_settings_that_change_the_language_are_confirmed_in_the_new_one():
     ann = await registered()
     await ann.say("/settings")
-    for answer in ("Keep", "Skip", "Keep", "Keep", "Eesti", "Keep"):
+    for answer in ("Keep", "Skip", "Keep", "Keep", "Eesti", "Keep", "Keep"):
         await ann.tap(answer)
     assert said("et", "✅ Preferences saved. You're all set!") in ann.texts()
     assert member_in(ann.app, "ann").language == "et"

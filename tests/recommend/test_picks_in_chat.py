@@ -39,6 +39,7 @@ async def test_the_weekly_message_is_switched_off_from_the_picks_and_on_in_setti
         await user.tap(keep)
     assert "weekly message of picks" in user.texts()
     await user.tap("Yes, on Monday mornings")
+    await user.tap("Keep")  # the carbon figure on the public profile
     async with app.uow() as uow:
         assert (await uow.session.get(Account, ann_id)).weekly_picks is True
 

@@ -3,23 +3,30 @@ stand-in that hands the app correctly signed initData and records the main and b
 A seller publishes a listing with a photo on one screen (live preview, Telegram's main
 button), a buyer on a 320 px phone in a dark theme finds it with the one-line search and the
 map and makes an offer, and the seller receives it in the chat; a seeker finds a booking and
-opens its meeting room outside the app; a forged initData is refused."""
+opens its meeting room outside the app, then in My deals the CO₂e her completed deal avoided
+and downloads her yearly carbon statement; a forged initData is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bots.server import create_app
-from tests.catalog.helpers import make_account
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
+from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import confirmed, consultant
+from tests.deals.chat_helpers import agreed_between
 from tests.site.conftest import jpeg_with_gps
 from tests.support.accessibility import violations
 from tests.support.browser import chromium_page
 from tests.support.mini_app import DARK, TELEGRAM_SCRIPT, signed_init_data, stand_in
+from tests.support.pdf import pdf_text
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
@@ -165,7 +172,7 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
     assert any("Sent (offer #" in text for text in to_buyer), to_buyer
 
 
-async def test_a_seeker_finds_the_booking_and_its_meeting_room_in_the_bookings_tab(
+async def test_a_member_finds_her_booking_and_its_room_and_her_carbon_and_its_statement(
         start_bot, fake, clock, tmp_path):
     container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"),
                                     map_tiles_url="")
@@ -173,6 +180,7 @@ async def test_a_seeker_finds_the_booking_and_its_meeting_room_in_the_bookings_t
     cora = await consultant(container, "cora")
     booking = await confirmed(container, bea.id, cora.id, datetime(2026, 11, 23, 8, tzinfo=UTC))
     assert booking.meeting_url
+    await _bought_pellets(container, bea.id)  # 100 t of pellets, completed
     async with serve(create_app(container, run_workers=False)) as base, \
             chromium_page(320, 640) as page:
         await _open(page, base, "/app/listings",
@@ -191,6 +199,33 @@ async def test_a_seeker_finds_the_booking_and_its_meeting_room_in_the_bookings_t
         await page.click("a[rel~=external]")  # the room opens outside; the app stays
         assert await page.evaluate("window.Telegram.WebApp.opened") == [booking.meeting_url]
         assert page.url.endswith(f"/app/bookings/{booking.id}")
+        # Her deals: what her completed deal avoided, and the year's statement to download.
+        await page.click(".tabs >> text=My deals")
+        await page.wait_for_selector("main h1 >> text=My deals")
+        carbon = await page.inner_text(".carbon")
+        assert "CO₂e avoided by what you bought: 126,1 t CO₂e in 2026" in carbon, carbon  # LV
+        assert await violations(page) == []
+        assert await _overflowing(page) == []
+        async with page.expect_download() as downloading:
+            await page.click("text=Carbon statement 2026 (PDF)")
+        download = await downloading.value
+        assert download.suggested_filename == "agora-carbon-statement-2026.pdf"
+        saved = await asyncio.to_thread(Path(await download.path()).read_bytes)
+        text = " ".join(pdf_text(saved).split())
+        assert "Carbon statement 2026" in text and "126,1 t CO₂e" in text
+
+
+async def _bought_pellets(container: Any, buyer_id: int) -> None:
+    """A deal of 100 t of pellets Bea bought, paid, shipped and confirmed."""
+    sam = await make_account(container, "sam")
+    listing_id = await publish(container, sam, quantity="500", min_order="20")
+    deal_id = await agreed_between(container, listing_id, buyer_id, sam.id, "100", "220")
+    escrow = await container.payments.by_reference(deals.reference(deal_id))
+    await container.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    async with container.uow() as uow:
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-1", None)
+        await deals.take(uow, deal_id, "confirm-receipt", buyer_id)
+        await uow.commit()
 
 
 async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path):

@@ -20,6 +20,8 @@ from bots.web.site.public_media import public_copy
 from bots.web.site.views import ListingCard, ResultCard, listing_card, reputation, result_card
 from config.container import Container
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
+from core.deals.carbon import records as carbon_records
+from core.deals.carbon.words import public_lines
 from core.errors import NotFound
 from core.i18n import _
 from core.ids import parse_id
@@ -74,6 +76,7 @@ class ListingPage:
     card: ListingCard
     seller: PublicSeller
     seller_id: int
+    carbon: tuple[str, ...] = ()  # the seller's CO₂e avoided, only if they show it
 
     @property
     def reputation(self) -> str:
@@ -88,7 +91,9 @@ async def listing_page(container: Container, listing_id: str) -> ListingPage:
     async with container.uow() as uow:
         row = await public.published(uow, number)
         card = listing_card(row, await public.photos(uow, number))
-        return ListingPage(card, await public.seller(uow, row.seller_id), row.seller_id)
+        carbon = await carbon_records.public_standing(uow, row.seller_id)
+        return ListingPage(card, await public.seller(uow, row.seller_id), row.seller_id,
+                           tuple(public_lines(carbon)) if carbon is not None else ())
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
@@ -99,7 +104,8 @@ async def listing(request: Request, container: ContainerDep, listing_id: str) ->
         return not_found(request, str(exc))
     number = page.card.listing_id
     return render(request, "site/listing.html", card=page.card, seller=page.seller,
-                  reputation=page.reputation, links=chat_links(request, "listing", number),
+                  reputation=page.reputation, carbon=page.carbon,
+                  links=chat_links(request, "listing", number),
                   canonical=canonical(container.settings, f"/listings/{number}"))
 
 

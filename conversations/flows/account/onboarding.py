@@ -71,6 +71,9 @@ def _preferences_form(ctx: Ctx) -> Form:
             fields.language_field(),
             ChoiceField("weekly_picks", N_("A weekly message of picks for you"),
                         choices=[("yes", N_("Yes, on Monday mornings")), ("no", N_("No"))]),
+            ChoiceField("carbon_public", N_("Show the CO₂e your deals avoided on your public "
+                                            "profile"),
+                        choices=[("no", N_("No")), ("yes", N_("Yes, on my listings' pages"))]),
         ],
     )
 
@@ -84,6 +87,8 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
         quiet_end=end, timezone=values["timezone"], currency=values["currency"],
         language=values["language"],
         **({"weekly_picks": values["weekly_picks"] == "yes"} if values.get("weekly_picks") else {}),
+        **({"carbon_public": values["carbon_public"] == "yes"}
+           if values.get("carbon_public") else {}),
     )
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
     read_for(ctx.account)  # a new language is spoken from this answer on
@@ -105,7 +110,8 @@ async def _prefill(ctx: Ctx) -> Next | None:
             "notify_channel": account.notify_channel or ctx.env.channel, "quiet_hours": quiet,
             "timezone": account.timezone, "currency": account.currency,
             "language": account.language,
-            "weekly_picks": "yes" if account.weekly_picks is not False else "no"})
+            "weekly_picks": "yes" if account.weekly_picks is not False else "no",
+            "carbon_public": "yes" if account.carbon_public else "no"})
     return None
 
 

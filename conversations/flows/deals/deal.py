@@ -5,6 +5,7 @@ with the one next step each needs."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
+from conversations.flows.deals.carbon import carbon_of, statement_button
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
 from conversations.messages import (
@@ -23,6 +24,7 @@ from core.companies.seats import seat_of
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
+from core.deals.carbon.words import member_lines
 from core.deals.intents import DealIntent
 from core.deals.notices.parties import BUTTONS, next_steps
 from core.deals.steps import MORE, possible_now
@@ -166,13 +168,16 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                          status=_(contract_card.CONTRACT_STATES.get(c.status, c.status))),
                        Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
-    company = await _company_buttons(ctx)
+    carbon = await carbon_of(ctx)
+    statement = statement_button(carbon)  # the yearly carbon statement, once a deal completed
+    more = [*([statement] if statement else []), *await _company_buttons(ctx)]
     if not items:
         return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
-                        "offer."), rows((_("🔎 Search"), go("search")), *company,
+                        "offer."), rows((_("🔎 Search"), go("search")), *more,
                                         (_("✔ Done"), "done")))]
     return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
-            Reply(_("Open one, or Done."), rows(*company, (_("✔ Done"), "done")))]
+            Reply("\n".join([*member_lines(carbon), _("Open one, or Done.")]),
+                  rows(*more, (_("✔ Done"), "done")))]
 
 
 async def _company_buttons(ctx: Ctx) -> list[tuple[str, str]]:
@@ -207,6 +212,7 @@ deals_flow = Flow(
     summary=N_("Your deals and offers, with what each needs from you"),
     menu=(MenuEntry(N_("🤝 My deals"), ("seller", "buyer"), 25),),
     intents={DealIntent.MY_DEALS: ""},
-    help=N_("Every deal and open offer, with the one next step each needs from you."),
+    help=N_("Every deal and open offer, with the one next step each needs from you; the CO₂e "
+            "your completed deals avoided, and your yearly carbon statement."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card_prompt, on=_on_card)},
 )

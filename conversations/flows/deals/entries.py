@@ -3,6 +3,7 @@ for supply with their questions and bids."""
 
 from conversations.flow import Entry
 from conversations.flows.deals.bid import bid_flow
+from conversations.flows.deals.carbon import carbon_statement
 from conversations.flows.deals.contract import contract_flow
 from conversations.flows.deals.deal import deal_flow, deals_flow
 from conversations.flows.deals.deal_rating import dispute_answer, disputes_flow, rate_flow
@@ -18,5 +19,5 @@ from conversations.flows.deals.supply_request import request_flow
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
-    request_question_flow, bid_flow, see_request_flow,
+    request_question_flow, bid_flow, see_request_flow, carbon_statement,
 ]
