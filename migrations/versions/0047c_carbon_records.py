@@ -16,7 +16,7 @@ from core.storage.types import UTCDateTime
 AWARE = sa.DateTime(timezone=True)
 
 revision = '0047c'
-down_revision = '0046'
+down_revision = '0047a'
 branch_labels = None
 depends_on = None
 # A closed deal's reviews closed 14 days after it completed (core.process.deals: the timer of
