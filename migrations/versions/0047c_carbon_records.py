@@ -3,7 +3,7 @@ with the method's values), recorded here for the deals completed before; and a m
 to show their figure on the public site (off)
 
 Revision ID: 0047c
-Revises: 0046
+Revises: 0047a
 """
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation

@@ -105,12 +105,18 @@ async def test_the_migration_records_the_deals_completed_before_it(backend, tmp_
 
 
 async def _back_to_0046(app) -> None:
-    """The database as it was before the migration: no records, no setting."""
+    """The database as it was before the migration: no records, no setting (the revisions
+    after it are left in place; the version is put back to the one it follows)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(app.settings.database_url))
+    before = scripts.get_revision("0047c").down_revision
     async with app.uow() as uow:
         for statement in ("DROP TABLE carbon_records",
-                          "ALTER TABLE accounts DROP COLUMN carbon_public",
-                          "UPDATE alembic_version SET version_num = '0046'"):
+                          "ALTER TABLE accounts DROP COLUMN carbon_public"):
             await uow.session.execute(text(statement))
+        await uow.session.execute(text("UPDATE alembic_version SET version_num = :v"),
+                                  {"v": before})
         await uow.commit()
 
 
