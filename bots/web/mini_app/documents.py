@@ -1,9 +1,11 @@
-"""The deal room's own documents — the frozen terms and the carbon receipt — opened outside the
-Mini App (Telegram's `openLink`), where no initData travels with the request. The room hands a
-party a link signed for them alone: the kind, the deal, the account and an hour's end, with an
-HMAC keyed by the bot's token (as Telegram keys initData). Core draws the PDF for that account
-and checks again that it is theirs to read (core.deals.terms.pdf, core.deals.after_sale). A
-payment document has its own address already: its secret token (bots.payments_web)."""
+"""A member's own documents in the Mini App — a deal's frozen terms and carbon receipt, and the
+yearly carbon statement — opened outside the app (Telegram's `openLink`), where no initData
+travels with the request. The app hands the member a link signed for them alone: the kind, what
+it is of (the deal, or the statement's year), the account and an hour's end, with an HMAC keyed
+by the bot's token (as Telegram keys initData). Core draws the PDF for that account and checks
+again that it is theirs to read (core.deals.terms.pdf, core.deals.after_sale,
+core.deals.carbon.statement). A payment document has its own address already: its secret token
+(bots.payments_web). One way for every document, so each opens where Telegram can save it."""
 
 from __future__ import annotations
 
@@ -19,13 +21,16 @@ from bots.web.deps import ContainerDep
 from config.settings import Settings
 from core.accounts.tables import Account
 from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
+from core.deals.carbon.statement import carbon_statement_pdf, statement_file_name
 from core.deals.room import CARBON, TERMS
 from core.deals.terms.pdf import terms_pdf
 from core.errors import DomainError
 from core.money.reading import read_for
 
+STATEMENT = "statement"  # the member's carbon statement of a year
 LIFETIME = 3600  # seconds: as long as the initData that opened the room
-NAME = re.compile(rf"({TERMS}|{CARBON})-(\d{{1,12}})-(\d{{1,12}})-(\d{{1,12}})-([0-9a-f]{{32}})\.pdf")
+NAME = re.compile(rf"({TERMS}|{CARBON}|{STATEMENT})"
+                  rf"-(\d{{1,12}})-(\d{{1,12}})-(\d{{1,12}})-([0-9a-f]{{32}})\.pdf")
 router = APIRouter(include_in_schema=False)
 
 
@@ -35,9 +40,10 @@ def _signature(settings: Settings, body: str) -> str:
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def link(settings: Settings, kind: str, deal_id: int, account_id: int, now: datetime) -> str:
-    """The address of one of the deal's own documents, for this account, for an hour."""
-    body = f"{kind}-{deal_id}-{account_id}-{int(now.timestamp()) + LIFETIME}"
+def link(settings: Settings, kind: str, of: int, account_id: int, now: datetime) -> str:
+    """The address of one of the member's documents (`of`: the deal, or the statement's year),
+    for this account, for an hour."""
+    body = f"{kind}-{of}-{account_id}-{int(now.timestamp()) + LIFETIME}"
     return f"{settings.public_url.rstrip('/')}/app/documents/{body}-{_signature(settings, body)}.pdf"
 
 
@@ -49,20 +55,25 @@ async def document(container: ContainerDep, name: str) -> Response:
     settings = container.settings
     if found is None or not settings.telegram_token:
         return _missing()
-    kind, deal, account, ends, signature = found.groups()
+    kind, of, account, ends, signature = found.groups()
     if not hmac.compare_digest(signature, _signature(settings, name[:found.start(5) - 1])) \
             or int(ends) < container.clock.now().timestamp():
         return _missing()
-    deal_id, account_id = int(deal), int(account)
+    number, account_id = int(of), int(account)
     try:
         async with container.uow() as uow:
             read_for(await uow.get(Account, account_id))
-            pdf = await (terms_pdf if kind == TERMS else carbon_receipt_pdf)(uow, deal_id,
-                                                                             account_id)
+            if kind == STATEMENT:
+                pdf = await carbon_statement_pdf(uow, account_id, number)
+            else:
+                pdf = await (terms_pdf if kind == TERMS else carbon_receipt_pdf)(uow, number,
+                                                                                 account_id)
     except DomainError:
         return _missing()
+    name = statement_file_name(number) if kind == STATEMENT \
+        else f"agora-deal-{number}-{kind}.pdf"
     return Response(pdf, media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="agora-deal-{deal_id}-{kind}.pdf"',
+        "content-disposition": f'inline; filename="{name}"',
         "cache-control": "private, no-store"})
 
 

@@ -36,7 +36,6 @@ from core.consulting.profiles.directory import DirectoryQuery
 from core.consulting.profiles.taxonomy import CATEGORIES
 from core.deals import dashboard
 from core.deals.carbon import records as carbon_records
-from core.deals.carbon.statement import carbon_statement_pdf, statement_file_name
 from core.deals.carbon.words import member_lines
 from core.errors import DomainError, NotFound
 from core.i18n import _
@@ -104,25 +103,12 @@ async def my_deals(request: Request, container: ContainerDep, person: MemberDep)
         deals = await dashboard.my_deals(uow, person.account.id)
         offers = await dashboard.open_offers(uow, person.account.id)
         carbon = await carbon_records.standing(uow, person.account.id, person.account.timezone)
+    now = container.clock.now()
+    statements = [(year, documents.link(container.settings, documents.STATEMENT, year,
+                                        person.account.id, now)) for year in carbon.years]
     return part(request, "app/deals.html", deals=deals, offers=offers,
                 waiting=_(dashboard.WAITING_ON_OTHERS),
-                carbon=member_lines(carbon), years=carbon.years)
-
-
-@parts.get("/carbon/{year}.pdf")
-async def carbon_statement(container: ContainerDep, person: MemberDep, year: str) -> Response:
-    """The member's carbon statement of `year` as a PDF to download (the app fetches it with
-    its signed header and saves it)."""
-    number = parse_id(year)
-    try:
-        if number is None:
-            raise NotFound(_("No such year."))
-        async with container.uow() as uow:
-            pdf = await carbon_statement_pdf(uow, person.account.id, number)
-    except NotFound as exc:
-        return Response(str(exc), status_code=404)
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{statement_file_name(number)}"'})
+                carbon=member_lines(carbon), statements=statements)
 
 
 @parts.get("/consultants", response_class=HTMLResponse)

@@ -26,20 +26,6 @@
     return fetch(partOf(address), options);
   }
 
-  function download(address, name) {
-    request(address).then(function (response) {
-      if (!response.ok) throw new Error(response.status);
-      return response.blob();
-    }).then(function (blob) {
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = name;
-      document.body.appendChild(link);
-      link.click();
-      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-    }).catch(function () { failed(); });
-  }
-
   function show(response, address, how) {
     return response.text().then(function (html) {
       var shown = response.headers.get("X-App-Location") || address;
@@ -264,17 +250,14 @@
       var a = event.target.closest && event.target.closest("a[href]");
       if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
       var href = a.getAttribute("href");
-      if (a.hasAttribute("data-download")) {  // a document: fetched signed, then saved
-        event.preventDefault();
-        download(href, a.getAttribute("data-download"));
-      } else if (href.indexOf("https://t.me/") === 0) {  // into the chat: Telegram opens it in place
+      if (href.indexOf("https://t.me/") === 0) {  // into the chat: Telegram opens it in place
         event.preventDefault();
         tg.openTelegramLink(href);
       } else if (href === "/app" || href.indexOf("/app/") === 0) {
         event.preventDefault();
         go(href, "push");
       } else if (/(^|\s)external(\s|$)/.test(a.getAttribute("rel") || "")) {
-        event.preventDefault();  // a meeting room: the browser opens it, the app stays
+        event.preventDefault();  // a meeting room or a document: the browser opens it, the app stays
         tg.openLink(href);
       }
     });
