@@ -141,7 +141,8 @@ async def return_all(uow: UnitOfWork, request_id: int) -> None:
 
 # Built once: asked of every deal that completes or ends, whether a tender's winner made it.
 _BIDS, _DEALS = table_of(RequestBid), table_of(Deal)
-_WINNING_BID = (select(_BIDS.c.request_id, _DEALS.c.seller_id)
+# The bid's bidder is the deal's seller on a buyer's request, its buyer on a seller's lot.
+_WINNING_BID = (select(_BIDS.c.request_id, _BIDS.c.seller_id, _DEALS.c.buyer_id)
                 .join(_DEALS, _DEALS.c.offer_id == _BIDS.c.offer_id)
                 .where(_DEALS.c.id == bindparam("deal_id")))
 
@@ -154,17 +155,24 @@ async def on_deal_ended(uow: UnitOfWork, event: DealMoved) -> None:
     if row is None:
         return
     key = (int(row[0]), int(row[1]))
-    why = await _winners_doing(uow, event)
+    why = await _winners_doing(uow, event, lot=int(row[1]) == int(row[2]))
     if why is None:
         await _settle(uow, key, RETURNED)
     elif await _settle(uow, key, FORFEITED):
         await _tell_forfeited(uow, key, why)
 
 
-async def _winners_doing(uow: UnitOfWork, event: DealMoved) -> str | None:
+async def _winners_doing(uow: UnitOfWork, event: DealMoved, lot: bool = False) -> str | None:
     """Why the deal ended by the winner (the seller), or None when it did not. Terms the buyer
     changed after the award are no one's fault but hers: a winner who withdraws from them, or
-    accepted an earlier version, keeps the deposit."""
+    accepted an earlier version, keeps the deposit. A lot's winner is the buyer: theirs is a
+    withdrawal, or terms not accepted in time; not shipping is the seller's doing."""
+    if lot:
+        if event.transition == "cancel-deal" and event.by == "buyer":
+            return FORFEIT_WHY["cancel-deal"]
+        if event.transition == "cancel-unpaid":
+            return FORFEIT_WHY["cancel-unpaid"]
+        return None
     versions = (await uow.session.execute(select(
         DealTerms.version, DealTerms.seller_accepted_at).where(
         DealTerms.deal_id == event.deal_id))).all()
