@@ -93,6 +93,18 @@ async def put_up(uow: UnitOfWork, seller_id: int, listing_id: int, terms: LotTer
     return request_view(lot)
 
 
+async def listing_for_lot(uow: UnitOfWork, seller_id: int, listing_id: int | None) -> int:
+    """The listing a lot is put up from: the one named, or the seller's only published one."""
+    if listing_id is not None:
+        return listing_id
+    found = list((await uow.session.execute(select(Listing.id).where(
+        Listing.seller_id == seller_id, Listing.status == ListingState.PUBLISHED)
+        .limit(2))).scalars())
+    if len(found) != 1:
+        raise DomainError(_("Open the listing in 📦 My listings and tap 🔨 Auction a lot."))
+    return found[0]
+
+
 async def buyers_of(uow: UnitOfWork, product_type: str, seller_id: int) -> list[int]:
     """The buyers a lot of the product reaches, each once, never its seller or a suspended
     account: those who bought it before, those who asked for it, those with an alert for it
