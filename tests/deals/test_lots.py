@@ -129,7 +129,7 @@ async def test_bids_at_once_on_a_lot_lose_none_and_a_double_close_awards_once(ap
     sam, listing, buyers = await lot_market(app, buyers=6)
     lot_id = await put_up(app, sam, listing, reserve=None)
     prices = [f"{20 + n}.00" for n in range(len(buyers))]
-    results = await asyncio.gather(*(bid(app, b, lot_id, p) for b, p in zip(buyers, prices)),
+    results = await asyncio.gather(*(bid(app, b, lot_id, p) for b, p in zip(buyers, prices, strict=True)),
                                    return_exceptions=True)
     accepted = [r for r in results if isinstance(r, auctions.Standing)]
     assert all(isinstance(r, (auctions.Standing, DomainError)) for r in results), results
