@@ -9,7 +9,8 @@ Here: the shell and the screens that only read — browse and search (the site's
 search, cards and map), a listing with its next steps, My listings, My deals with each deal's
 next step, the consultant directory and a consultant's booking calendar. The screens that act
 are in bots.web.mini_app.actions and bots.web.mini_app.selling, a person's bookings in
-bots.web.mini_app.bookings; all go through the same core services as the chat."""
+bots.web.mini_app.bookings, auctions and their bids in bots.web.mini_app.bidding; all go
+through the same core services as the chat."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
-from bots.web.mini_app import actions, bookings, selling
+from bots.web.mini_app import actions, bidding, bookings, selling
 from bots.web.mini_app.auth import SCHEME, MemberDep, NotRegistered, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
@@ -171,6 +172,7 @@ def install(app: FastAPI) -> None:
     app.include_router(actions.router)
     app.include_router(selling.router)
     app.include_router(bookings.router)
+    app.include_router(bidding.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(NotRegistered, _not_registered)
