@@ -18,6 +18,7 @@ from conversations.fields import FieldError
 from conversations.flows.deals.bid import standing_lines
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
+from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, auctions
 from core.deals.requests.notices import request_text
 from core.errors import DomainError, NotFound
@@ -84,7 +85,7 @@ async def _screen(request: Request, container: Container, account_id: int,
         return part(request, "app/message.html", status_code=404, message=str(exc))
     shown = standing.request
     assert shown.deadline is not None  # a saved request
-    open_now = shown.closed_at is None and shown.status == "open" and \
+    open_now = shown.closed_at is None and shown.status == RequestState.OPEN and \
         container.clock.now() < shown.deadline
     most = standing.most
     unit = _(UNITS.get(shown.unit, shown.unit))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.actions import Action
 from core.catalog.taxonomy import UNITS
 from core.deals.intents import DealIntent
-from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import auction_rules, auctions, bid_deposits
 from core.deals.requests import service as supply_requests
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -34,7 +34,7 @@ async def deposit_paid(uow: UnitOfWork, ref: str) -> None:
     if pending is None:
         return
     request, seller_id, price = pending
-    request_id, unit, lot = request.id, request.unit, request.side == "seller"
+    request_id, unit, lot = request.id, request.unit, request.side == auction_rules.SELLER
     bid = [[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request_id))]]
     async with addressed_to(uow, seller_id):
         words = _(UNITS.get(unit, unit))

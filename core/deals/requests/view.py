@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.deals.requests import bid_deposits
+from core.deals.requests import auction_rules, bid_deposits
 from core.deals.requests.tables import RequestQuestion
 from core.deals.tables import Offer, SupplyRequest
 from core.i18n import present
@@ -49,13 +49,13 @@ class RequestView:
     closed_at: datetime | None  # a tender's or auction's close, once settled
     # Whose auction (auction_rules.SIDES): a buyer's request, or a seller's lot put up from
     # `listing_id` (its `buyer_id` is then the seller who put it up, `max_price` its start).
-    side: str = "buyer"
+    side: str = auction_rules.BUYER
     listing_id: int | None = None
 
     @property
     def lot(self) -> bool:
         """A seller's lot at auction (buyers bid up), not a buyer's request."""
-        return self.side == "seller"
+        return self.side == auction_rules.SELLER
 
 
 def request_view(request: SupplyRequest) -> RequestView:
@@ -76,7 +76,7 @@ def request_view(request: SupplyRequest) -> RequestView:
         min_step=money(request.min_step_minor), extend_minutes=request.extend_minutes,
         reserve=money(request.reserve_minor), deposit_pct=request.deposit_pct,
         deposit=bid_deposits.amount(request), private=bool(request.private),
-        closed_at=request.closed_at, side=request.side or "buyer", listing_id=request.listing_id)
+        closed_at=request.closed_at, side=request.side or auction_rules.BUYER, listing_id=request.listing_id)
 
 
 @dataclass(frozen=True)
