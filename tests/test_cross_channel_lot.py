@@ -90,6 +90,8 @@ async def test_a_telegram_seller_auctions_a_lot_a_telegram_buyer_outbids_a_slack
     mark = world.telegram.mark()
     await world.deliver()
     assert "Tina won at 21,00" in await world.sam_told("Lot #1 sold", mark)
+    card = await world.sam.tap("Open the lot", "Lot #1 at auction")
+    assert "1. Tina: 21,00" in card.params["text"] and "Your reserve" in card.params["text"]
     await world.bob_sees("the winning bid was 21,00")
     async with app.uow() as uow:
         deal = await uow.session.scalar(select(Deal).join(

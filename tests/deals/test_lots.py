@@ -1,8 +1,9 @@
 """A seller's lot at auction through the core services, on SQLite and PostgreSQL: Sam puts up
 100 t of his wood chips; buyers bid the price up, a late bid moves the close, the highest bid at
 or above the hidden reserve becomes a deal (Sam the seller, the winner the buyer) once, however
-often the close fires; a lot under its reserve closes unsold; bids placed at once lose none; and
-the losers' deposits go back while the winner's stays held."""
+often the close fires; a lot under its reserve closes unsold; bids placed at once lose none; the
+losers' deposits go back while the winner's stays held, and a winner who withdraws forfeits it
+to the seller, who may sell to the next bid."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from core.deals import deals
 from core.deals.requests import auction_close, auctions, bid_deposits, lots
 from core.deals.requests.tables import BidDeposit, RequestBid
 from core.deals.tables import Deal, SupplyRequest
@@ -66,7 +68,7 @@ async def deals_of(app, lot_id: int) -> list[Deal]:
     async with app.uow() as uow:
         found = list((await uow.session.execute(select(Deal).join(
             RequestBid, RequestBid.offer_id == Deal.offer_id).where(
-            RequestBid.request_id == lot_id))).scalars())
+            RequestBid.request_id == lot_id).order_by(Deal.id))).scalars())
         uow.session.expunge_all()
         return found
 
@@ -173,3 +175,18 @@ async def test_the_losers_deposits_on_a_lot_go_back_and_the_winners_stays_held(a
     [deal] = await deals_of(app, lot_id)
     assert deal.buyer_id == juta.id
     assert clock.now() - (await row(app, lot_id)).closed_at < timedelta(minutes=1)
+    async with app.uow() as uow:  # the winner withdraws: her deposit is the seller's
+        await deals.take(uow, deal.id, "cancel-deal", juta.id)
+        await uow.commit()
+    assert (await app.payments.get(escrows[juta.id])).state == "released"
+    assert await told_texts(app, juta.id, "goes to the seller: you withdrew from the deal")
+    assert await told_texts(app, sam.id, "The winner's deposit of 40,00")
+    assert await told_buttons(app, sam.id, "the sale of your lot") == [
+        ("award_next", str(lot_id))]
+    async with app.uow() as uow:  # the seller sells to the next bid instead
+        assert (await auctions.award_next(uow, lot_id, sam.id)).seller_id == ilze.id
+        await uow.commit()
+    assert [(d.seller_id, d.buyer_id) for d in await deals_of(app, lot_id)] == [
+        (sam.id, juta.id), (sam.id, ilze.id)]
+    async with app.uow() as uow:
+        assert not await ledger.unbalanced_journals(uow)

@@ -242,6 +242,9 @@ async def _closed_words(register: RequestRegister, request_id: int, request: Req
     zone = await register.timezone(seller_id)
     closed = request.closed_at or request.deadline
     assert closed is not None  # a saved request has a deadline
+    if request.lot:
+        return _("Bidding on lot #{id} closed at {time}: your bid came too late.",
+                 id=request_id, time=local_time(closed, zone))
     return _("Bidding on request #{id} closed at {time}: your bid came too late.",
              id=request_id, time=local_time(closed, zone))
 

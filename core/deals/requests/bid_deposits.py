@@ -16,6 +16,7 @@ from core.actions import Action
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
 from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
+from core.deals.requests.auction_rules import SELLER
 from core.deals.requests.tables import BidDeposit, RequestBid
 from core.deals.tables import Deal, SupplyRequest
 from core.deals.terms.tables import DealTerms
@@ -85,7 +86,9 @@ async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int,
         raise DomainError(_("That request asks no deposit."))
     row = await uow.get(BidDeposit, (request.id, seller_id))
     if row is not None and row.state != ASKED:
-        raise DomainError(_("Your deposit on request #{id} is paid already.", id=request.id))
+        raise DomainError(_("Your deposit on lot #{id} is paid already.", id=request.id)
+                          if request.side == SELLER else
+                          _("Your deposit on request #{id} is paid already.", id=request.id))
     if row is None:
         now = uow.clock.now()
         row = BidDeposit(request_id=request.id, seller_id=seller_id, amount_minor=due.amount,
@@ -119,8 +122,10 @@ async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | 
     if row is not None and row.price_minor is not None:
         return request, found[1], Money(row.price_minor, request.currency)
     async with addressed_to(uow, found[1]):
-        await notify(uow, found[1], _("🔒 Your deposit on request #{id} is paid: you may bid now.",
-                                      id=request.id),
+        await notify(uow, found[1], _("🔒 Your deposit on lot #{id} is paid: you may bid now.",
+                                      id=request.id) if request.side == SELLER else
+                     _("🔒 Your deposit on request #{id} is paid: you may bid now.",
+                       id=request.id),
                      buttons=[[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
                      about=(f"request:{request.id}",))
     return None
@@ -208,13 +213,17 @@ async def _tell_forfeited(uow: UnitOfWork, key: tuple[int, int], why: str) -> No
     row = await uow.get(BidDeposit, key)
     if request is None or row is None:
         return
-    money = Money(row.amount_minor, row.currency)
+    money, lot = Money(row.amount_minor, row.currency), request.side == SELLER
     async with addressed_to(uow, key[1]):
         await notify(uow, key[1], _(
+            "Your deposit of {amount} on lot #{id} goes to the seller: {why}, as the lot's "
+            "terms say.", amount=money, id=request.id, why=_(why)) if lot else _(
             "Your deposit of {amount} on request #{id} goes to the buyer: {why}, as the request's "
             "terms say.", amount=money, id=request.id, why=_(why)))
-    async with addressed_to(uow, request.buyer_id):
+    async with addressed_to(uow, request.buyer_id):  # a lot's: its seller
         await notify(uow, request.buyer_id, _(
+            "The winner's deposit of {amount} on your lot #{id} is yours: the deal ended "
+            "by the winner's doing.", amount=money, id=request.id) if lot else _(
             "The winner's deposit of {amount} on your request #{id} is yours: the deal ended "
             "by the winner's doing.", amount=money, id=request.id))
 

@@ -290,6 +290,16 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
                      id=request.id, quantity=uncovered, deadline=local_time(
                          request.deadline, reader.timezone if reader else None))
+        elif request.side == auction_rules.SELLER and (after := await awarding.next_bids(
+                uow, request)):
+            text = _("🔨 Deal #{deal}, the sale of your lot #{id}, ended. The next bid is "
+                     "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
+                     id=request.id, price=Money(after[0].price_minor, request.currency),
+                     unit=_(UNITS.get(request.unit, request.unit)))
+            buttons = [[Action(DealIntent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
+        elif request.side == auction_rules.SELLER:
+            text = _("📣 Deal #{deal}, the sale of your lot #{id}, ended, and no other bid can "
+                     "be awarded: put it up again with /lot.", deal=event.deal_id, id=request.id)
         elif request.mode in auction_rules.BIDDING and (after := await awarding.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
