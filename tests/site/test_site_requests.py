@@ -181,6 +181,8 @@ async def test_a_lots_bidder_bids_from_their_own_page_and_sees_the_reserve_met(s
         await uow.commit()
     async with serve(create_app(site_app, run_workers=False)) as base, \
             httpx.AsyncClient(base_url=base, timeout=10) as http:
+        listed = (await http.get("/requests")).text
+        assert "Lot at auction" in listed and "highest bid €20.60 per t" in listed
         public = (await http.get(f"/requests/{lot.id}")).text
         assert "Lot #" in public and "Highest bid" in public and "€20.60" in public
         assert "Reserve not met yet." in public and "€21.00" not in public  # never its figure
