@@ -61,7 +61,9 @@ async def test_a_telegram_seller_auctions_a_lot_a_telegram_buyer_outbids_a_slack
     await world.sam.say("21", "Hours open")
     await world.sam.say("24", "late bid")
     await world.sam.tap("Skip", "Bid deposit")
-    await world.sam.tap("2 %", "Your lot is up")
+    await world.sam.tap("2 %", "Delivery from")
+    await world.sam.tap("Skip", "Delivery by")
+    await world.sam.tap("Skip", "Your lot is up")
 
     mark = world.telegram.mark()
     await world.deliver()

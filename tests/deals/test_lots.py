@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.deals import deals
 from core.deals.requests import auction_close, auctions, bid_deposits, lots
 from core.deals.requests.tables import BidDeposit, RequestBid
-from core.deals.tables import Deal, SupplyRequest
+from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
 from payments import ledger
@@ -82,7 +82,8 @@ async def row(app, lot_id: int) -> SupplyRequest:
 
 async def test_a_lot_is_bid_up_extended_by_a_late_bid_and_sold_once_to_the_highest(app, clock):
     sam, listing, (ilze, juta, karl) = await lot_market(app)
-    lot_id = await put_up(app, sam, listing)
+    window = (clock.now().date() + timedelta(days=10), clock.now().date() + timedelta(days=30))
+    lot_id = await put_up(app, sam, listing, delivery_from=window[0], delivery_to=window[1])
     assert ("bid_request", str(lot_id)) in await told_buttons(app, ilze.id, "Lot #")
     with pytest.raises(NotAllowed, match="your own lot"):
         await bid(app, sam, lot_id, "25")
@@ -109,6 +110,12 @@ async def test_a_lot_is_bid_up_extended_by_a_late_bid_and_sold_once_to_the_highe
     [deal] = await deals_of(app, lot_id)
     assert (deal.seller_id, deal.buyer_id, deal.price_minor) == (sam.id, karl.id, 2110)
     assert deal.listing_id == listing
+    lot = await row(app, lot_id)
+    async with app.uow() as uow:  # the lot's delivery terms are the deal's
+        offer = await uow.session.get(Offer, deal.offer_id)
+        assert (offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to) == (
+            lot.incoterm, lot.place, *window)
+    assert lot.place == "Riga port" and lot.incoterm  # the listing's own
     assert await told_texts(app, karl.id, "You won lot #")
     assert await told_texts(app, juta.id, "winning bid was")
     [sold] = await told_texts(app, sam.id, "sold")

@@ -1,18 +1,22 @@
 """A seller puts a lot up at auction (core.deals.requests.lots): from a published listing (its
 card in 📦 My listings, or /lot when they have one), one form — the quantity, the starting
 price, the step, an optional hidden reserve, how many hours it takes bids, the late-bid
-extension and a bid deposit — asked field by field on Telegram, as one modal on Slack. The
-buyers of the product get the lot's card with 🔨 Bid, the reverse auction's own bid flow."""
+extension, a bid deposit and an optional delivery window — asked field by field on Telegram,
+as one modal on Slack. The buyers of the product get the lot's card with 🔨 Bid, the reverse
+auction's own bid flow."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, Field
 from conversations.flow import Ctx, Flow, FlowState, Next
+from conversations.flows.deals.offer_fields import window
+from conversations.flows.market.amount_and_date_fields import DateField
 from conversations.form_runner import FormState
-from conversations.forms import Form
+from conversations.forms import Form, Rule
 from conversations.messages import Reply
 from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog import listings
@@ -51,6 +55,7 @@ def _form(ctx: Ctx) -> Form:
     state = PuttingUp.of(ctx)
     unit, places = present.unit_word(state.unit), exponent(state.currency)
     stock = Decimal(state.stock)
+    today = ctx.local_now().date()
 
     def price(name: str, label: str, required: bool = True) -> Field:
         return DecimalField(name, _(label, unit=unit, currency=state.currency), places=places,
@@ -68,8 +73,12 @@ def _form(ctx: Ctx) -> Form:
                      maximum=auction_rules.LOT_HOURS_AT_MOST),
         IntegerField("extend", N_("A late bid extends the close by (minutes)"), minimum=1,
                      maximum=auction_rules.EXTEND_AT_MOST, required=False),
-        ChoiceField("deposit", N_("Bid deposit"), choices=DEPOSITS)],
-        submit_label=N_("Put up"))
+        ChoiceField("deposit", N_("Bid deposit"), choices=DEPOSITS),
+        DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730,
+                  required=False),
+        DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730,
+                  required=False)],
+        submit_label=N_("Put up"), rules=[Rule(("delivery_from", "delivery_to"), window)])
 
 
 async def _put_up(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -85,10 +94,15 @@ async def _put_up(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert start is not None and step is not None  # required fields
     deposit = values.get("deposit") or NO_DEPOSIT
     extend = values.get("extend")
+
+    def day(name: str) -> date | None:
+        return date.fromisoformat(str(values[name])) if values.get(name) else None
+
     lot = await lots.put_up(ctx.uow, ctx.account.id, state.listing_id, lots.LotTerms(
         Decimal(str(values["quantity"])), start, step, money("reserve"), int(values["hours"]),
         int(extend) if extend not in (None, "") else None,
-        int(deposit) if deposit != NO_DEPOSIT else None))
+        int(deposit) if deposit != NO_DEPOSIT else None, day("delivery_from"),
+        day("delivery_to")))
     assert lot.deadline is not None
     card = request_text(lot, local_time(lot.deadline, ctx.account.timezone), buyer=True)
     return Next.end(Reply(card + "\n" + _("Your lot is up: the buyers of the product were "

@@ -1,6 +1,7 @@
 """A seller's lot at auction: the mirror of a buyer's reverse auction (core.deals.requests.
 auctions). A seller puts up a quantity of one of their published listings — its product, unit,
-currency and delivery — with a starting price, a minimum step, a hidden reserve, how long it
+currency and delivery (Incoterm and place; a delivery window if they give one) — with a starting
+price, a minimum step, a hidden reserve, how long it
 takes bids, the late-bid extension and a bid deposit; the buyers it reaches bid the price up.
 
 A lot is a request row on the seller's side (`side` = "seller", `listing_id` its listing; its
@@ -12,7 +13,7 @@ the product — those who bought it before, asked for it, or keep an alert for i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -45,6 +46,8 @@ class LotTerms:
     hours: int = 48
     extend_minutes: int | None = None
     deposit_pct: int | None = None
+    delivery_from: date | None = None  # the delivery window the deal will carry, if set
+    delivery_to: date | None = None
 
 
 def delivered(listing: Listing) -> tuple[str, str]:
@@ -72,13 +75,16 @@ async def put_up(uow: UnitOfWork, seller_id: int, listing_id: int, terms: LotTer
             raise DomainError(_("Bid in {currency}.", currency=listing.currency))
     auction_rules.checked_lot(terms.start, terms.step, terms.reserve, terms.hours,
                               terms.extend_minutes, terms.deposit_pct)
+    if terms.delivery_from and terms.delivery_to and terms.delivery_to < terms.delivery_from:
+        raise DomainError(_("The delivery window ends before it starts: choose a later date."))
     now = uow.clock.now()
     incoterm, place = delivered(listing)
     lot = SupplyRequest(
         buyer_id=seller_id, side=auction_rules.SELLER, listing_id=listing.id,
         product_type=listing.product_type, quantity_milli=milli, unit=listing.unit,
         currency=listing.currency, max_price_minor=terms.start.amount, incoterm=incoterm,
-        place=place, payment_method="escrow", deadline=now + timedelta(hours=terms.hours),
+        place=place, delivery_from=terms.delivery_from, delivery_to=terms.delivery_to,
+        payment_method="escrow", deadline=now + timedelta(hours=terms.hours),
         status=RequestState.OPEN, mode=auction_rules.AUCTION, min_step_minor=terms.step.amount,
         extend_minutes=terms.extend_minutes, deposit_pct=terms.deposit_pct,
         reserve_minor=terms.reserve.amount if terms.reserve is not None else None,
