@@ -19,9 +19,9 @@ from sqlalchemy import select, update
 
 from core.actions import Action
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import product
+from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import request_award
+from core.deals import request_award, rules
 from core.deals.events import BidPlaced
 from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
@@ -80,6 +80,8 @@ async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int
                             quantity=present.quantity(request.quantity, request.unit),
                             product=_(product(request.product_type).label),
                             currency=request.currency))
+    if request.lot:
+        await _within_limit(register, seller_id, price, request)
     best = best_of(await register.bids(request_id), request.side)
     step = request.min_step.amount if request.min_step is not None else None
     auction_rules.checked_bid(request.mode, price, request.max_price, best.price_minor
@@ -101,6 +103,21 @@ async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int
         best.seller_id != seller_id else None  # the best so far, on either side
     register.emit(BidPlaced(request_id, placed, outbid))
     return await _standing(register, request_id, seller_id)
+
+
+async def _within_limit(register: RequestRegister, bidder_id: int, price: Money,
+                        request: RequestView) -> None:
+    """A lot is awarded at its close, with nobody to approve it then: so a company buyer's bid
+    must be within her spending limit for the whole lot when she places it."""
+    if price.currency != request.currency:
+        return  # refused below, in the lot's currency
+    total = rules.line_total(price, int(request.quantity * 1000))
+    limit = await register.spending_limit(bidder_id, total)
+    if limit is not None:
+        raise DomainError(_("At {price} per {unit} the whole lot comes to {total}, above your "
+                            "spending limit of {limit}: bid lower.", price=price,
+                            unit=_(UNITS.get(request.unit, request.unit)), total=total,
+                            limit=limit))
 
 
 async def _deposit_paid(register: RequestRegister, request_id: int, request: RequestView,
