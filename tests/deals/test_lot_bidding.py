@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from core.deals.events import BiddingClosed, BidPlaced
-from core.deals.requests import auction_close, auctions
+from core.deals.requests import auction_close, auctions, questions
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.deals.fakes import MemoryRequests, put_up
@@ -85,6 +85,12 @@ async def test_a_company_buyers_bid_keeps_within_her_spending_limit():
     with pytest.raises(DomainError, match="above your spending limit"):
         await auctions.bid(register, lot, ilze, eur("20.60"))
     assert (await auctions.bid(register, lot, ilze, eur("20.50"))).own == eur("20.50")
+
+
+async def test_a_lot_takes_bids_not_questions():
+    register, _, ilze, _, lot = lot_market()
+    with pytest.raises(Conflict, match="takes bids, not questions"):
+        await questions.ask(register, lot, ilze, "Is it dry?")
 
 
 async def test_a_private_lot_is_for_the_invited_alone():

@@ -55,10 +55,10 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
             answer = Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
                 if request.mode in auction_rules.BIDDING else \
                 Action(DealIntent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
-            ask = N_("❓ Ask the seller") if request.lot else N_("❓ Ask the buyer")
-            await notify(uow, seller_id, text, buttons=[[
-                answer, Action(DealIntent.ASK_REQUEST, ask, str(request.id))]],
-                about=(f"request:{request.id}",))
+            buttons = [answer] if request.lot else [  # a lot takes bids, not questions
+                answer, Action(DealIntent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]
+            await notify(uow, seller_id, text, buttons=[buttons],
+                         about=(f"request:{request.id}",))
 
 
 async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
