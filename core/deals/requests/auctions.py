@@ -125,7 +125,10 @@ async def _deposit_paid(register: RequestRegister, request_id: int, request: Req
     """Refuse a bid until the seller's deposit is held, with the way to pay it."""
     if request.deposit is None or await register.deposit_held(request_id, seller_id):
         return
-    raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
+    raise DomainError(_("Lot #{id} asks a bid deposit of {amount} before you bid; it comes "
+                        "back after the close.", id=request.id, amount=request.deposit)
+                      if request.lot else
+                      _("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
                         "back after the close.", id=request.id, amount=request.deposit),
                       actions=(Action(DealIntent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
                                       str(request.id)),))
