@@ -299,7 +299,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
             buttons = [[Action(DealIntent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
         elif request.side == auction_rules.SELLER:
             text = _("📣 Deal #{deal}, the sale of your lot #{id}, ended, and no other bid can "
-                     "be awarded: put it up again with /lot.", deal=event.deal_id, id=request.id)
+                     "be awarded: put it up again from 📦 My listings.", deal=event.deal_id, id=request.id)
         elif request.mode in auction_rules.BIDDING and (after := await awarding.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
