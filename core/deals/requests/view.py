@@ -76,7 +76,8 @@ def request_view(request: SupplyRequest) -> RequestView:
         min_step=money(request.min_step_minor), extend_minutes=request.extend_minutes,
         reserve=money(request.reserve_minor), deposit_pct=request.deposit_pct,
         deposit=bid_deposits.amount(request), private=bool(request.private),
-        closed_at=request.closed_at, side=request.side or auction_rules.BUYER, listing_id=request.listing_id)
+        closed_at=request.closed_at, side=request.side or auction_rules.BUYER,
+        listing_id=request.listing_id)
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,9 @@ def _bidding_lines(request: RequestView, buyer: bool) -> list[str]:
 
 def lot_text(request: RequestView, deadline: str, owner: bool = False) -> str:
     """A seller's lot at auction as its bidders and its seller read it: what, how much,
-    delivered how, the starting price and step, whether a reserve is set (its figure the
-    `owner`'s alone), the deposit, the payment and the close."""
+    delivered how, the starting price and step, the reserve (the `owner`'s alone to read:
+    bidders see only whether it is met, on their bid card), the deposit, the payment and the
+    close."""
     unit = _(UNITS.get(request.unit, request.unit))
     lines = [_("🔨 Lot #{id} at auction: {quantity} of {product}.", id=request.id,
                quantity=present.quantity(request.quantity, request.unit),
