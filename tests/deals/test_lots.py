@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.deals import deals
 from core.deals.requests import auction_close, auctions, bid_deposits, lots
-from core.deals.requests.tables import BidDeposit, RequestBid
+from core.deals.requests.tables import BidDeposit, PriceRecord, RequestBid
 from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
@@ -36,7 +36,8 @@ async def lot_market(app, buyers: int = 3):
     """Sam, a seller of chips, and buyers (the first posted a request for chips before)."""
     sam = await make_account(app, "sam", roles=("seller",))
     listing = await publish(app, sam, **CHIPS)
-    people = [await make_account(app, f"buyer{n}", roles=("buyer",)) for n in range(buyers)]
+    people = [await make_account(app, f"buyer{n}", roles=("buyer",), country="EE", city="Tartu")
+              for n in range(buyers)]
     async with app.uow() as uow:  # a buyer of chips: told of Sam's lots
         uow.add(SupplyRequest(buyer_id=people[0].id, product_type="chips", quantity_milli=1,
                               unit="t", currency="EUR", incoterm="DAP", place="Riga",
@@ -109,6 +110,10 @@ async def test_a_lot_is_bid_up_extended_by_a_late_bid_and_sold_once_to_the_highe
         assert not await auction_close.close(uow, lot_id)
     [deal] = await deals_of(app, lot_id)
     assert (deal.seller_id, deal.buyer_id, deal.price_minor) == (sam.id, karl.id, 2110)
+    async with app.uow() as uow:  # the market reads what the lot sold at, where it goes
+        record = (await uow.session.execute(select(PriceRecord).where(
+            PriceRecord.request_id == lot_id))).scalar_one()
+        assert (record.price_minor, record.country) == (2110, "EE")
     assert deal.listing_id == listing
     lot = await row(app, lot_id)
     async with app.uow() as uow:  # the lot's delivery terms are the deal's
