@@ -1,8 +1,9 @@
-"""Auction benchmark: many sellers bid in one reverse auction through real `agora serve` workers.
+"""Auction benchmark: many sellers bid in one reverse auction through real `agora serve` workers
+(or, with `--side seller`, many buyers bid on one seller's lot).
 
     python bench/auction.py [--bidders 500] [--bids 2000] [--window 120] [--extend 3]
                             [--slack-share 0.2] [--workers 2] [--inflight 48] [--seed 7]
-                            [--close-after SECONDS]
+                            [--close-after SECONDS] [--side buyer|seller]
                             [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
                             [--keep-logs]
 
@@ -62,6 +63,13 @@ What is printed, the lines before the last:
   in placed_at order from the initial deadline with core.deals.requests.auction_rules.extended_close;
 - the traffic on the fakes by method, and the payloads Slack would refuse;
 - the server's log: its errors and warnings.
+
+`--side seller` runs the mirror on the same machinery (core.deals.requests.lots): a seller with
+a listing of 3,000 t puts up a lot of 2,000 t (from €1.00 per t, step 0.01 EUR, the same
+extension) and `--bidders` buyers bid it up: most prices 1 to 3 steps above the highest the bench
+has seen, a fifth at or under it (refused); every figure below reads the other way round (the
+highest bid is the best, a live page's best price only rises, the winner is the highest bid,
+ties to the earlier). The line is the same.
 
 The last line is `auction bids=… accepted=… lost=… double_winners=… extensions=… bid_p95_ms=…
 close_ms=…`: `bids` bid updates posted; `accepted` the request's rows in request_bids; `lost`
@@ -132,13 +140,26 @@ SIGNING_SECRET = "auction-bench-signing-secret"
 BUYER_CHAT = 50_000_000
 FIRST_CHAT = 50_000_001
 CEILING, STEP, FLOOR = 4000, 1, 100  # minor units (EUR cents) per t
+START = 100  # a lot's starting price (--side seller), per t
+SIDE = "buyer"  # whose auction (--side): a buyer's reverse auction, or a seller's lot
+
+
+def lot_side() -> bool:
+    return SIDE == "seller"
+
+
+def better() -> int:
+    """The way a better price moves: down in a reverse auction (-1), up on a lot (+1)."""
+    return 1 if lot_side() else -1
 ANSWER_TIMEOUT = 30.0
 SERVER_POOL = 20  # each worker's PostgreSQL connections (two workers and this process fit 100)
 
 CARD = ("Type your price per", "Bidding is closed")  # the bid card's last line (English)
 ACCEPTED = "🔨 Your bid of"
-OUTBID = re.compile(r"You were outbid on request #\d+: the best bid is now (.+?) per")
-RESULTS = ("🏆 You won request", "closed: the winning bid", "closed without an award")
+OUTBID = re.compile(r"You were outbid on (?:request|lot) #\d+: the (?:best|highest) bid is now "
+                    r"(.+?) per")
+RESULTS = ("🏆 You won request", "🏆 You won lot", "closed: the winning bid",
+           "closed without an award", "closed unsold")
 
 
 # --- what the bidders' phones show ------------------------------------------------------------
@@ -300,6 +321,14 @@ async def register(app: Any, channel: str, key: str, address: str, name: str,
 async def seller(app: Any, bidder: Bidder, slots: asyncio.Semaphore) -> None:
     from core.catalog import lifecycle, listings
 
+    if lot_side():  # a lot's bidders are buyers: an account, no listing
+        async with slots:
+            bidder.account_id = await (register(
+                app, "slack", f"{TEAM}:{bidder.slack}", bidder.slack,
+                f"Slack buyer {bidder.n}", ["buyer"]) if bidder.slack else register(
+                app, "telegram", str(bidder.telegram), str(bidder.telegram),
+                f"Buyer {bidder.n}", ["buyer"]))
+        return
     async with slots:
         if bidder.slack:
             bidder.account_id = await register(app, "slack", f"{TEAM}:{bidder.slack}",
@@ -342,10 +371,54 @@ async def post_auction(app: Any, buyer_id: int, bidders: list[Bidder], extend: i
         return request.id, len(asked)
 
 
+async def post_lot(app: Any, owner_id: int, bidders: list[Bidder], extend: int
+                   ) -> tuple[int, int]:
+    """The seller's lot of 2,000 t from their listing; every bidder invited (the app tells the
+    buyers of the product it knows of — none here — the bench the rest, the app's own handler
+    writing their cards). Returns (its id, how many the app told)."""
+    from core.catalog import lifecycle, listings
+    from core.deals.events import RequestPosted
+    from core.deals.requests import lots
+    from core.deals.requests import service as supply_requests
+    from core.deals.requests.tables import RequestInvite
+    from core.money.model import Money
+
+    async with app.uow() as uow:
+        draft = await listings.create_draft(uow, owner_id, listing_values())
+        await lifecycle.submit(uow, draft.id, owner_id)
+        await uow.commit()
+    terms = lots.LotTerms(Decimal("2000"), Money(START, "EUR"), Money(STEP, "EUR"), None,
+                          24, extend)
+    async with app.uow() as uow:
+        lot = await lots.put_up(uow, owner_id, draft.id, terms)
+        assert lot.id is not None
+        asked = set(await supply_requests.invited(uow, lot.id))
+        rest = tuple(b.account_id for b in bidders if b.account_id not in asked)
+        for buyer_id in rest:
+            uow.add(RequestInvite(request_id=lot.id, seller_id=buyer_id,
+                                  invited_at=uow.clock.now()))
+        await uow.session.flush()
+        uow.emit(RequestPosted(lot.id, rest))
+        await uow.commit()
+        return lot.id, len(asked)
+
+
 async def seed(app: Any, bidders: list[Bidder], extend: int) -> tuple[int, int]:
     from core.deals.requests import service as supply_requests
 
     started = time.perf_counter()
+    if lot_side():
+        owner_id = await register(app, "telegram", str(BUYER_CHAT), str(BUYER_CHAT),
+                                  "Riga sawmill", ["seller"])
+        await asyncio.gather(*(seller(app, b, asyncio.Semaphore(6)) for b in bidders))
+        lot_id, by_app = await post_lot(app, owner_id, bidders, extend)
+        on_slack = sum(1 for b in bidders if b.slack)
+        print(f"seeded in {time.perf_counter() - started:.1f} s: a seller with 3,000 t of wood "
+              f"chips listed and {len(bidders)} buyers ({len(bidders) - on_slack} on Telegram, "
+              f"{on_slack} on Slack); lot #{lot_id}, 2,000 t at auction (from "
+              f"€{START / 100:.2f}, step €{STEP / 100:.2f}, {extend} min extension): the app "
+              f"told {by_app}, the bench the other {len(bidders) - by_app}", flush=True)
+        return lot_id, owner_id
     buyer_id = await register(app, "telegram", str(BUYER_CHAT), str(BUYER_CHAT),
                               "Tartu heating plant", ["buyer"])
     slots = asyncio.Semaphore(6)
@@ -633,7 +706,11 @@ class Bidding:
     best: int = CEILING + STEP  # no bid yet: the first may be at most the ceiling
     leader: Bidder | None = None
     bids: list[Bid] = field(default_factory=list)
-    too_high: int = 0  # posted at or above the best the bench had seen
+    too_high: int = 0  # posted no better than the best the bench had seen
+
+    def __post_init__(self) -> None:
+        if lot_side():
+            self.best = START - STEP  # no bid yet: the first may be the starting price
 
     def pick(self) -> Bidder:
         while True:
@@ -643,14 +720,18 @@ class Bidding:
                 return self.idle.pop()
 
     def price_for(self, bidder: Bidder) -> int:
-        """1 to 3 steps under the best seen; a fifth at or above it (refused)."""
+        """1 to 3 steps better than the best seen (under it; on a lot, above it); a fifth no
+        better (refused)."""
+        way = better()
         if self.rng.random() < 0.2:
-            price = self.best + STEP * self.rng.choice((0, 0, 1, 10))
+            price = max(STEP, self.best - way * STEP * self.rng.choice((0, 0, 1, 10)))
             self.too_high += 1
+        elif lot_side():
+            price = self.best + STEP * self.rng.choice((1, 1, 1, 2, 3))
         else:
             price = max(FLOOR, self.best - STEP * self.rng.choice((1, 1, 1, 2, 3)))
         while price in bidder.prices:  # one bid per (bidder, price): rows match bids
-            price -= STEP
+            price += way * STEP
         bidder.prices.add(price)
         return price
 
@@ -672,7 +753,7 @@ class Bidding:
         bid.answered = answer[-1].at
         bid.outcome = "accepted" if any(ACCEPTED in e.text for e in answer) else "refused"
         bid.reason = answer[0].text.splitlines()[0][:80]
-        if bid.outcome == "accepted" and price < self.best:
+        if bid.outcome == "accepted" and better() * price > better() * self.best:
             self.best, self.leader = price, bidder
 
 
@@ -849,24 +930,26 @@ class Latency:
 
 class Timelines:
     """The live pages' open events with a best price, each page's as arrival times and best
-    prices (which only fall while the auction is open)."""
+    prices (which only fall while the auction is open; on a lot, only rise), kept as the
+    side's key: rising with time either way."""
 
     def __init__(self, followers: list[Follower]) -> None:
         self.pages: list[tuple[list[float], list[int]]] = []
         for follower in followers:
-            arrivals, falling = [], []
+            arrivals, keys = [], []
             for e in follower.events:
                 if e.open and e.best is not None:
                     arrivals.append(e.at)
-                    falling.append(-e.best)
-            self.pages.append((arrivals, falling))
+                    keys.append(better() * e.best)
+            self.pages.append((arrivals, keys))
 
     def updated(self, bid: Bid, result: Latency) -> float | None:
-        """When the last page showed a best price at or under the bid's, after its POST (None
-        if some page never did: each such page counted missing)."""
+        """When the last page showed a best price at least as good as the bid's, after its POST
+        (None if some page never did: each such page counted missing)."""
         last, lacking = bid.posted, 0
-        for arrivals, falling in self.pages:
-            i = max(bisect.bisect_right(arrivals, bid.posted), bisect.bisect_left(falling, -bid.price))
+        for arrivals, keys in self.pages:
+            i = max(bisect.bisect_right(arrivals, bid.posted),
+                    bisect.bisect_left(keys, better() * bid.price))
             if i < len(arrivals):
                 last = max(last, arrivals[i])
             else:
@@ -881,10 +964,11 @@ class Timelines:
 def wrong_ranks(followers: list[Follower]) -> Counter[str]:
     """Open events whose figures disagree, by kind: a rank over the bidders counted, rank 1
     without the best price or the best price without rank 1, a bid without a rank or a rank
-    without a bid, a best price higher than an earlier event's."""
+    without a bid, a best price worse than an earlier event's (higher; on a lot, lower)."""
     found: Counter[str] = Counter()
+    went_back = "best fell" if lot_side() else "best rose"
     for follower in followers:
-        lowest: int | None = None
+        lowest: int | None = None  # the best so far (on a lot, the highest)
         for e in follower.events:
             if not e.open:
                 continue
@@ -894,10 +978,12 @@ def wrong_ranks(followers: list[Follower]) -> Counter[str]:
                 found["rank over bidders"] += 1
             elif e.own is not None and (e.rank == 1) != (e.own == e.best):
                 found["leader not best"] += 1
-            elif e.best is not None and lowest is not None and e.best > lowest:
-                found["best rose"] += 1
+            elif e.best is not None and lowest is not None \
+                    and better() * e.best < better() * lowest:
+                found[went_back] += 1
             if e.best is not None:
-                lowest = e.best if lowest is None else min(lowest, e.best)
+                lowest = e.best if lowest is None else \
+                    (max if lot_side() else min)(lowest, e.best)
     return found
 
 
@@ -980,7 +1066,7 @@ def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder
     lost_parts = losses(bids, outcome, by_account)
     lost = sum(v for k, v in lost_parts.items() if k != "unanswered_stored")
     print(f"bids: {len(bids)} posted over {span:.1f} s ({sum(1 for b in bids if b.bidder.slack)} "
-          f"on Slack), {bidding.too_high} of them at or above the best price the bench had seen; "
+          f"on Slack), {bidding.too_high} of them no better than the best price the bench had seen; "
           f"answered accepted {answered['accepted']}, refused {answered['refused']}, no answer "
           f"{answered[None]}; rows {len(outcome.rows)}; "
           + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in lost_parts.items()), flush=True)
@@ -1028,11 +1114,12 @@ def close_report(outcome: Outcome, inbox: Inbox, bidders: list[Bidder]) -> dict[
     double = max(0, len(winners) - 1) + max(0, outcome.deals - 1)
     close_ms = ((outcome.closed_at - outcome.deadline).total_seconds() * 1000
                 if outcome.closed_at else float("nan"))
-    best = min(outcome.rows, key=lambda r: (r[2], r[3], r[0])) if outcome.rows else None
+    best = min(outcome.rows, key=lambda r: (-better() * r[2], r[3], r[0])) \
+        if outcome.rows else None
     told = {by_account[r[1]].chat for r in outcome.rows if r[1] in by_account}
     arrived = [inbox.results[c] for c in told if c in inbox.results]
     last = (max(arrived) - outcome.deadline.timestamp()) if arrived else float("nan")
-    won = (f"seller #{winners[0][1]} at €{winners[0][2] / 100:.2f} "
+    won = (f"{'buyer' if lot_side() else 'seller'} #{winners[0][1]} at €{winners[0][2] / 100:.2f} "
            f"({'the best bid' if best and winners[0][0] == best[0] else 'NOT the best bid'})"
            if winners else "nobody")
     seen = (1000 * (outcome.seen_closed - outcome.deadline.timestamp())
@@ -1073,6 +1160,9 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--inflight", type=int, default=48)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg", default=PG_SERVER)
+    parser.add_argument("--side", choices=("buyer", "seller"), default="buyer",
+                        help="a buyer's reverse auction (sellers bid down), or a seller's lot "
+                             "(buyers bid up)")
     parser.add_argument("--keep-logs", action="store_true",
                         help="copy the server's log to /tmp/auction-bench-agora.log")
     return parser.parse_args(argv)
@@ -1083,7 +1173,9 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     from config.settings import Settings
     from core.storage.schema import upgrade
 
+    global SIDE
     args = options(argv)
+    SIDE = args.side
     bidders = people(args.bidders, args.slack_share)
     db = await fresh_pg(args.pg, PG_NAME)
     if db is None:

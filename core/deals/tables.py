@@ -75,6 +75,14 @@ class SupplyRequest(Base):
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # Whose auction (core.deals.requests.auction_rules.SIDES): "buyer", a buyer's request run
+    # as a reverse auction (sellers bid prices down); "seller", a seller's lot at auction from
+    # `listing_id` (buyers bid prices up). A lot's `buyer_id` is the one who put it up — the
+    # seller — and its bids' `seller_id` the bidders, so the bids, their guarded writes, the
+    # close and the deposits are the reverse auction's own; `max_price_minor` is the starting
+    # price and `reserve_minor` the least it is awarded at.
+    side: Mapped[str] = mapped_column(String(6), default="buyer", server_default="buyer")
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"))
 
 
 class Offer(Base):

@@ -46,11 +46,21 @@ class PublicRequest:
     open: bool
     answers: int  # sellers who bid, or quotes made
     best: Money | None  # an auction's best bid while open; a tender's or auction's award after
+    side: str = auction_rules.BUYER  # a buyer's request, or a seller's lot (buyers bid it up)
+    reserve_met: bool | None = None  # an open lot with a reserve: met or not (never its figure)
+
+    @property
+    def lot(self) -> bool:
+        return self.side == auction_rules.SELLER
 
     def live(self) -> dict[str, object]:
         """What a page updates without reloading."""
-        return {"open": self.open, "answers": self.answers, "closes_at": self.closes_at.isoformat(),
-                "now": self.now.isoformat(), "best": str(self.best) if self.best else None}
+        figures = {"open": self.open, "answers": self.answers,
+                   "closes_at": self.closes_at.isoformat(), "now": self.now.isoformat(),
+                   "best": str(self.best) if self.best else None}
+        if self.reserve_met is not None:  # a lot's reserve: met or not, never its figure
+            figures["reserve_met"] = self.reserve_met
+        return figures
 
 
 async def open_requests(uow: UnitOfWork) -> list[PublicRequest]:
@@ -82,19 +92,26 @@ async def _public(uow: UnitOfWork, request: SupplyRequest) -> PublicRequest:
             Offer.previous_id.is_(None)))
     country = await uow.session.scalar(select(Account.country).where(
         Account.id == request.buyer_id))
+    best = await _best(uow, request, open_now)
+    lot = request.side == auction_rules.SELLER
+    met = auction_rules.reserve_met(best.amount if best else None, request.reserve_minor,
+                                    request.side) \
+        if lot and open_now and request.reserve_minor is not None else None
     return PublicRequest(
         request.id, request.product_type, request.quantity_milli, request.unit,
         request.incoterm, request.place, request.delivery_from, request.delivery_to,
         _money(request.max_price_minor, request.currency), request.mode,
         _money(request.min_step_minor, request.currency), request.extend_minutes,
         request.payment_method, country, request.deadline, now, open_now, int(answers or 0),
-        await _best(uow, request, open_now))
+        best, request.side or auction_rules.BUYER, met)
 
 
 async def _best(uow: UnitOfWork, request: SupplyRequest, open_now: bool) -> Money | None:
-    """An open auction's best bid (a tender's stay sealed); what a closed one was awarded at."""
+    """An open auction's best bid (a tender's stay sealed; a lot's is its highest); what a
+    closed one was awarded at."""
     if request.mode == auction_rules.AUCTION and open_now:
-        return _money(await uow.session.scalar(select(func.min(RequestBid.price_minor)).where(
+        best = func.max if request.side == auction_rules.SELLER else func.min
+        return _money(await uow.session.scalar(select(best(RequestBid.price_minor)).where(
             RequestBid.request_id == request.id)), request.currency)
     if request.mode in auction_rules.BIDDING and not open_now:
         return _money(await uow.session.scalar(select(PriceRecord.price_minor).where(
@@ -150,7 +167,7 @@ async def standings(uow: UnitOfWork, request_id: int) -> Standings:
     figures = {k: v for k, v in shown.live().items() if k not in ("now", "best")}
     best = shown.best.amount if shown.best else None
     if shown.mode == auction_rules.AUCTION and shown.open:
-        ranked = await ranking(uow, request_id)
+        ranked = await ranking(uow, request_id, shown.side)
         places = {bid.seller_id: (rank, bid.price_minor) for rank, bid in enumerate(ranked, 1)}
         # The count and the best from the same read as the ranks: never "9 of 8".
         figures["answers"] = len(ranked)

@@ -110,6 +110,8 @@ class MemoryRequests:
         request = self.requests.get(request_id)
         if request is None or seller_id == request.buyer_id:
             return False
+        if request.lot:  # a seller's lot: every member but its seller
+            return (request_id, seller_id) in self.invites or not request.private
         return (request_id, seller_id) in self.invites or (not request.private and any(
             listing.seller_id == seller_id and listing.product_type == request.product_type
             for listing in self.listings.values()))
@@ -283,6 +285,27 @@ def market() -> tuple[MemoryRequests, int, tuple[int, int, int, int]]:
     sellers = tuple(register.seller(name) for name in ("Aivar", "Birute", "Carl"))
     dace = register.seller("Dace", product_type="pellets")
     return register, hanna, (*sellers, dace)  # type: ignore[return-value]
+
+
+def put_up(register: MemoryRequests, seller_id: int, **changes: object) -> int:
+    """A seller's lot at auction, as `core.deals.requests.lots.put_up` keeps it: 100 t of their
+    chips from €20 per t, step €0.10, reserve €21, open a day. Its number."""
+    listing_id = next(i for i, listing in register.listings.items()
+                      if listing.seller_id == seller_id)
+    lot_id = max([*register.requests, 0]) + 1
+    eur = Money.parse
+    register.requests[lot_id] = RequestView(**{
+        "id": lot_id, "buyer_id": seller_id, "product_type": "chips",
+        "quantity": Decimal("100"), "unit": "t", "currency": "EUR",
+        "max_price": eur("20", "EUR"), "max_price_mwh": None, "quality": (),
+        "certifications": (), "incoterm": "EXW", "place": "Riga", "delivery_from": None,
+        "delivery_to": None, "payment_method": "escrow",
+        "deadline": register.at + timedelta(hours=24), "status": RequestState.OPEN,
+        "mode": "auction", "min_step": eur("0.10", "EUR"), "extend_minutes": None,
+        "reserve": eur("21", "EUR"), "deposit_pct": None, "deposit": None, "private": False,
+        "closed_at": None, "side": "seller", "listing_id": listing_id, **changes})
+    register.extensions[lot_id] = 0
+    return lot_id
 
 
 async def posted(register: MemoryRequests, buyer_id: int, **changes: object) -> int:

@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.catalog.tables import Listing
 from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
+from core.deals.requests import lots
 from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import Bid
 from core.deals.requests.register import RequestRegister
@@ -25,13 +26,26 @@ from core.deals.tables import Offer
 from core.errors import Conflict
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
-from tests.deals.fakes import MemoryRequests, asking, posted
+from tests.deals.fakes import MemoryRequests, asking, posted, put_up
 from tests.deals.test_supply_requests import CHIPS
 
 
 class RegisterContract:
     """What every register does; a subclass gives `requests`: a register, the people and
     requests it knows, and a clock to move."""
+
+    async def test_a_sellers_lot_is_open_to_everyone_but_its_seller_and_bid_up(self, requests):
+        sam, ilze = await requests.seller("Sam"), await requests.buyer("Ilze")
+        lot = await requests.put_up(sam)
+        register = requests.register
+        seen = await register.request(lot)
+        assert (seen.lot, seen.buyer_id, seen.max_price, seen.reserve) == (
+            True, sam, Money.parse("20", "EUR"), Money.parse("21", "EUR"))
+        assert await register.may_answer(lot, ilze) and not await register.may_answer(lot, sam)
+        assert await register.hold_for_bid(lot)
+        placed = await register.place_bid(lot, ilze, seen.listing_id, 2050, register.now())
+        assert [b.id for b in await register.bids(lot)] == [placed]
+        assert ilze in await register.invited(lot)  # a party now, with a page to follow
 
     async def test_a_request_is_read_as_posted_and_answered_by_the_sellers_of_its_product(
             self, requests):
@@ -213,6 +227,9 @@ class MemoryAdapter:
     async def post(self, buyer_id: int, **changes: Any) -> int:
         return await posted(self.register, buyer_id, **changes)
 
+    async def put_up(self, seller_id: int) -> int:
+        return put_up(self.register, seller_id)
+
     async def sell_off(self, seller_id: int, left: str) -> None:
         self.register.sell_off(seller_id, Decimal(left))
 
@@ -252,6 +269,15 @@ class SqlAdapter:
         request = await supply_requests.post(self.uow, buyer_id, asking(**changes))
         assert request.id is not None
         return request.id
+
+    async def put_up(self, seller_id: int) -> int:
+        listing_id = await self.uow.session.scalar(select(Listing.id).where(
+            Listing.seller_id == seller_id))
+        lot = await lots.put_up(self.uow, seller_id, listing_id, lots.LotTerms(
+            Decimal("100"), Money.parse("20", "EUR"), Money.parse("0.10", "EUR"),
+            Money.parse("21", "EUR"), 24))
+        assert lot.id is not None
+        return lot.id
 
     async def sell_off(self, seller_id: int, left: str) -> None:
         await self.uow.session.execute(update(Listing).where(Listing.seller_id == seller_id)

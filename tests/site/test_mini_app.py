@@ -357,3 +357,33 @@ async def test_every_screen_reads_in_the_accounts_language_and_its_figures(
     assert english_figures(language, texts) == []
     assert any("230,50" in t for t in texts) and any("1\xa0234,5" in t or "1.234,5" in t
                                                      for t in texts)
+
+
+async def test_a_buyer_bids_on_a_sellers_lot_from_the_app_with_the_chats_checks(
+        site_app, web, clock):
+    from decimal import Decimal
+
+    from core.deals.requests import lots
+    from core.money.model import Money
+
+    seller, _ = await _people(site_app)
+    listing = await publish(site_app, seller, quantity="500")
+    async with site_app.uow() as uow:
+        lot = await lots.put_up(uow, seller.id, listing, lots.LotTerms(
+            Decimal("100"), Money.parse("200", "EUR"), Money.parse("5", "EUR"),
+            reserve=Money.parse("210", "EUR")))
+        await uow.commit()
+    me = signed(clock, BUYER)
+    listed = await web.get("/app/part/auctions", headers=me)
+    assert listed.status_code == 200 and f"/app/auctions/{lot.id}" in listed.text
+    screen = await web.get(f"/app/part/auctions/{lot.id}", headers=me)
+    assert "Lot #" in screen.text and "at least 200,00\xa0€" in screen.text  # Riga's figures
+    assert "Reserve not met yet." in screen.text and "210" not in screen.text  # never its figure
+    low = await web.post(f"/app/part/auctions/{lot.id}", headers=me, data={"price": "199"})
+    assert low.status_code == 400 and "starts at 200,00\xa0€" in low.text
+    placed = await web.post(f"/app/part/auctions/{lot.id}", headers=me, data={"price": "211"})
+    assert placed.status_code == 200 and "Your bid of 211,00\xa0€ per t is in." in placed.text
+    assert "Highest bid: 211,00\xa0€" in placed.text and "✅ Reserve met." in placed.text
+    own = await web.post(f"/app/part/auctions/{lot.id}", headers=signed(clock, SELLER),
+                         data={"price": "300"})
+    assert own.status_code == 400 and "your own lot" in own.text

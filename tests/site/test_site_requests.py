@@ -1,7 +1,9 @@
 """Requests for supply on the public site: open requests are listed and shown without who asked
 or who bid; a private or cancelled one is not public; a closed auction shows what it was awarded
 at; the live stream sends an auction's new best price as bids come and ends at the close; and a
-page's “Open in chat” lands the buyer, a seller and a stranger where each belongs."""
+page's “Open in chat” lands the buyer, a seller and a stranger where each belongs; a seller's lot
+shows its highest bid and whether its reserve is met (never the reserve), and a bidder's own
+page takes their bids, refused with the chat's reasons."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import httpx
 import pytest
 
 from bots.server import create_app
-from core.deals.requests import auction_close, auctions
+from core.deals.requests import auction_close, auctions, lots
 from core.deals.requests import service as supply_requests
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
@@ -160,3 +162,44 @@ async def test_a_bidders_own_page_follows_their_rank_live(site_app, clock):
             assert (moved["rank"], moved["best"], moved["answers"]) == (2, "€21.00", 2)
         async with http.stream("GET", f"/requests/{auction}/live?as=forged") as stream:
             assert "rank" not in await anext(_events(stream))
+
+
+async def test_a_lots_bidder_bids_from_their_own_page_and_sees_the_reserve_met(site_app, clock):
+    sam = await make_account(site_app, "sam", roles=("seller",))
+    listing = await publish(site_app, sam, **CHIPS)
+    ilze = await make_account(site_app, "ilze", roles=("buyer",))
+    juta = await make_account(site_app, "juta", roles=("buyer",))
+    async with site_app.uow() as uow:
+        lot = await lots.put_up(uow, sam.id, listing, lots.LotTerms(
+            Decimal("100"), Money.parse("20", "EUR"), Money.parse("0.10", "EUR"),
+            reserve=Money.parse("21", "EUR"), hours=24))
+        await uow.commit()
+    await _bid(site_app, juta, lot.id, "20.50")
+    async with site_app.uow() as uow:
+        await auctions.bid(uow, lot.id, ilze.id, Money.parse("20.60", "EUR"))
+        token = await auctions.follow_token(uow, lot.id, ilze.id)
+        await uow.commit()
+    async with serve(create_app(site_app, run_workers=False)) as base, \
+            httpx.AsyncClient(base_url=base, timeout=10) as http:
+        listed = (await http.get("/requests")).text
+        assert "Lot at auction" in listed and "highest bid €20.60 per t" in listed
+        public = (await http.get(f"/requests/{lot.id}")).text
+        assert "Lot #" in public and "Highest bid" in public and "€20.60" in public
+        assert "Reserve not met yet." in public and "€21.00" not in public  # never its figure
+        assert 'action="/requests/' not in public  # only a bidder's own page takes bids
+        page = (await http.get(f"/requests/{lot.id}?as={token}")).text
+        assert 'name="price"' in page and "1 of 2" in page
+        refused = await http.post(f"/requests/{lot.id}/bid", data={"as": token, "price": "20.65"})
+        assert refused.status_code == 400 and "Bid at least €20.70" in refused.text
+        forged = await http.post(f"/requests/{lot.id}/bid", data={"as": "forged", "price": "30"})
+        assert forged.status_code == 404
+        placed = await http.post(f"/requests/{lot.id}/bid", data={"as": token, "price": "21"},
+                                 follow_redirects=True)
+        assert placed.status_code == 200 and "Your bid is in." in placed.text
+        assert "✅ Reserve met." in placed.text and "€21.00 per t" in placed.text
+        async with http.stream("GET", f"/requests/{lot.id}/live?as={token}") as stream:
+            live = await anext(_events(stream))
+            assert (live["rank"], live["best"], live["reserve_met"]) == (1, "€21.00", True)
+    async with site_app.uow() as uow:
+        standing = await auctions.standing(uow, lot.id, juta.id)
+    assert (standing.rank, standing.best) == (2, Money.parse("21", "EUR"))

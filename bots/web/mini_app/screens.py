@@ -10,7 +10,8 @@ search, cards and map), a listing with its next steps, My listings, My deals wit
 next step, the consultant directory and a consultant's booking calendar. The screens that act
 are in bots.web.mini_app.actions and bots.web.mini_app.selling, a person's bookings in
 bots.web.mini_app.bookings, a deal with its steps in bots.web.mini_app.deal_room (its own PDFs
-in bots.web.mini_app.documents); all go through the same core services as the chat."""
+in bots.web.mini_app.documents), auctions and their bids in bots.web.mini_app.bidding; all go
+through the same core services as the chat."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
-from bots.web.mini_app import actions, bookings, deal_room, documents, selling
+from bots.web.mini_app import actions, bidding, bookings, deal_room, documents, selling
 from bots.web.mini_app.auth import SCHEME, MemberDep, NotRegistered, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
@@ -181,6 +182,7 @@ def install(app: FastAPI) -> None:
     app.include_router(bookings.router)
     app.include_router(deal_room.router)
     app.include_router(documents.router)
+    app.include_router(bidding.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(NotRegistered, _not_registered)

@@ -1,5 +1,5 @@
 // A request's page kept current without reloading: the time left, the sellers answering and
-// an auction's best bid, from the server's event stream (the page reads fine without it).
+// an auction's best bid (a lot's highest, and whether its reserve is met), from the server's event stream (the page reads fine without it).
 (function () {
   var page = document.getElementById("request");
   if (!page || !window.EventSource) return;
@@ -24,6 +24,8 @@
     text(".answers", String(live.answers));
     if (live.best) text(".best", words.per.replace("{price}", live.best));
     if (live.own) text(".own", words.per.replace("{price}", live.own));
+    if (live.reserve_met === true) text(".reserve", words.met);
+    if (live.reserve_met === false) text(".reserve", words.unmet);
     if (live.rank) text(".rank", words.rank.replace("{rank}", live.rank)
       .replace("{bidders}", live.answers));
     if (!live.open) {

@@ -50,7 +50,9 @@ def standing_lines(standing: auctions.Standing) -> list[str]:
     request = standing.request
     unit = _(UNITS.get(request.unit, request.unit))
     lines = []
-    if standing.best is not None:
+    if standing.best is not None and request.lot:
+        lines.append(_("Highest bid: {price} per {unit}.", price=standing.best, unit=unit))
+    elif standing.best is not None:
         lines.append(_("Best bid: {price} per {unit}.", price=standing.best, unit=unit))
     elif request.mode == auction_rules.AUCTION and request.closed_at is None:
         lines.append(_("No bids yet."))
@@ -63,6 +65,8 @@ def standing_lines(standing: auctions.Standing) -> list[str]:
     else:
         lines.append(_("Your sealed bid: {price} per {unit}. You may replace it until the "
                        "deadline.", price=standing.own, unit=unit))
+    if standing.reserve_met is not None:  # a lot's reserve: met or not, never its figure
+        lines.append(_("✅ Reserve met.") if standing.reserve_met else _("Reserve not met yet."))
     return lines
 
 
@@ -77,9 +81,13 @@ async def _card(ctx: Ctx) -> list[Outbound]:
         lines.append(_("Bidding is closed."))
         return [Reply("\n".join(lines), rows((_("✔ Done"), "done")))]
     most, unit = standing.most, _(UNITS.get(request.unit, request.unit))
-    lines.append(_("Type your price per {unit}, at most {price}, for the whole quantity.",
-                   unit=unit, price=most) if most else
-                 _("Type your price per {unit} for the whole quantity.", unit=unit))
+    if request.lot and most:  # a lot's bids rise: the least a bid may be
+        lines.append(_("Type your price per {unit}, at least {price}, for the whole lot.",
+                       unit=unit, price=most))
+    else:
+        lines.append(_("Type your price per {unit}, at most {price}, for the whole quantity.",
+                       unit=unit, price=most) if most else
+                     _("Type your price per {unit} for the whole quantity.", unit=unit))
     buttons = rows((_("↻ Refresh"), "refresh"), (_("✔ Done"), "done"), per_row=2)
     if request.mode == auction_rules.AUCTION and standing.own is not None \
             and not request.private:  # a private request has no public page to follow
@@ -122,10 +130,14 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     deposit = await pending_bids.deposit_due(ctx.uow, standing.request.id, ctx.account.id)
     if deposit is not None:  # the price is kept: it becomes the bid once the deposit is paid
         Bidding.of(ctx).price = [str(value), currency]
+        facts = {"id": standing.request.id, "amount": deposit, "price": price}
         return Next(state="", reprompt=False, replies=[Reply(_(
+            "Lot #{id} asks a bid deposit of {amount} before you bid; it comes back after "
+            "the close. Pay it, and your bid of {price} is placed as soon as it is paid.",
+            **facts) if standing.request.lot else _(
             "Request #{id} asks a bid deposit of {amount} before you bid; it comes back after "
             "the close. Pay it, and your bid of {price} is placed as soon as it is paid.",
-            id=standing.request.id, amount=deposit, price=price),
+            **facts),
             rows((_("💳 Pay the deposit and bid"), "deposit"), (_("✔ Done"), "done")))])
     placed = await auctions.bid(ctx.uow, standing.request.id, ctx.account.id, price)
     unit = _(UNITS.get(placed.request.unit, placed.request.unit))
@@ -149,8 +161,10 @@ async def _deposit_then_bid(ctx: Ctx) -> Next:
 bid_flow = Flow(
     name="bid", state_model=Bidding, title=N_("a bid on a request for supply"), first="card", on_start=_start,
     intents={DealIntent.BID_REQUEST: "{arg}", DealIntent.PAY_DEPOSIT: "d{arg}"},
-    help=N_("Bid in a buyer's tender or reverse auction: one price per unit for the whole "
-            "quantity. In an auction you see the best bid and your rank, and each bid must be "
-            "at least the step under the best; a tender's bids stay sealed until the deadline."),
+    help=N_("Bid in a buyer's tender or reverse auction, or on a seller's lot at auction: one "
+            "price per unit for the whole quantity. In a reverse auction you see the best bid "
+            "and your rank, and each bid must be at least the step under the best; on a lot, "
+            "at least the step above the highest, and you see whether the seller's reserve is "
+            "met; a tender's bids stay sealed until the deadline."),
     states={"card": Ask(prompt=_card, on=_on_card)},
 )

@@ -1,5 +1,5 @@
 """Trading flows: messages, offers, deals, ratings and disputes, framework contracts, requests
-for supply with their questions and bids."""
+for supply with their questions and bids, lots at auction, the carbon statement."""
 
 from conversations.flow import Entry
 from conversations.flows.deals.bid import bid_flow
@@ -9,6 +9,7 @@ from conversations.flows.deals.deal import deal_flow, deals_flow
 from conversations.flows.deals.deal_rating import dispute_answer, disputes_flow, rate_flow
 from conversations.flows.deals.deal_steps import deal_step
 from conversations.flows.deals.deal_thread import thread_flow
+from conversations.flows.deals.lot import lot_flow
 from conversations.flows.deals.offer import offer_flow
 from conversations.flows.deals.offer_answer import offer_answer
 from conversations.flows.deals.request_card import requests_flow
@@ -19,5 +20,5 @@ from conversations.flows.deals.supply_request import request_flow
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
-    request_question_flow, bid_flow, see_request_flow, carbon_statement,
+    request_question_flow, bid_flow, see_request_flow, carbon_statement, lot_flow,
 ]

@@ -75,6 +75,8 @@ async def _manage(ctx: Ctx) -> list[Outbound]:
                if listing.status in sources]
     if listing.status in listings.EDITABLE_STATUSES:
         actions.insert(0, (_("✏ Edit"), go("listing", listing.id)))
+    if listing.status == ListingState.PUBLISHED:
+        actions.append((_("🔨 Auction a lot"), go("lot", listing.id)))
     return [Reply(card_text(listing, show_status=True),
                   rows(*actions, (_("◀ My listings"), "list"), per_row=2))]
 

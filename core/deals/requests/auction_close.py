@@ -2,7 +2,8 @@
 
 The close claims the request's row with a conditional update (`… AND deadline <= now`), so it is
 decided once, by the one update that claims it, whatever the number of workers; it awards the
-best bid within the reserve as a quote accepted on the buyer's behalf: a deal under the same
+best bid within the reserve (a seller's lot: the highest at or above it) as a quote accepted on
+the buyer's behalf: a deal under the same
 frozen terms, escrow and timers as every other (core.deals.requests.awarding). A bid that can no
 longer be awarded gives way to the next. The close asks the requests' register
 (core.deals.requests.register), so its decisions are tested without a database."""
@@ -58,9 +59,9 @@ async def close(uow: UnitOfWork | RequestRegister, request_id: int) -> bool:
     assert request is not None
     reserve = request.reserve.amount if request.reserve is not None else None
     won = None
-    for candidate in auction_rules.standings(await register.bids(request_id)):
-        if auction_rules.winner([candidate], reserve) is None:
-            break  # this one and every one after it are above the reserve
+    for candidate in auction_rules.standings(await register.bids(request_id), request.side):
+        if auction_rules.winner([candidate], reserve, request.side) is None:
+            break  # this one and every one after it miss the reserve (a lot: under it)
         if await register.award(request_id, candidate):
             won = candidate
             break

@@ -19,9 +19,9 @@ from sqlalchemy import select, update
 
 from core.actions import Action
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import product
+from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import request_award
+from core.deals import request_award, rules
 from core.deals.events import BidPlaced
 from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
@@ -49,49 +49,75 @@ class Standing:
     rank: int | None  # shown in an auction, and in a tender once it closed
     best: Money | None  # likewise
     bidders: int
+    reserve_met: bool | None = None  # a lot with a reserve: whether the highest bid meets it
 
     @property
     def most(self) -> Money | None:
-        """The highest price a bid may have now (core.deals.requests.auction_rules.highest_bid)."""
+        """The limit a bid must keep to now: the most on a buyer's request, the least on a
+        seller's lot (core.deals.requests.auction_rules.highest_bid)."""
         step = self.request.min_step
         return auction_rules.highest_bid(self.request.mode, self.request.max_price, self.best,
-                                         step.amount if step is not None else None)
+                                         step.amount if step is not None else None,
+                                         self.request.side)
 
 
 async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int,
               price: Money) -> Standing:
-    """An invited seller bids for the whole quantity from their listing that can cover it."""
+    """An invited seller bids for the whole quantity from their listing that can cover it; on a
+    seller's lot, any buyer bids for the whole lot (`seller_id` is then the bidding buyer)."""
     register = register_of(uow)
     request = await seen(register, request_id, seller_id)
     if request.buyer_id == seller_id:
-        raise NotAllowed(_("That is your own request."))
+        raise NotAllowed(_("That is your own lot.") if request.lot else
+                         _("That is your own request."))
     request = await _held(register, request_id, request, seller_id)
     await _deposit_paid(register, request_id, request, seller_id)
-    lot = await register.lot(request_id, seller_id, price.amount)
-    if lot is None:
+    listing_id = request.listing_id if request.lot else None
+    lot = None if request.lot else await register.lot(request_id, seller_id, price.amount)
+    if lot is None and listing_id is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
                             "{product} in {currency} with that much in stock.",
                             quantity=present.quantity(request.quantity, request.unit),
                             product=_(product(request.product_type).label),
                             currency=request.currency))
-    best = best_of(await register.bids(request_id))
+    if request.lot:
+        await _within_limit(register, seller_id, price, request)
+    best = best_of(await register.bids(request_id), request.side)
     step = request.min_step.amount if request.min_step is not None else None
     auction_rules.checked_bid(request.mode, price, request.max_price, best.price_minor
-                              if best else None, step, request.unit)
+                              if best else None, step, request.unit, request.side)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
-    fitting.refuse_unmet(lot.unmet)
+    if lot is not None:
+        fitting.refuse_unmet(lot.unmet)
+        listing_id = lot.listing_id
+    assert listing_id is not None
     now = register.now()  # once: the bid's moment is the one its extension is reckoned from
-    placed = await register.place_bid(request_id, seller_id, lot.listing_id, price.amount, now)
+    placed = await register.place_bid(request_id, seller_id, listing_id, price.amount, now)
     if request.mode == AUCTION:
         assert request.deadline is not None
         later = auction_rules.extended_close(request.deadline, now, request.extend_minutes)
         if later is not None:
             await register.extend(request_id, later)
     outbid = best.seller_id if request.mode == AUCTION and best and \
-        best.seller_id != seller_id else None
+        best.seller_id != seller_id else None  # the best so far, on either side
     register.emit(BidPlaced(request_id, placed, outbid))
     return await _standing(register, request_id, seller_id)
+
+
+async def _within_limit(register: RequestRegister, bidder_id: int, price: Money,
+                        request: RequestView) -> None:
+    """A lot is awarded at its close, with nobody to approve it then: so a company buyer's bid
+    must be within her spending limit for the whole lot when she places it."""
+    if price.currency != request.currency:
+        return  # refused below, in the lot's currency
+    total = rules.line_total(price, int(request.quantity * 1000))
+    limit = await register.spending_limit(bidder_id, total)
+    if limit is not None:
+        raise DomainError(_("At {price} per {unit} the whole lot comes to {total}, above your "
+                            "spending limit of {limit}: bid lower.", price=price,
+                            unit=_(UNITS.get(request.unit, request.unit)), total=total,
+                            limit=limit))
 
 
 async def _deposit_paid(register: RequestRegister, request_id: int, request: RequestView,
@@ -99,7 +125,10 @@ async def _deposit_paid(register: RequestRegister, request_id: int, request: Req
     """Refuse a bid until the seller's deposit is held, with the way to pay it."""
     if request.deposit is None or await register.deposit_held(request_id, seller_id):
         return
-    raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
+    raise DomainError(_("Lot #{id} asks a bid deposit of {amount} before you bid; it comes "
+                        "back after the close.", id=request.id, amount=request.deposit)
+                      if request.lot else
+                      _("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
                         "back after the close.", id=request.id, amount=request.deposit),
                       actions=(Action(DealIntent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
                                       str(request.id)),))
@@ -111,7 +140,8 @@ async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
     the `price` to bid once it is paid, if they typed one (core.deals.requests.pending_bids)."""
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
-        raise NotAllowed(_("That is your own request."))
+        raise NotAllowed(_("That is your own lot.") if request.side == auction_rules.SELLER
+                         else _("That is your own request."))
     if request.status != RequestState.OPEN or request.closed_at is not None \
             or uow.clock.now() >= request.deadline:
         raise Conflict(await _closed_words(register_of(uow), request_id, request_view(request),
@@ -133,19 +163,22 @@ async def _standing(register: RequestRegister, request_id: int, seller_id: int) 
     """A seller's latest bid and, where they may see it, the best price and their rank."""
     found = await register.request(request_id)
     assert found is not None
-    request = replace(found, reserve=None)  # the buyer's alone to read: never in a bidder's hands
+    request = replace(found, reserve=None)  # the owner's alone to read: never a bidder's
+    side = request.side
     bids = await register.bids(request_id)
-    ranked = auction_rules.standings(bids)
+    ranked = auction_rules.standings(bids, side)
     own = next((b.price_minor for b in ranked if b.seller_id == seller_id), None)
     def money(minor: int | None) -> Money | None:
         return Money(minor, request.currency) if minor is not None else None
 
     if request.mode == AUCTION and request.closed_at is None:
-        best = best_of(bids)
-        rank = None if own is None else 1 + len({b.seller_id for b in bids
-                                                 if b.price_minor < own})
-        return Standing(request, money(own), rank,
-                        money(best.price_minor if best else None), len(ranked))
+        best = best_of(bids, side)
+        top = best.price_minor if best else None
+        rank = None if own is None else 1 + len({
+            b.seller_id for b in bids if auction_rules.beats(b.price_minor, own, side)})
+        met = None if not request.lot or found.reserve is None else auction_rules.reserve_met(
+            top, found.reserve.amount, side)  # told as met or not, never its figure
+        return Standing(request, money(own), rank, money(top), len(ranked), met)
     if request.closed_at is None:  # a tender's bids stay sealed until its deadline
         return Standing(request, money(own), None, None, len(ranked))
     return Standing(request, money(own), auction_rules.rank_of(ranked, seller_id),
@@ -229,6 +262,9 @@ async def _closed_words(register: RequestRegister, request_id: int, request: Req
     zone = await register.timezone(seller_id)
     closed = request.closed_at or request.deadline
     assert closed is not None  # a saved request has a deadline
+    if request.lot:
+        return _("Bidding on lot #{id} closed at {time}: your bid came too late.",
+                 id=request_id, time=local_time(closed, zone))
     return _("Bidding on request #{id} closed at {time}: your bid came too late.",
              id=request_id, time=local_time(closed, zone))
 
@@ -250,8 +286,9 @@ async def board(uow: UnitOfWork | RequestRegister, request_id: int,
     register = register_of(uow)
     request = await seen(register, request_id, buyer_id)
     if request.buyer_id != buyer_id:
-        raise NotAllowed(_("Only the buyer sees the bids."))
-    ranked = auction_rules.standings(await register.bids(request_id))
+        raise NotAllowed(_("Only the seller sees the bids.") if request.lot else
+                         _("Only the buyer sees the bids."))
+    ranked = auction_rules.standings(await register.bids(request_id), request.side)
     if request.mode != AUCTION and request.closed_at is None:
         return len(ranked), []
     names = await register.names([b.seller_id for b in ranked])

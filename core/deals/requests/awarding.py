@@ -22,22 +22,28 @@ from core.storage.uow import UnitOfWork
 
 
 async def award_bid(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> bool:
-    """The bid made a quote and accepted for the buyer, or nothing at all (a savepoint)."""
+    """The bid made a quote and accepted for the buyer, or nothing at all (a savepoint). On a
+    seller's lot the same deal is made the other way round: the lot's seller quotes the
+    winning bidder from the lot's listing, accepted on the bidder's behalf (their bid was
+    their acceptance; a company's spending limit still applies to it)."""
     row = await uow.get(RequestBid, candidate.id)
     assert row is not None
     terms = Terms(Decimal(request.quantity_milli) / 1000,
                   Money(candidate.price_minor, request.currency), request.incoterm,
                   request.place, request.delivery_from, request.delivery_to,
                   request.payment_method)
+    lot = request.side == auction_rules.SELLER
+    seller, buyer = (request.buyer_id, row.seller_id) if lot else (row.seller_id,
+                                                                   request.buyer_id)
     events = len(uow.events)
     step = await uow.savepoint()
     try:
-        offer = await offers.quote(uow, row.listing_id, row.seller_id, request.buyer_id, terms,
+        offer = await offers.quote(uow, row.listing_id, seller, buyer, terms,
                                    request_id=request.id)
         # Within a company's spending limit: checked at posting against the ceiling (when the
-        # request has one, no bid can be above it).
-        await offers.accept(uow, offer.id, request.buyer_id,
-                            approved=request.max_price_minor is not None)
+        # request has one, no bid can be above it); a lot's bidder, at the award.
+        await offers.accept(uow, offer.id, buyer,
+                            approved=not lot and request.max_price_minor is not None)
     except DomainError:
         await step.rollback()
         del uow.events[events:]  # nothing of the failed award is told
@@ -54,5 +60,6 @@ async def next_bids(uow: UnitOfWork, request: SupplyRequest) -> list[Bid]:
     first: none from a seller awarded before, none above the reserve."""
     awarded = set((await uow.session.execute(select(RequestBid.seller_id).where(
         RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
-    return [b for b in await ranking(uow, request.id) if b.seller_id not in awarded
-            and auction_rules.winner([b], request.reserve_minor) is not None]
+    return [b for b in await ranking(uow, request.id, request.side)
+            if b.seller_id not in awarded
+            and auction_rules.winner([b], request.reserve_minor, request.side) is not None]

@@ -16,6 +16,7 @@ from core.actions import Action
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
 from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
+from core.deals.requests.auction_rules import SELLER
 from core.deals.requests.tables import BidDeposit, RequestBid
 from core.deals.tables import Deal, SupplyRequest
 from core.deals.terms.tables import DealTerms
@@ -85,7 +86,9 @@ async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int,
         raise DomainError(_("That request asks no deposit."))
     row = await uow.get(BidDeposit, (request.id, seller_id))
     if row is not None and row.state != ASKED:
-        raise DomainError(_("Your deposit on request #{id} is paid already.", id=request.id))
+        raise DomainError(_("Your deposit on lot #{id} is paid already.", id=request.id)
+                          if request.side == SELLER else
+                          _("Your deposit on request #{id} is paid already.", id=request.id))
     if row is None:
         now = uow.clock.now()
         row = BidDeposit(request_id=request.id, seller_id=seller_id, amount_minor=due.amount,
@@ -119,8 +122,10 @@ async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | 
     if row is not None and row.price_minor is not None:
         return request, found[1], Money(row.price_minor, request.currency)
     async with addressed_to(uow, found[1]):
-        await notify(uow, found[1], _("🔒 Your deposit on request #{id} is paid: you may bid now.",
-                                      id=request.id),
+        await notify(uow, found[1], _("🔒 Your deposit on lot #{id} is paid: you may bid now.",
+                                      id=request.id) if request.side == SELLER else
+                     _("🔒 Your deposit on request #{id} is paid: you may bid now.",
+                       id=request.id),
                      buttons=[[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
                      about=(f"request:{request.id}",))
     return None
@@ -141,7 +146,8 @@ async def return_all(uow: UnitOfWork, request_id: int) -> None:
 
 # Built once: asked of every deal that completes or ends, whether a tender's winner made it.
 _BIDS, _DEALS = table_of(RequestBid), table_of(Deal)
-_WINNING_BID = (select(_BIDS.c.request_id, _DEALS.c.seller_id)
+# The bid's bidder is the deal's seller on a buyer's request, its buyer on a seller's lot.
+_WINNING_BID = (select(_BIDS.c.request_id, _BIDS.c.seller_id, _DEALS.c.buyer_id)
                 .join(_DEALS, _DEALS.c.offer_id == _BIDS.c.offer_id)
                 .where(_DEALS.c.id == bindparam("deal_id")))
 
@@ -154,17 +160,24 @@ async def on_deal_ended(uow: UnitOfWork, event: DealMoved) -> None:
     if row is None:
         return
     key = (int(row[0]), int(row[1]))
-    why = await _winners_doing(uow, event)
+    why = await _winners_doing(uow, event, lot=int(row[1]) == int(row[2]))
     if why is None:
         await _settle(uow, key, RETURNED)
     elif await _settle(uow, key, FORFEITED):
         await _tell_forfeited(uow, key, why)
 
 
-async def _winners_doing(uow: UnitOfWork, event: DealMoved) -> str | None:
+async def _winners_doing(uow: UnitOfWork, event: DealMoved, lot: bool = False) -> str | None:
     """Why the deal ended by the winner (the seller), or None when it did not. Terms the buyer
     changed after the award are no one's fault but hers: a winner who withdraws from them, or
-    accepted an earlier version, keeps the deposit."""
+    accepted an earlier version, keeps the deposit. A lot's winner is the buyer: theirs is a
+    withdrawal, or terms not accepted in time; not shipping is the seller's doing."""
+    if lot:
+        if event.transition == "cancel-deal" and event.by == "buyer":
+            return FORFEIT_WHY["cancel-deal"]
+        if event.transition == "cancel-unpaid":
+            return FORFEIT_WHY["cancel-unpaid"]
+        return None
     versions = (await uow.session.execute(select(
         DealTerms.version, DealTerms.seller_accepted_at).where(
         DealTerms.deal_id == event.deal_id))).all()
@@ -200,13 +213,17 @@ async def _tell_forfeited(uow: UnitOfWork, key: tuple[int, int], why: str) -> No
     row = await uow.get(BidDeposit, key)
     if request is None or row is None:
         return
-    money = Money(row.amount_minor, row.currency)
+    money, lot = Money(row.amount_minor, row.currency), request.side == SELLER
     async with addressed_to(uow, key[1]):
         await notify(uow, key[1], _(
+            "Your deposit of {amount} on lot #{id} goes to the seller: {why}, as the lot's "
+            "terms say.", amount=money, id=request.id, why=_(why)) if lot else _(
             "Your deposit of {amount} on request #{id} goes to the buyer: {why}, as the request's "
             "terms say.", amount=money, id=request.id, why=_(why)))
-    async with addressed_to(uow, request.buyer_id):
+    async with addressed_to(uow, request.buyer_id):  # a lot's: its seller
         await notify(uow, request.buyer_id, _(
+            "The winner's deposit of {amount} on your lot #{id} is yours: the deal ended "
+            "by the winner's doing.", amount=money, id=request.id) if lot else _(
             "The winner's deposit of {amount} on your request #{id} is yours: the deal ended "
             "by the winner's doing.", amount=money, id=request.id))
 

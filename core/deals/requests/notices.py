@@ -55,9 +55,10 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
             answer = Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
                 if request.mode in auction_rules.BIDDING else \
                 Action(DealIntent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
-            await notify(uow, seller_id, text, buttons=[[
-                answer, Action(DealIntent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
-                about=(f"request:{request.id}",))
+            buttons = [answer] if request.lot else [  # a lot takes bids, not questions
+                answer, Action(DealIntent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]
+            await notify(uow, seller_id, text, buttons=[buttons],
+                         about=(f"request:{request.id}",))
 
 
 async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
@@ -123,12 +124,14 @@ async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
     if request is None or request.deadline is None or bid is None or event.outbid is None:
         return
     async with addressed_to(uow, event.outbid) as reader:
+        facts = {"id": request.id, "price": Money(bid.price_minor, request.currency),
+                 "unit": _(UNITS.get(request.unit, request.unit)),
+                 "deadline": local_time(request.deadline, reader.timezone if reader else None)}
         await notify(uow, event.outbid, _(
+            "🔨 You were outbid on lot #{id}: the highest bid is now {price} per {unit}. "
+            "Bidding closes at {deadline}.", **facts) if request.lot else _(
             "🔨 You were outbid on request #{id}: the best bid is now {price} per {unit}. "
-            "Bidding closes at {deadline}.", id=request.id,
-            price=Money(bid.price_minor, request.currency),
-            unit=_(UNITS.get(request.unit, request.unit)),
-            deadline=local_time(request.deadline, reader.timezone if reader else None)),
+            "Bidding closes at {deadline}.", **facts),
             buttons=[[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
             about=(f"request:{request.id}",))
 
@@ -143,7 +146,7 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
     request = await uow.get(SupplyRequest, request_id)
     if claimed.rowcount != 1 or request is None:  # type: ignore[attr-defined]
         return False
-    ranked = await ranking(uow, request.id)
+    ranked = await ranking(uow, request.id, request.side)
     awarded = set((await uow.session.execute(select(RequestBid.id).where(
         RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
     won = next((b for b in ranked if b.id in awarded), None)
@@ -154,7 +157,9 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
                          about=(f"request:{request.id}",))
     async with addressed_to(uow, request.buyer_id):
         await notify(uow, request.buyer_id, await _buyer_result(uow, request, ranked, won),
-                     buttons=[[Action(DealIntent.VIEW_REQUEST, N_("📋 Open the request"),
+                     buttons=[[Action(DealIntent.VIEW_REQUEST, N_("📋 Open the lot")
+                                      if request.side == auction_rules.SELLER else
+                                      N_("📋 Open the request"),
                                       str(request.id))]],
                      about=(f"request:{request.id}",))
     return True
@@ -189,6 +194,8 @@ def told_after_close(uow_factory: UowFactory) -> Callable[[Sequence[BiddingClose
 def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int) -> str:
     """A bidder's result, in the words of the reader being addressed (the unit too)."""
     own, unit = Money(bid.price_minor, request.currency), present.unit_word(request.unit)
+    if request.side == auction_rules.SELLER:
+        return _lot_result(request, own, unit, bid, won, place, bidders)
     if won is not None and bid.id == won.id:
         return _("🏆 You won request #{id} at {price} per {unit}: accept the deal's terms to "
                  "sign it.", id=request.id, price=own, unit=unit)
@@ -202,9 +209,49 @@ def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int
              place=place, bidders=bidders)
 
 
+def _lot_result(request: SupplyRequest, own: Money, unit: str, bid: Any, won: Any, place: int,
+                bidders: int) -> str:
+    """A lot's bidder's result (`_result`'s mirror)."""
+    if won is not None and bid.id == won.id:
+        return _("🏆 You won lot #{id} at {price} per {unit}: the deal is made; its card "
+                 "shows what comes next.", id=request.id, price=own, unit=unit)
+    if won is None:
+        return _("🔨 Lot #{id} closed unsold. Your bid of {price} per {unit} ranked {place} of "
+                 "{bidders}.", id=request.id, price=own, unit=unit, place=place,
+                 bidders=bidders)
+    return _("🔨 Lot #{id} closed: the winning bid was {winning} per {unit}. Your bid of "
+             "{price} ranked {place} of {bidders}.", id=request.id,
+             winning=Money(won.price_minor, request.currency), unit=unit, price=own,
+             place=place, bidders=bidders)
+
+
+async def _seller_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[Any],
+                         won: Any) -> str:
+    """A lot's seller's result (`_buyer_result`'s mirror)."""
+    unit = present.unit_word(request.unit)
+    if won is not None:
+        bidder = await uow.get(Account, won.seller_id)
+        return n_("🏆 Lot #{id} sold: {buyer} won at {price} per {unit}, against {n} other "
+                  "bidder.", "🏆 Lot #{id} sold: {buyer} won at {price} per {unit}, against "
+                  "{n} other bidders.", len(ranked) - 1, id=request.id,
+                  buyer=bidder.display_name if bidder else "?", unit=unit,
+                  price=Money(won.price_minor, request.currency))
+    if not ranked:
+        return _("🔨 Lot #{id} closed with no bids.", id=request.id)
+    if not auction_rules.reserve_met(ranked[0].price_minor, request.reserve_minor,
+                                     auction_rules.SELLER):
+        return _("🔨 Lot #{id} closed unsold: the highest bid, {price} per {unit}, was under "
+                 "your reserve of {reserve}.", id=request.id, unit=unit,
+                 price=Money(ranked[0].price_minor, request.currency),
+                 reserve=Money(request.reserve_minor or 0, request.currency))
+    return _("🔨 Lot #{id} closed unsold: the listing no longer holds the lot.", id=request.id)
+
+
 async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[Any],
                         won: Any) -> str:
     """The buyer's result, in the words of the reader being addressed (the unit too)."""
+    if request.side == auction_rules.SELLER:
+        return await _seller_result(uow, request, ranked, won)
     unit = present.unit_word(request.unit)
     if won is not None:
         seller = await uow.get(Account, won.seller_id)
@@ -243,6 +290,16 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
                      id=request.id, quantity=uncovered, deadline=local_time(
                          request.deadline, reader.timezone if reader else None))
+        elif request.side == auction_rules.SELLER and (after := await awarding.next_bids(
+                uow, request)):
+            text = _("🔨 Deal #{deal}, the sale of your lot #{id}, ended. The next bid is "
+                     "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
+                     id=request.id, price=Money(after[0].price_minor, request.currency),
+                     unit=_(UNITS.get(request.unit, request.unit)))
+            buttons = [[Action(DealIntent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
+        elif request.side == auction_rules.SELLER:
+            text = _("📣 Deal #{deal}, the sale of your lot #{id}, ended, and no other bid can "
+                     "be awarded: put it up again from 📦 My listings.", deal=event.deal_id, id=request.id)
         elif request.mode in auction_rules.BIDDING and (after := await awarding.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "

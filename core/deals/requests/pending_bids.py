@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.actions import Action
 from core.catalog.taxonomy import UNITS
 from core.deals.intents import DealIntent
-from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import auction_rules, auctions, bid_deposits
 from core.deals.requests import service as supply_requests
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -34,7 +34,7 @@ async def deposit_paid(uow: UnitOfWork, ref: str) -> None:
     if pending is None:
         return
     request, seller_id, price = pending
-    request_id, unit = request.id, request.unit
+    request_id, unit, lot = request.id, request.unit, request.side == auction_rules.SELLER
     bid = [[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request_id))]]
     async with addressed_to(uow, seller_id):
         words = _(UNITS.get(unit, unit))
@@ -44,13 +44,18 @@ async def deposit_paid(uow: UnitOfWork, ref: str) -> None:
         except DomainError as exc:  # the bid alone is undone; the deposit stays held
             await savepoint.rollback()
             del uow.events[emitted:]
+            facts = {"id": request_id, "price": price, "unit": words, "reason": str(exc)}
             await notify(uow, seller_id, _(
+                "🔒 Your deposit on lot #{id} is paid, but your price of {price} per {unit} "
+                "could not be placed: {reason} Bid again.", **facts) if lot else _(
                 "🔒 Your deposit on request #{id} is paid, but your price of {price} per {unit} "
-                "could not be placed: {reason} Bid again.", id=request_id, price=price,
-                unit=words, reason=str(exc)), buttons=bid, about=(f"request:{request_id}",))
+                "could not be placed: {reason} Bid again.", **facts),
+                buttons=bid, about=(f"request:{request_id}",))
             return
         await savepoint.commit()
         await notify(uow, seller_id, _(
+            "🔒 Your deposit on lot #{id} is paid and your bid of {price} per {unit} is in.",
+            id=request_id, price=price, unit=words) if lot else _(
             "🔒 Your deposit on request #{id} is paid and your bid of {price} per {unit} is in.",
             id=request_id, price=price, unit=words), buttons=bid,
             about=(f"request:{request_id}",))

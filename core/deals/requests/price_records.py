@@ -1,7 +1,7 @@
 """The anonymised price record a tender or auction leaves at its close: the product, the buyer's
-country (the region the goods go to), the month, the awarded price per unit and per MWh (by the
-winner's listing's energy content) and the volume — never who bid, won or bought. Market
-analytics and the public market pages read them beside completed deals (core.market)."""
+country (the region the goods go to; a seller's lot's winner's), the month, the awarded price
+per unit and per MWh (by the listing's energy content) and the volume — never who bid, won or
+bought. Market analytics and the public market pages read them beside completed deals (core.market)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import price_per_mwh_minor
+from core.deals.requests import auction_rules
 from core.deals.requests.tables import PriceRecord, RequestBid
 from core.deals.tables import SupplyRequest
 from core.storage.uow import UnitOfWork
@@ -27,7 +28,9 @@ async def record(uow: UnitOfWork, request: SupplyRequest, bid: RequestBid) -> Pr
         await uow.session.delete(old)
         await uow.session.flush()
     listing = await uow.get(Listing, bid.listing_id)
-    buyer = await uow.get(Account, request.buyer_id)
+    # The buyer's country: a buyer's request's own, a seller's lot's winner's (its bidder).
+    lot = request.side == auction_rules.SELLER
+    buyer = await uow.get(Account, bid.seller_id if lot else request.buyer_id)
     energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")
     now = uow.clock.now()
     row = PriceRecord(

@@ -30,6 +30,8 @@ async def ask(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int
     request = await seen(register, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
+    if request.lot:  # its card says what is sold; questions are a request's buyer's to answer
+        raise Conflict(_("A lot takes bids, not questions: its card says what is sold."))
     if request.status != RequestState.OPEN or request.deadline is None \
             or register.now() >= request.deadline:
         raise Conflict(_("Quotes on that request closed at its deadline."))

@@ -22,7 +22,7 @@ from core.deals.offers.facts import Terms
 from core.deals.offers.rounds import decline_open_quotes
 from core.deals.request_rules import RequestState
 from core.deals.requests import bid_deposits, fitting
-from core.deals.requests.auction_rules import BIDDING, Bid
+from core.deals.requests.auction_rules import BIDDING, SELLER, Bid
 from core.deals.requests.awarding import award_bid
 from core.deals.requests.drafts import Draft, unsaved
 from core.deals.requests.reach import matching_sellers
@@ -238,11 +238,13 @@ class SqlRequestRegister(SqlStore):
 
 async def answers(uow: UnitOfWork, request: SupplyRequest, seller_id: int | None) -> bool:
     """A seller asked to answer; or, for an open request, any seller with a published
-    listing of the product."""
+    listing of the product; on a seller's lot, anyone but its seller."""
     if seller_id is None or seller_id == request.buyer_id:
         return False
     if await is_invited(uow, request.id, seller_id):
         return True
+    if request.side == SELLER:  # a seller's lot: every buyer but its seller may bid
+        return not request.private
     return not request.private and await uow.session.scalar(select(Listing.id).where(
         Listing.seller_id == seller_id, Listing.product_type == request.product_type,
         Listing.status == ListingState.PUBLISHED).limit(1)) is not None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.deals.requests import bid_deposits
+from core.deals.requests import auction_rules, bid_deposits
 from core.deals.requests.tables import RequestQuestion
 from core.deals.tables import Offer, SupplyRequest
 from core.i18n import present
@@ -47,6 +47,15 @@ class RequestView:
     deposit: Money | None  # the bid deposit each bidder pays (core.deals.requests.bid_deposits)
     private: bool  # only the invited sellers may answer
     closed_at: datetime | None  # a tender's or auction's close, once settled
+    # Whose auction (auction_rules.SIDES): a buyer's request, or a seller's lot put up from
+    # `listing_id` (its `buyer_id` is then the seller who put it up, `max_price` its start).
+    side: str = auction_rules.BUYER
+    listing_id: int | None = None
+
+    @property
+    def lot(self) -> bool:
+        """A seller's lot at auction (buyers bid up), not a buyer's request."""
+        return self.side == auction_rules.SELLER
 
 
 def request_view(request: SupplyRequest) -> RequestView:
@@ -67,7 +76,8 @@ def request_view(request: SupplyRequest) -> RequestView:
         min_step=money(request.min_step_minor), extend_minutes=request.extend_minutes,
         reserve=money(request.reserve_minor), deposit_pct=request.deposit_pct,
         deposit=bid_deposits.amount(request), private=bool(request.private),
-        closed_at=request.closed_at)
+        closed_at=request.closed_at, side=request.side or auction_rules.BUYER,
+        listing_id=request.listing_id)
 
 
 @dataclass(frozen=True)

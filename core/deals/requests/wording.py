@@ -17,7 +17,9 @@ def request_text(request: RequestView, deadline: str, published: bool = True,
     """The request as sellers and its buyer read it: what, how much, delivered how, the
     ceiling, how sellers answer (quotes, a tender, an auction), the payment and the deadline (a
     preview, not published yet, has no number and says how long it will be open). The reserve
-    is the `buyer`'s alone."""
+    is the `buyer`'s alone. A seller's lot reads as a lot (`lot_text`)."""
+    if request.lot:
+        return lot_text(request, deadline, owner=buyer)
     what = {"quantity": present.quantity(request.quantity, request.unit),
             "product": _(product(request.product_type).label)}
     lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
@@ -70,3 +72,34 @@ def _bidding_lines(request: RequestView, buyer: bool) -> list[str]:
         lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
                        price=request.reserve, unit=unit))
     return lines
+
+
+def lot_text(request: RequestView, deadline: str, owner: bool = False) -> str:
+    """A seller's lot at auction as its bidders and its seller read it: what, how much,
+    delivered how, the starting price and step, the reserve (the `owner`'s alone to read:
+    bidders see only whether it is met, on their bid card), the deposit, the payment and the
+    close."""
+    unit = _(UNITS.get(request.unit, request.unit))
+    lines = [_("🔨 Lot #{id} at auction: {quantity} of {product}.", id=request.id,
+               quantity=present.quantity(request.quantity, request.unit),
+               product=_(product(request.product_type).label)),
+             _("Delivery: {delivery}", delivery=cards.delivery_text(
+                 request.incoterm, request.place, request.delivery_from, request.delivery_to))]
+    if request.max_price is not None and request.min_step is not None:
+        minutes = request.extend_minutes or auction_rules.EXTEND_MINUTES
+        lines.append(_("Bidding starts at {price} per {unit}, excluding VAT; each bid at least "
+                       "{step} above the highest; a bid in the last {minutes} minutes moves "
+                       "the close to {minutes} minutes after it. The highest bid wins.",
+                       price=request.max_price, unit=unit, step=request.min_step,
+                       minutes=minutes))
+    if owner and request.reserve is not None:
+        lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
+                       price=request.reserve, unit=unit))
+    if request.deposit is not None:
+        lines.append(_("💳 Bid deposit: {amount} ({percent} % of the lot at the starting "
+                       "price), paid before bidding; returned after the close, to the winner "
+                       "once the deal completes; the seller's if the winner does not sign or "
+                       "pay.", amount=request.deposit, percent=request.deposit_pct))
+    lines.append(_("Payment: {payment}", payment=payment_words(request.payment_method, ())))
+    lines.append(_("Bids until {deadline}.", deadline=deadline))
+    return "\n".join(lines)
