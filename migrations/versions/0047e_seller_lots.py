@@ -2,13 +2,13 @@
 buyers bid prices up) and the listing a lot is put up from
 
 Revision ID: 0047e
-Revises: 0046
+Revises: 0047c
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0047e'
-down_revision = '0046'
+down_revision = '0047c'
 branch_labels = None
 depends_on = None
 
