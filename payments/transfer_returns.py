@@ -14,7 +14,7 @@ from core.money.model import Money, described
 from core.storage.uow import UnitOfWork
 from payments import ledger, transfer_accounts
 from payments.escrow_rows import charge_of, load
-from payments.providers.base import BankAccount, ProviderError
+from payments.providers.base import BankAccount, ProviderError, ProviderUnsure
 from payments.tables import Escrow, IncomingTransfer
 from payments.transfer_matching import BANK, WAITING, TransferMatching, received_so_far, waiting_account
 
@@ -114,7 +114,7 @@ class TransferReturns(TransferMatching):
             try:
                 ref, claim_url = await self.send_back(row, escrows[row.escrow_id],
                                                       banks[row.escrow_id])
-            except ProviderError:
+            except (ProviderError, ProviderUnsure):  # unsure: the retry finds it if it went
                 log.exception("return of transfer %s not sent; it will be retried", row.id)
                 continue
             async with self.uow() as uow:
