@@ -149,6 +149,10 @@ async def test_too_little_asks_for_the_rest_and_after_expiry_a_new_invoice_takes
     await btcpay.send("InvoicePaymentSettled", first)
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
     assert "150.00 is still due" in (await texts_to(app, view.payer_id))[-1]
+    wallet = await app.payments.wallet(view.payer_id)  # the part paid waits, said as crypto
+    assert wallet.held == [Money(10_000, "EUR")]
+    assert [m.text for m in wallet.movements] == [
+        "Crypto payment for deal #7 (received in crypto)"]
     btcpay.expire(first)
     await btcpay.send("InvoiceExpired", first, partiallyPaid=True)
     await btcpay.redeliver(btcpay.last_delivery())
@@ -246,6 +250,9 @@ async def test_a_deal_cancelled_with_part_paid_in_crypto_gives_it_back_through_b
         (invoice_id, "100.00")]
     told = await texts_to(app, view.payer_id)
     assert any("is being returned" in t for t in told)
+    moves = [m.text for m in (await app.payments.wallet(view.payer_id)).movements]
+    assert moves == ["Crypto payments returned for deal #7 (received in crypto)",
+                     "Crypto payment for deal #7 (received in crypto)"]
     assert any(btcpay.refunds[0]["viewLink"] in t for t in told)
     assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
     async with app.uow() as uow:
