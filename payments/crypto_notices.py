@@ -5,6 +5,8 @@ payments.notices)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from core.actions import Action
 from core.i18n import N_, _
 from core.money.events import (
@@ -17,7 +19,7 @@ from core.money.events import (
 )
 from core.money.intents import MoneyIntent
 from core.money.model import described
-from core.notifications.outbox import addressed_to, notify
+from core.notifications.outbox import addressed_to, notify, queued
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import load
 
@@ -81,9 +83,14 @@ async def on_closed(uow: UnitOfWork, event: CryptoInvoiceClosed) -> None:
 
 
 async def on_claimable(uow: UnitOfWork, event: CryptoReturnClaimable) -> None:
+    """Once per refund to claim: a retry that found the refund asked before (after a crash
+    between asking and recording it) tells nothing new."""
+    key = "crypto-claim:" + hashlib.sha256(event.claim_url.encode()).hexdigest()[:40]
+    if await queued(uow, key):
+        return
     escrow = await load(uow, event.escrow_id)
     async with addressed_to(uow, event.payer_id):
         await notify(uow, event.payer_id, _(
             "↩ {amount} for {what} is ready to go back to you in crypto: claim it to an address "
             "of yours here: {url}", amount=event.amount, what=described(escrow.reference),
-            url=event.claim_url))
+            url=event.claim_url), dedupe_key=key)

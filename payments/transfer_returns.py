@@ -14,9 +14,17 @@ from core.money.model import Money, described
 from core.storage.uow import UnitOfWork
 from payments import ledger, transfer_accounts
 from payments.escrow_rows import charge_of, load
-from payments.providers.base import BankAccount, ProviderError
+from payments.providers.base import BankAccount, ProviderError, ProviderUnsure
 from payments.tables import Escrow, IncomingTransfer
-from payments.transfer_matching import BANK, WAITING, TransferMatching, received_so_far, waiting_account
+from payments.transfer_matching import (
+    BANK,
+    CRYPTO,
+    CRYPTO_PREFIX,
+    WAITING,
+    TransferMatching,
+    received_so_far,
+    waiting_account,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +40,14 @@ class TransferReturns(TransferMatching):
             return
         amount = Money(received, escrow.currency)
         by_source: dict[str, int] = {}  # where each part came through (the bank's, crypto)
+        in_crypto: set[str] = set()
         for bank_ref, applied in (await uow.session.execute(
                 select(IncomingTransfer.bank_ref, IncomingTransfer.applied).where(
                     IncomingTransfer.escrow_id == escrow.id, IncomingTransfer.applied > 0))):
             source = self.source_of(bank_ref, escrow)
             by_source[source] = by_source.get(source, 0) + applied
+            if bank_ref.startswith(CRYPTO_PREFIX):
+                in_crypto.add(source)
         await uow.session.execute(
             update(IncomingTransfer).where(IncomingTransfer.escrow_id == escrow.id,
                                            IncomingTransfer.applied > 0)
@@ -46,10 +57,12 @@ class TransferReturns(TransferMatching):
             key = f"transfer-return:{escrow.id}" if source == escrow.provider \
                 else f"transfer-return:{escrow.id}:{source}"
             back = Money(part, escrow.currency)
+            actor, said = (CRYPTO, "Crypto payments returned") if source in in_crypto \
+                else (BANK, "Transfers returned")  # the wallet says which it was
             await ledger.post(uow, key, "refund",
                               [(waiting_account(escrow.payer_id, escrow.id), -back),
-                               (ledger.world(source), back)], BANK,
-                              f"Transfers returned for {described(escrow.reference)}", escrow.id)
+                               (ledger.world(source), back)], actor,
+                              f"{said} for {described(escrow.reference)}", escrow.id)
         uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
 
     def source_of(self, bank_ref: str, escrow: Escrow) -> str:
@@ -114,7 +127,7 @@ class TransferReturns(TransferMatching):
             try:
                 ref, claim_url = await self.send_back(row, escrows[row.escrow_id],
                                                       banks[row.escrow_id])
-            except ProviderError:
+            except (ProviderError, ProviderUnsure):  # unsure: the retry finds it if it went
                 log.exception("return of transfer %s not sent; it will be retried", row.id)
                 continue
             async with self.uow() as uow:

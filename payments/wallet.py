@@ -11,6 +11,7 @@ from core.storage.uow import UnitOfWork
 from payments import ledger
 from payments.providers.base import Provider
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal, PayoutAccount
+from payments.transfer_matching import CRYPTO
 from payments.wallet_rules import HELD, PAID_OUT, PENDING, movement_text, summed
 
 OPEN = (EscrowState.HELD, EscrowState.AUTHORISED, EscrowState.SETTLING)
@@ -35,14 +36,15 @@ async def _incoming(uow: UnitOfWork, account_id: int) -> list[Money]:
 
 async def _movements(uow: UnitOfWork, account_id: int, limit: int) -> list[Movement]:
     stmt = (select(LedgerJournal.created_at, LedgerJournal.description, LedgerAccount.purpose,
-                   LedgerEntry.amount, LedgerEntry.currency)
+                   LedgerEntry.amount, LedgerEntry.currency, LedgerJournal.actor)
             .join(LedgerEntry, LedgerEntry.journal_id == LedgerJournal.id)
             .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
             .where(LedgerAccount.owner == f"account:{account_id}")
             .order_by(LedgerEntry.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    return [Movement(when.date(), movement_text(text, purpose), Money(int(amount), currency))
-            for when, text, purpose, amount, currency in rows]
+    return [Movement(when.date(), movement_text(text, purpose, actor == CRYPTO.who),
+                     Money(int(amount), currency))
+            for when, text, purpose, amount, currency, actor in rows]
 
 
 async def _ready(uow: UnitOfWork, provider: Provider, account_id: int) -> bool:

@@ -12,6 +12,8 @@ from core.money.model import Money, described
 # A user's ledger accounts as a wallet line names them.
 PURPOSES = {"escrow": N_("escrow"), "authorised": N_("authorised"), "payable": N_("payable"),
             "paid_out": N_("paid out"), "transfer": N_("received by transfer")}
+# The same waiting account when what waits there was paid on a crypto invoice.
+IN_CRYPTO = N_("received in crypto")
 # The wallet's headings, each the ledger purposes it sums: money held for the user as a payer
 # (in escrow, a card authorised, a transfer still short), owed to them, and paid out.
 HELD = ("escrow", "authorised", "transfer")
@@ -38,11 +40,14 @@ def readable(text: str) -> str:
     return _REFERENCE.sub(lambda m: described(m.group(0)), text)
 
 
-def purpose_name(purpose: str) -> str:
-    """A ledger account's purpose as a wallet line names it."""
+def purpose_name(purpose: str, crypto: bool = False) -> str:
+    """A ledger account's purpose as a wallet line names it; `crypto`: the movement is of money
+    paid in crypto (a payment not complete yet waits "received in crypto", not "by transfer")."""
+    if crypto and purpose == "transfer":
+        return _(IN_CRYPTO)
     return _(PURPOSES[purpose]) if purpose in PURPOSES else purpose.replace("_", " ")
 
 
-def movement_text(text: str, purpose: str) -> str:
+def movement_text(text: str, purpose: str, crypto: bool = False) -> str:
     """A movement's line: 'Payment for deal #1 (escrow)'."""
-    return f"{readable(text)} ({purpose_name(purpose)})"
+    return f"{readable(text)} ({purpose_name(purpose, crypto)})"

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from bots.catalog_jobs import sync_index
@@ -553,3 +554,72 @@ async def test_a_worker_reconnecting_after_the_outage_keeps_its_sent_rows_from_t
     await asyncio.wait_for(first.run_once(), 10)  # then the first settles what it sent
     assert [t for _, _, t in recorder.sent] == ["0:0"]
     assert await statuses(a) == {"sent": 1}
+
+
+# --- a crypto refund across a cut connection ---------------------------------------------
+
+async def test_a_crypto_refund_whose_mark_lost_its_connection_is_asked_of_btcpay_once(
+        shared_db, tmp_path):
+    """Greenfield's refund takes no idempotency key. Agora's connections die the moment the
+    refund reaches BTCPay, before it is recorded: the refund fails on the next statement and
+    its operation stays pending. The recovery looks first for a pull payment carrying the
+    operation's key, finds the one made and completes with it: BTCPay asked once, one pull
+    payment, the ledger balanced and the payer told once where to claim it."""
+    from payments import ledger
+    from payments.tables import PaymentOperation
+    from tests.payments.test_direct_payment import texts_to
+    from tests.support.fake_btcpay import API_KEY, SECRET, STORE, FakeBTCPay
+
+    fake = FakeBTCPay()
+    async with serve(fake.app) as btcpay_url:
+        fake.base = btcpay_url
+        settings = Settings(database_url=shared_db, environment="test",  # type: ignore[call-arg]
+                            data_dir=str(tmp_path / "data"), admins=["terminal:root"],
+                            crypto_provider="btcpay", btcpay_url=btcpay_url,
+                            btcpay_api_key=API_KEY, btcpay_store_id=STORE,
+                            btcpay_webhook_secret=SECRET)
+        app = build(settings, senders={"email": LoggingEmailSender()})
+        try:
+            async with serve(create_app(app, run_workers=False)) as agora_url:
+                fake.agora_url = agora_url
+                buyer, seller = await payment_people(app)
+                view = await app.payments.open("goods", "bioenergy", "deal:1", buyer, seller,
+                                               Money(25_000, "EUR"), PAYER)
+                invoice = await app.payments.crypto_invoice(view.id, buyer)
+                assert invoice is not None
+                invoice_id = invoice.url.rsplit("/", 1)[-1]
+                fake.pay(invoice_id, "250.00")
+                assert (await fake.send("InvoiceSettled", invoice_id)).status_code == 200
+                assert (await app.payments.get(view.id)).state == "held"
+
+                cuts: list[int] = []
+
+                async def cut_agora() -> None:  # BTCPay has made the refund; Agora's
+                    cuts.append(await cut_this_process(shared_db))  # connections die
+
+                fake.on_refund = cut_agora
+                with pytest.raises(DBAPIError):
+                    await app.payments.refund(view.id, None, PAYER)
+                fake.on_refund = None
+            assert cuts and cuts[0] >= 1 and len(fake.refunds) == 1
+            async with app.uow() as uow:
+                [op] = (await uow.session.execute(select(PaymentOperation).where(
+                    PaymentOperation.kind == "refund"))).scalars().all()
+            assert op.status == "pending"  # asked of BTCPay, never marked
+
+            await app.payments.recover()
+            await app.payments.recover()  # done: not asked again
+            assert len(fake.refunds) == 1 and len(fake.pull_payments) == 1
+            [pull] = fake.pull_payments.values()
+            assert pull["description"] == op.key and pull["amount"] == "250.00"
+            assert (await app.payments.get(view.id)).state == "refunded"
+            async with app.uow() as uow:
+                assert await ledger.unbalanced_journals(uow) == []
+                assert await ledger.balance(uow, ledger.world("btcpay"), "EUR") == 0
+                done = await uow.session.get(PaymentOperation, op.id)
+                assert done is not None and (done.status, done.provider_ref) == (
+                    "done", pull["id"])
+            told = [t for t in await texts_to(app, buyer) if pull["viewLink"] in t]
+            assert len(told) == 1 and "claim it" in told[0]
+        finally:
+            await app.close()

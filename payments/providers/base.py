@@ -14,6 +14,12 @@ class ProviderError(DomainError):
     """The provider refused or failed; the message is fit to show."""
 
 
+class ProviderUnsure(DomainError):
+    """The call reached the provider but its answer was lost (a timeout, a dropped
+    connection): it may have been done. The operation stays pending and its retry, with the
+    same key, finds what was done instead of asking again."""
+
+
 @dataclass(frozen=True)
 class Checkout:
     """Where the payer pays: the provider's reference and a page to open."""
@@ -178,5 +184,6 @@ class CryptoProvider(Protocol):
         ...
 
     async def return_crypto(self, key: str, invoice_ref: str, amount: Money) -> CryptoReturn:
-        """Give back `amount` of what was paid on the invoice (too much, too late, a refund)."""
+        """Give back `amount` of what was paid on the invoice (too much, too late, a refund):
+        once per `key` — a retry finds the return asked before instead of asking again."""
         ...

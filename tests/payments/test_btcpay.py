@@ -149,6 +149,10 @@ async def test_too_little_asks_for_the_rest_and_after_expiry_a_new_invoice_takes
     await btcpay.send("InvoicePaymentSettled", first)
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
     assert "150.00 is still due" in (await texts_to(app, view.payer_id))[-1]
+    wallet = await app.payments.wallet(view.payer_id)  # the part paid waits, said as crypto
+    assert wallet.held == [Money(10_000, "EUR")]
+    assert [m.text for m in wallet.movements] == [
+        "Crypto payment for deal #7 (received in crypto)"]
     btcpay.expire(first)
     await btcpay.send("InvoiceExpired", first, partiallyPaid=True)
     await btcpay.redeliver(btcpay.last_delivery())
@@ -246,6 +250,9 @@ async def test_a_deal_cancelled_with_part_paid_in_crypto_gives_it_back_through_b
         (invoice_id, "100.00")]
     told = await texts_to(app, view.payer_id)
     assert any("is being returned" in t for t in told)
+    moves = [m.text for m in (await app.payments.wallet(view.payer_id)).movements]
+    assert moves == ["Crypto payments returned for deal #7 (received in crypto)",
+                     "Crypto payment for deal #7 (received in crypto)"]
     assert any(btcpay.refunds[0]["viewLink"] in t for t in told)
     assert await _world(app, "btcpay") == 0 and await _world(app, "sandbox") == 0
     async with app.uow() as uow:
@@ -340,6 +347,18 @@ async def test_the_greenfield_client_finds_its_invoice_again_and_says_when_btcpa
         wrong = BTCPayProvider(url, "not-the-key", STORE, "https://agora.example")
         with pytest.raises(ProviderError, match="refused: 401"):
             await wrong.invoice_state(made.ref, Money(12_345, "EUR"))
+        # A refund asked twice with one key (a retry after a crash): one pull payment.
+        fake.pay(made.ref, "23.45")
+        back = await client.return_crypto("refund:3:1", made.ref, Money(1_000, "EUR"))
+        assert await client.return_crypto("refund:3:1", made.ref, Money(1_000, "EUR")) == back
+        assert len(fake.refunds) == 1 and list(fake.pull_payments) == [back.ref]
+        pull = fake.pull_payments[back.ref]
+        assert (pull["amount"], pull["currency"], pull["description"]) == (
+            "10.00", "EUR", "refund:3:1")
+        pull["archived"] = True  # archived at the store: still the refund asked, not again
+        assert await client.return_crypto("refund:3:1", made.ref, Money(1_000, "EUR")) == back
+        other = await client.return_crypto("refund:3:2", made.ref, Money(1_000, "EUR"))
+        assert other != back and len(fake.refunds) == 2
         await client.aclose()
         await wrong.aclose()
     gone = BTCPayProvider(f"http://127.0.0.1:{free_port()}", API_KEY, STORE, "https://a.example")
@@ -363,3 +382,67 @@ async def test_a_return_btcpay_refused_is_sent_once_by_the_recovery(crypto_world
     async with app.uow() as uow:
         row = (await uow.session.execute(select(IncomingTransfer))).scalar_one()
         assert row.returned_ref == btcpay.refunds[0]["id"]
+
+
+async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again(crypto_world):
+    """Greenfield's refund takes no idempotency key: the refund reaches BTCPay and its answer
+    is lost (a timeout). The operation stays pending; the recovery finds the pull payment that
+    carries the operation's key and completes with it — one refund, the payer told once."""
+    import httpx
+
+    from core.errors import DomainError
+    from payments.tables import PaymentOperation
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    await btcpay.send("InvoiceSettled", invoice_id)
+    client = app.payments.crypto
+    client.http.timeout = httpx.Timeout(0.3)
+    btcpay.refunds_lost, btcpay.lost_after = 1, 1.0
+    with pytest.raises(DomainError, match="did not answer in time"):
+        await app.payments.refund(view.id, None, BUYER)
+    client.http.timeout = httpx.Timeout(20.0)
+    async with app.uow() as uow:
+        [op] = (await uow.session.execute(select(PaymentOperation).where(
+            PaymentOperation.kind == "refund"))).scalars().all()
+    assert op.status == "pending" and len(btcpay.refunds) == 1
+    [pull] = btcpay.pull_payments.values()
+    assert pull["description"] == op.key and pull["name"] == op.key  # the key goes with it
+
+    await app.payments.recover()
+    await app.payments.recover()  # done: nothing asked again
+    assert len(btcpay.refunds) == 1 and list(btcpay.pull_payments) == [pull["id"]]
+    assert [m for m, path in btcpay.calls if path.endswith("/refund")] == ["POST"]
+    assert (await app.payments.get(view.id)).state == "refunded"
+    told = [t for t in await texts_to(app, view.payer_id) if pull["viewLink"] in t]
+    assert len(told) == 1 and "claim it" in told[0]
+    assert await _world(app, "btcpay") == 0
+    await _journals(app, view.id)
+
+
+async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_world):
+    """A transfer return that reached BTCPay whose mark was never written (the recovery runs
+    again from the unmarked row): the pull payment with the return's key is taken, not a
+    second one, and its claim link is told once."""
+    from sqlalchemy import update
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "270.00")
+    await btcpay.send("InvoiceSettled", invoice_id, overPaid=True)
+    [refund] = btcpay.refunds
+    async with app.uow() as uow:  # as if the mark had been lost with its connection
+        await uow.session.execute(update(IncomingTransfer).values(returned_ref=None))
+        await uow.commit()
+    assert await app.payments.recover() == 1
+    assert len(btcpay.refunds) == 1 and len(btcpay.pull_payments) == 1
+    async with app.uow() as uow:
+        row = (await uow.session.execute(select(IncomingTransfer).where(
+            IncomingTransfer.back > 0))).scalar_one()
+    assert row.returned_ref == refund["id"]
+    told = [t for t in await texts_to(app, view.payer_id) if refund["viewLink"] in t]
+    assert len(told) == 1
+    await _journals(app, view.id)

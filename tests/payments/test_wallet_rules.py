@@ -5,7 +5,15 @@ tests/payments/test_money_flows.py."""
 from __future__ import annotations
 
 from core.money.model import Money
-from payments.wallet_rules import HELD, PAID_OUT, PENDING, movement_text, readable, summed
+from payments.wallet_rules import (
+    HELD,
+    PAID_OUT,
+    PENDING,
+    movement_text,
+    purpose_name,
+    readable,
+    summed,
+)
 
 BALANCES = {("escrow", "EUR"): 10_000, ("authorised", "EUR"): 2_500, ("transfer", "EUR"): 400,
             ("escrow", "USD"): 700, ("payable", "EUR"): 9_500, ("paid_out", "EUR"): 0,
@@ -27,6 +35,24 @@ def test_a_movement_names_its_escrow_as_people_read_it_and_its_account():
         "Payment for session booking #3 (extra time) (paid out)"
     assert movement_text("Transfer for deal:4", "transfer") == \
         "Transfer for deal #4 (received by transfer)"
+
+
+def test_money_waiting_from_a_crypto_payment_reads_as_received_in_crypto_in_any_language():
+    from types import SimpleNamespace
+
+    from core.money.reading import reading
+
+    assert movement_text("Crypto payment for deal:4", "transfer", crypto=True) == \
+        "Crypto payment for deal #4 (received in crypto)"
+    assert movement_text("Payment for deal:4", "escrow", crypto=True) == \
+        "Payment for deal #4 (escrow)"  # only the waiting account is named after crypto
+    said = {}
+    for language in ("de", "fr", "sv"):
+        with reading(SimpleNamespace(language=language, country=None)):
+            said[language] = purpose_name("transfer", crypto=True), purpose_name("transfer")
+    assert said == {"de": ("in Krypto eingegangen", "per Überweisung eingegangen"),
+                    "fr": ("reçu en cryptomonnaie", "reçu par virement"),
+                    "sv": ("mottaget i krypto", "mottaget via överföring")}
 
 
 def test_an_unknown_purpose_reads_with_spaces_and_other_text_is_left_alone():

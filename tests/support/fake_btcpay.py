@@ -7,7 +7,13 @@ checkout.expirationMinutes/redirectURL; answers `id`, `checkoutLink`, `status` "
 `GET …/invoices?orderId=` (a list), `GET …/invoices/{id}`, `GET …/invoices/{id}/payment-methods`
 (one on-chain method: `rate` to the invoice's currency, `amount`, `paymentMethodPaid`,
 `totalPaid`, `due` in BTC, and its `payments`, each `value` and `status` Processing or Settled)
-and `POST …/invoices/{id}/refund` (a pull payment: `id`, `viewLink`). The payer's side is
+`POST …/invoices/{id}/refund` (a pull payment: `id`, `viewLink`, the request's `name` and
+`description`) and `GET /api/v1/stores/{store}/pull-payments` (the store's pull payments, as
+Greenfield's PullPaymentData: `id`, `name`, `description`, `currency`, `amount`, `archived`,
+`viewLink`…; archived ones only with `includeArchived=true`). Faults: `refunds_failing` refuses
+the next refunds (503); `refunds_lost` makes the next refunds, then answers too late for the
+client (its answer lost); `on_refund` is awaited once a refund is made, before it is answered
+(a test cuts Agora's database connections there). The payer's side is
 played by `pay` (a payment seen, settled at once or later by `confirm`); `expire` closes an
 invoice; `send` delivers a webhook (and `redeliver` the same delivery again, as BTCPay's
 "Redeliver" button does: a new deliveryId, `isRedelivery`, the first one's id as
@@ -16,9 +22,11 @@ invoice; `send` delivers a webhook (and `redeliver` the same delivery again, as 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +55,10 @@ class FakeBTCPay:
         self.deliveries: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, str]] = []
         self.refunds_failing = 0  # the next refunds refused (503), as a BTCPay being restarted
+        self.refunds_lost = 0  # the next refunds made, their answers too late (lost)
+        self.lost_after = 2.0  # seconds a lost answer takes
+        self.pull_payments: dict[str, dict[str, Any]] = {}
+        self.on_refund: Callable[[], Awaitable[None]] | None = None
         self.app = FastAPI()
         self.app.add_api_route("/api/v1/stores/{store}/{rest:path}", self.handle,
                                methods=["GET", "POST"])
@@ -58,6 +70,10 @@ class FakeBTCPay:
         if store != STORE:
             return JSONResponse({"code": "store-not-found"}, status_code=404)
         parts = rest.strip("/").split("/")
+        if parts == ["pull-payments"] and request.method == "GET":
+            archived = request.query_params.get("includeArchived", "false").lower() == "true"
+            return JSONResponse([p for p in self.pull_payments.values()
+                                 if archived or not p["archived"]])
         if parts == ["invoices"] and request.method == "POST":
             return JSONResponse(self._create(await request.json()))
         if parts == ["invoices"]:
@@ -76,9 +92,14 @@ class FakeBTCPay:
                 self.refunds_failing -= 1
                 return JSONResponse({"code": "service-unavailable"}, status_code=503)
             body = await request.json()
-            pull = {"id": f"pp_{next(_ids)}", "invoiceId": invoice["id"], **body}
-            pull["viewLink"] = f"{self.base}/pull-payments/{pull['id']}"
-            self.refunds.append(pull)
+            pull = self._pull_payment(invoice, body)
+            self.refunds.append({**body, "invoiceId": invoice["id"], "id": pull["id"],
+                                 "viewLink": pull["viewLink"]})
+            if self.on_refund is not None:
+                await self.on_refund()
+            if self.refunds_lost:
+                self.refunds_lost -= 1
+                await asyncio.sleep(self.lost_after)
             return JSONResponse(pull)
         return JSONResponse({"code": "not-found"}, status_code=404)
 
@@ -94,6 +115,20 @@ class FakeBTCPay:
         self.invoices[invoice_id] = invoice
         self.payments[invoice_id] = []
         return invoice
+
+    def _pull_payment(self, invoice: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        """The pull payment a refund makes (a "Custom" one: its amount in its currency)."""
+        pull_id = f"pp_{next(_ids)}"
+        custom = body.get("refundVariant") == "Custom"
+        pull = {"id": pull_id, "name": body.get("name") or f"Refund {invoice['id']}",
+                "description": body.get("description"),
+                "currency": body["customCurrency"] if custom else invoice["currency"],
+                "amount": body["customAmount"] if custom else invoice["amount"],
+                "period": None, "BOLT11Expiration": 30, "autoApproveClaims": custom,
+                "archived": False, "startsAt": int(time.time()), "expiresAt": None,
+                "viewLink": f"{self.base}/pull-payments/{pull_id}"}
+        self.pull_payments[pull_id] = pull
+        return pull
 
     def _methods(self, invoice: dict[str, Any]) -> list[dict[str, Any]]:
         due_btc = (Decimal(invoice["amount"]) / RATE).quantize(SATS)
