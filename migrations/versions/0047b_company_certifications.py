@@ -1,0 +1,41 @@
+"""Certificates on the profile: a company's or a member's own, with their documents
+
+Revision ID: 0047b
+Revises: 0046
+"""
+import sqlalchemy as sa
+from alembic import op
+
+AWARE = sa.DateTime(timezone=True)
+
+revision = '0047b'
+down_revision = '0046'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'certificates',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('account_id', sa.Integer(),
+                  sa.ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False),
+        sa.Column('company_id', sa.Integer(),
+                  sa.ForeignKey('companies.id', ondelete='CASCADE'), nullable=True),
+        sa.Column('scheme', sa.String(16), nullable=False),
+        sa.Column('number', sa.String(60), nullable=False),
+        sa.Column('holder', sa.String(200), nullable=False),
+        sa.Column('valid_until', sa.Date(), nullable=False),
+        sa.Column('file_path', sa.String(200), nullable=False),
+        sa.Column('file_name', sa.String(200), nullable=False),
+        sa.Column('mime_type', sa.String(100), nullable=False),
+        sa.Column('sha256', sa.String(64), nullable=False),
+        sa.Column('warned_at', AWARE, nullable=True),
+        sa.Column('created_at', AWARE, nullable=False),
+        sa.Column('updated_at', AWARE, nullable=False))
+    op.create_index('ix_certificates_account_id', 'certificates', ['account_id'])
+    op.create_index('ix_certificates_company_id', 'certificates', ['company_id'])
+
+
+def downgrade() -> None:
+    op.drop_table('certificates')
