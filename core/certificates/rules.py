@@ -43,7 +43,7 @@ _DASHES = re.compile(r"\s*[-‐‑‒–—_/]\s*")
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "enplus": re.compile(r"([A-Z]{2}) ?(\d{3})(?: ?(\d{1,4}))?"),
     "sbp": re.compile(r"SBP-(\d{2,4})-(\d{2,4})"),
-    "iscc": re.compile(r"EU-ISCC-CERT-([A-Z]{2}\d{3})-(\d{4,10})"),
+    "iscc": re.compile(r"EU-ISCC-CERT-([A-Z]{2})-?(\d{3})-(\d{4,10})"),
     "fsc": re.compile(r"([A-Z]{2,8})-(COC|FM|CW|FM-COC)-(\d{4,6})"),
     "pefc": re.compile(r"([A-Z]{2,8})-PEFC-(?:(COC)-)?(\d{3,8})"),
     "sure": re.compile(r"SURE-([A-Z0-9]+(?:-[A-Z0-9]+){0,5})"),
@@ -70,8 +70,10 @@ def certificate_number(scheme: str, typed: str) -> str:
     format when it is not one of the scheme's numbers."""
     check_scheme(scheme)
     text = " ".join(typed.split()).upper()
-    text = _DASHES.sub("-", text) if scheme != "enplus" else text.replace("-", " ")
-    text = " ".join(text.split())
+    if scheme == "enplus":
+        text = text.replace("-", " ")
+    else:  # dashes of any kind, slashes, underscores and spaces between the parts
+        text = _DASHES.sub("-", text).replace(" ", "-")
     found = _PATTERNS[scheme].fullmatch(text) if len(text) <= NUMBER_MAX else None
     if found is None:
         raise DomainError(_("That is not a {scheme} certificate number. It looks like "
@@ -83,7 +85,7 @@ def _spelled(scheme: str, found: re.Match[str]) -> str:
     if scheme == "enplus":
         return " ".join(part for part in found.groups() if part)
     if scheme == "iscc":
-        return f"EU-ISCC-Cert-{found.group(1)}-{found.group(2)}"
+        return f"EU-ISCC-Cert-{found.group(1)}{found.group(2)}-{found.group(3)}"
     if scheme == "redcert":
         return f"REDcert-{found.group(1)}"
     return found.group(0)

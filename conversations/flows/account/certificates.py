@@ -102,8 +102,9 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     held = await certificates.held(ctx.uow, ctx.account.id)
     lines = [_("📜 Certificates on your profile")]
-    lines += [f"• {line(one)}" for one in held] or [_("None yet. Listings claiming a scheme "
-                                                      "show it as certified from them.")]
+    lines += [f"• {line(one)}" for one in held] or [_("None yet. Once added, your listings "
+                                                      "claim its scheme without a document of "
+                                                      "their own.")]
     buttons = [(_("➕ Add a certificate"), "add")]
     for one in held:
         name = rules.scheme_name(one.scheme)
