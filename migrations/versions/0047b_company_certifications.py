@@ -1,4 +1,5 @@
-"""Certificates on the profile: a company's or a member's own, with their documents
+"""Certificates on the profile: a company's or a member's own, with their documents; the
+currencies and ways to pay a seller accepts
 
 Revision ID: 0047b
 Revises: 0046
@@ -35,7 +36,15 @@ def upgrade() -> None:
         sa.Column('updated_at', AWARE, nullable=False))
     op.create_index('ix_certificates_account_id', 'certificates', ['account_id'])
     op.create_index('ix_certificates_company_id', 'certificates', ['company_id'])
+    with op.batch_alter_table('accounts') as batch_op:
+        batch_op.add_column(sa.Column('currencies', sa.JSON(), nullable=False,
+                                      server_default=sa.text("'[]'")))
+        batch_op.add_column(sa.Column('payment_methods', sa.JSON(), nullable=False,
+                                      server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('accounts') as batch_op:
+        batch_op.drop_column('payment_methods')
+        batch_op.drop_column('currencies')
     op.drop_table('certificates')

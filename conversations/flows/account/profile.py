@@ -11,6 +11,7 @@ from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, 
 from conversations.flows.loyalty.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, go
+from core.accounts import accepted
 from core.accounts import member as members
 from core.accounts.intents import AccountIntent
 from core.accounts.member import Member
@@ -27,6 +28,8 @@ EDITABLE: dict[str, Any] = {
     "city": fields.city_field,
     "interests": fields.interests_field,
     "language": fields.language_field,
+    "currencies": fields.currencies_field,
+    "payment_methods": fields.payment_methods_field,
 }
 
 
@@ -54,6 +57,10 @@ def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
         _("Currency: {currency} · Language: {language} · Time zone: {timezone}",
           currency=account.currency, language=LANGUAGES[language_of(account.language)],
           timezone=account.timezone),
+        _("Accepted: {currencies} · {methods}",
+          currencies=", ".join(account.currencies or (account.currency,)),
+          methods=accepted.method_names(account.payment_methods
+                                        or [k for k, __ in accepted.method_choices()])),
         _("Notifications: {channel} · quiet hours: {quiet}", channel=account.notify_channel or "—",
           quiet=quiet),
         _("Linked chats: {channels}", channels=", ".join(channels)),
@@ -115,7 +122,10 @@ def _current(ctx: Ctx) -> dict[str, Any]:
     return {"display_name": account.display_name, "company": account.company,
             "email": account.email, "roles": roles, "country": account.country,
             "city": account.city, "interests": list(account.interests or []),
-            "language": language_of(account.language)}
+            "language": language_of(account.language),
+            "currencies": list(account.currencies or [account.currency]),
+            "payment_methods": list(account.payment_methods
+                                    or [k for k, __ in accepted.method_choices()])}
 
 
 def _edit_form(ctx: Ctx) -> Form:
