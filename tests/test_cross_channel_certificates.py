@@ -1,8 +1,9 @@
-"""A Telegram seller's certificate reaches a Slack buyer: Sam adds his ENplus certificate to his
-profile in Telegram (scheme, a number typed loosely and checked against the scheme's format,
-holder, last day, the PDF), lists pellets picking it as the listing's claim — published with no
-document of the listing's own — and Bob, in Slack, reads “ENplus certified, valid until …” on
-the listing's card."""
+"""A Telegram seller's certificate and ways to pay reach a Slack buyer: Sam adds his ENplus
+certificate to his profile in Telegram (scheme, a number typed loosely and checked against the
+scheme's format, holder, last day, the PDF) and accepts card and bank transfer only, lists
+pellets picking the certificate as the listing's claim — published with no document of the
+listing's own — and Bob, in Slack, reads “ENplus certified, valid until …” on the listing's
+card, and is not offered to pay directly when he buys."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ async def test_a_certificate_added_in_telegram_is_picked_by_a_listing_and_read_i
         kept = (await uow.session.execute(select(Certificate))).scalar_one()
         assert (kept.number, kept.file_name) == ("LV 012 0042", "enplus.pdf")
 
+    # He takes card and bank transfer only (nothing chosen: everything, as before).
+    await sam.say("/profile", "Accepted: EUR · Card, Bank transfer, Paid directly")
+    await sam.tap("Edit ways to pay you accept", "Ways to pay you accept")
+    await sam.tap("Card", "Ways to pay you accept")
+    await sam.tap("Bank transfer", "Ways to pay you accept")
+    await sam.tap("Done", "Accepted: EUR · Card, Bank transfer\n")
+
     # He lists pellets, picking the certificate as the listing's claim, and publishes.
     await sam.say("/sell", "Product type?")
     await sam.tap("Wood pellets", "Quantity available?")
@@ -67,3 +75,10 @@ async def test_a_certificate_added_in_telegram_is_picked_by_a_listing_and_read_i
     await _settle()
     card = await world.bob_sees("ENplus certified, valid until")
     assert "30 Jun 2027" in str(card)
+
+    # Buying, he is offered escrow (paid by card or transfer), never paying directly.
+    await world.bob_presses("Buy now")
+    view = world.slack.calls_to("views.open")[-1]["view"]
+    [payment] = [b for b in view["blocks"] if b.get("block_id") == "payment_method"]
+    offered = [o["value"] for o in payment["element"]["options"]]
+    assert offered == ["escrow"]
