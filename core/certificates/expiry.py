@@ -64,7 +64,8 @@ async def _tell(uow: UnitOfWork, account_id: int, row: Certificate) -> None:
     async with addressed_to(uow, account_id):
         await notify(uow, account_id, _(
             "⏳ Your {scheme} certificate {number} runs out on {day}. Add the renewed one to "
-            "your profile, or listings stop showing it as certified after that day.",
+            "your profile (/certificates), or listings stop showing it as certified after that "
+            "day.",
             scheme=rules.scheme_name(row.scheme), number=row.number,
             day=dates.day(row.valid_until)),
             buttons=[[Action(CertificateIntent.CERTIFICATES, _("📜 Certificates"))]])

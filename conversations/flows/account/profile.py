@@ -172,6 +172,9 @@ profile = Flow(
     first="view",
     commands=("profile", "me"), summary=N_("See or edit your profile"),
     intents={AccountIntent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
-    help=N_("Your profile: tap a field to change it. A new email address is verified again."),
+    help=N_("Your profile: tap a field to change it, among them the currencies and the ways to "
+            "pay you accept as a seller (buyers are offered only those; the first currency is "
+            "your default). A new email address is verified again. Your certificates: "
+            "/certificates."),
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )
