@@ -64,7 +64,7 @@ async def _tell(uow: UnitOfWork, account_id: int, row: Certificate) -> None:
     async with addressed_to(uow, account_id):
         await notify(uow, account_id, _(
             "⏳ Your {scheme} certificate {number} runs out on {day}. Add the renewed one to "
-            "your profile (/certificates), or listings stop showing it as certified after that "
+            "your profile's certificates, or listings stop showing it as certified after that "
             "day.",
             scheme=rules.scheme_name(row.scheme), number=row.number,
             day=dates.day(row.valid_until)),

@@ -24,14 +24,15 @@ import calendar
 import re
 from datetime import date
 
-from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import DomainError
 from core.i18n import _
 
-# The schemes a profile's certificate may be of: those of the catalogue's list with a
-# certificate of their own ("RED II compliant" is shown by one of ISCC, SURE, REDcert).
-SCHEMES = ("enplus", "sbp", "iscc", "sure", "redcert", "fsc", "pefc")
-assert all(code in CERTIFICATIONS for code in SCHEMES)
+# The schemes a profile's certificate may be of, named as the catalogue's list names them
+# (core.catalog.taxonomy.CERTIFICATIONS, which reads these certificates: the same codes, held
+# alike by a test); "RED II compliant" and "Other" have no certificate of their own.
+SCHEME_NAMES = {"enplus": "ENplus", "sbp": "SBP", "iscc": "ISCC EU", "sure": "SURE",
+                "redcert": "REDcert", "fsc": "FSC", "pefc": "PEFC"}
+SCHEMES = tuple(SCHEME_NAMES)
 
 EXAMPLES = {
     "enplus": "DE 301 1234", "sbp": "SBP-01-23", "iscc": "EU-ISCC-Cert-DE100-12345678",
@@ -56,7 +57,7 @@ WARN_MONTHS = 1  # the holder is told this many months before a certificate runs
 
 def scheme_name(code: str) -> str:
     """The scheme's name as the catalogue writes it ("ENplus", "ISCC EU")."""
-    return _(CERTIFICATIONS.get(code, code))
+    return SCHEME_NAMES.get(code, code)
 
 
 def check_scheme(code: str) -> str:

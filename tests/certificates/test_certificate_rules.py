@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from core.catalog.taxonomy import CERTIFICATIONS
 from core.certificates import rules
 from core.errors import DomainError
 
@@ -55,6 +56,7 @@ def test_every_example_is_a_number_of_its_own_scheme_and_the_schemes_are_the_cat
     for scheme, example in rules.EXAMPLES.items():
         assert rules.certificate_number(scheme, example) == example
     assert set(rules.EXAMPLES) == set(rules.SCHEMES)
+    assert {code: CERTIFICATIONS[code] for code in rules.SCHEMES} == rules.SCHEME_NAMES
     with pytest.raises(DomainError):
         rules.check_scheme("red2")  # a claim of compliance, with no certificate of its own
 
