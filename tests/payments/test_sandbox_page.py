@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from bots.server import create_app
+from core.accounts import member as members
 from core.money.model import Money
 from tests.payments.helpers import BUYER, people
 from tests.support.browser import chromium_page
@@ -234,3 +235,20 @@ async def test_a_page_with_no_payment_behind_it_speaks_the_browsers_language(app
         page = await http.get(base + "/pay/nothing-here", headers={"Accept-Language": "pl-PL"})
     assert page.status_code == 404 and '<html lang="pl">' in page.text
     assert english_in("pl", [page.text]) == []
+
+
+async def test_goods_are_paid_only_in_the_ways_their_seller_takes(app):
+    view = await open_deal(app)
+    async with app.uow() as uow:  # the seller takes bank transfers only
+        await members.update(uow, view.payee_id, payment_methods=["transfer"])
+        await uow.commit()
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = await http.get(base + path)
+        card = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+        transfer = await http.post(f"{base}{path}/transfer")
+    assert "card_number" not in page.text and "pay by bank transfer" in page.text
+    assert card.status_code == 402
+    assert "take that way to pay; they accept: Bank transfer" in card.text
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    assert transfer.status_code == 200 and "Reference" in transfer.text
