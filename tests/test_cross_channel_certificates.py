@@ -3,7 +3,8 @@ certificate to his profile in Telegram (scheme, a number typed loosely and check
 scheme's format, holder, last day, the PDF) and accepts card and bank transfer only, lists
 pellets picking the certificate as the listing's claim — published with no document of the
 listing's own — and Bob, in Slack, reads “ENplus certified, valid until …” on the listing's
-card, and is not offered to pay directly when he buys."""
+card, gets the certificate's PDF with its documents, and is not offered to pay directly when he
+buys."""
 
 from __future__ import annotations
 
@@ -75,6 +76,9 @@ async def test_a_certificate_added_in_telegram_is_picked_by_a_listing_and_read_i
     await _settle()
     card = await world.bob_sees("ENplus certified, valid until")
     assert "30 Jun 2027" in str(card)
+    await world.bob_presses("Documents")  # the certificate's PDF, from Sam's profile
+    await world.slack.wait_for("files.completeUploadExternal")
+    assert PDF in world.slack.uploads.values()
 
     # Buying, he is offered escrow (paid by card or transfer), never paying directly.
     await world.bob_presses("Buy now")

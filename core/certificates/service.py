@@ -4,6 +4,7 @@ admins change them), else the member's own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -83,9 +84,11 @@ async def backing(uow: UnitOfWork, seller_id: int) -> dict[str, Held]:
     return found
 
 
-async def valid_choices(uow: UnitOfWork, account_id: int) -> list[Held]:
-    """The profile's valid certificates, one per scheme: what a listing picks from."""
-    return [one for one in (await backing(uow, account_id)).values() if one.valid]
+async def proving(uow: UnitOfWork, seller_id: int, schemes: Iterable[str]) -> list[Held]:
+    """The seller's valid profile certificates of these schemes (a listing's claims): their
+    documents are sent with the listing's own to whoever opens them."""
+    found = await backing(uow, seller_id)
+    return [found[code] for code in schemes if code in found and found[code].valid]
 
 
 async def _may_change(uow: UnitOfWork, actor_id: int) -> int | None:
