@@ -73,6 +73,7 @@ async def submit(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> st
     stock = stock_of(uow)
     listing = await own_listing(stock, listing_id, seller_id)
     await _require_documents(stock, listing)
+    rules.check_currency(listing.currency, await stock.currencies(seller_id))
     target = rules.submitted(stock.policy.listing_moderation)
     await _move(stock, listing_id, ("draft",), target, reject_reason=None)
     if target == "published":

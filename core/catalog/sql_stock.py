@@ -129,6 +129,10 @@ class SqlStock(SqlStore):
                           stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
                           stats.deals if stats else 0, stats.stars_total if stats else 0)
 
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        account = await self._uow.get(Account, seller_id)
+        return tuple(account.currencies or ()) if account is not None else ()
+
     async def certified(self, seller_id: int) -> tuple[Certified, ...]:
         from core.certificates.service import backing  # the profile's context, asked here
 

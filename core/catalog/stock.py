@@ -141,6 +141,10 @@ class Stock(Protocol):
         """The certificates on the seller's profile, one per scheme (core.certificates)."""
         ...
 
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        """The currencies the seller accepts offers in (empty: not chosen, every one)."""
+        ...
+
     async def watching(self, account_id: int, listing_id: int) -> bool:
         ...
 

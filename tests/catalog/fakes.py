@@ -59,6 +59,8 @@ class MemoryStock:
     sellers: dict[int, SellerInfo] = field(default_factory=dict)  # account → name, reputation
     # account → the certificates on their profile, one per scheme (core.certificates)
     certificates: dict[int, tuple[Certified, ...]] = field(default_factory=dict)
+    # account → the currencies they accept offers in (core.accounts.accepted; none: every one)
+    accepted_currencies: dict[int, tuple[str, ...]] = field(default_factory=dict)
     media: list[ListingMedia] = field(default_factory=list)  # every listing's, as added
     suspended: set[int] = field(default_factory=set)  # accounts suspended by an operator
     searched: list[SearchLog] = field(default_factory=list)  # what people searched for
@@ -149,6 +151,9 @@ class MemoryStock:
 
     async def certified(self, seller_id: int) -> tuple[Certified, ...]:
         return self.certificates.get(seller_id, ())
+
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        return self.accepted_currencies.get(seller_id, ())
 
     async def watching(self, account_id: int, listing_id: int) -> bool:
         return (account_id, listing_id) in self.watches

@@ -59,3 +59,4 @@ def test_the_listing_form_offers_the_profiles_certificates_first_and_every_other
     assert [code for code, __ in field.choices[1:]] == [
         "sbp", "iscc", "sure", "redcert", "fsc", "pefc", "red2", "other"]
     assert "profile" in field.hint
+
