@@ -57,14 +57,16 @@ def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
         _("Currency: {currency} · Language: {language} · Time zone: {timezone}",
           currency=account.currency, language=LANGUAGES[language_of(account.language)],
           timezone=account.timezone),
-        _("Accepted: {currencies} · {methods}",
-          currencies=", ".join(account.currencies or (account.currency,)),
-          methods=accepted.method_names(account.payment_methods
-                                        or [k for k, __ in accepted.method_choices()])),
         _("Notifications: {channel} · quiet hours: {quiet}", channel=account.notify_channel or "—",
           quiet=quiet),
         _("Linked chats: {channels}", channels=", ".join(channels)),
     ]
+    if Role.SELLER in roles:  # what buyers may pay them in, and how
+        lines.insert(-2, _("Accepted: {currencies} · {methods}",
+                           currencies=", ".join(account.currencies or (account.currency,)),
+                           methods=accepted.method_names(
+                               account.payment_methods
+                               or [k for k, __ in accepted.method_choices()])))
     return "\n".join(lines)
 
 
