@@ -10,7 +10,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from bots.payments_web import SPEAKING, _for_payer, _known_shape, _no_such_payment, _page, _posted
+from bots.payments_web import (
+    SPEAKING,
+    _for_payer,
+    _known_shape,
+    _no_such_payment,
+    _page,
+    _posted,
+    check_way,
+)
 from bots.web.deps import ContainerDep, PaymentsDep
 from config.container import Container
 from conversations.sanitise import clean_text
@@ -34,6 +42,7 @@ async def crypto_page(container: ContainerDep, payments: PaymentsDep, token: str
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
+        await check_way(container, view, "crypto")
         details = await payments.crypto_invoice(view.id, view.payer_id)
     except DomainError as exc:
         return _page(_("Payment"), 409, err=str(exc))

@@ -22,12 +22,14 @@ from config.container import Container
 from conversations.sanitise import clean_text
 from core.accounts.vat import percent
 from core.clock import local_time
+from core.deals import accepted
 from core.errors import DomainError
 from core.i18n import READER_LOCALE, _, current_language, present
 from core.i18n.typed import read_number
 from core.money.model import Money, described, exponent, saving_terms
 from core.money.reading import read_for
 from core.payments_port import SavedMethodState
+from core.storage.uow import UnitOfWork
 from payments import pay_page
 from payments.pay_page import STATE_WORDS
 from payments.service import PaymentsService
@@ -107,6 +109,7 @@ async def pay(request: Request, container: ContainerDep, payments: PaymentsDep, 
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
+        await check_way(container, view, "card")
         view = await payments.pay_with_test_card(view.id, card)
     except DomainError as exc:
         return await _failed(container, payments, token, str(exc))
@@ -124,6 +127,7 @@ async def transfer_page(container: ContainerDep, payments: PaymentsDep, token: s
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
+        await check_way(container, view, "transfer")
         details = await payments.transfer_details(view.id, view.payer_id)
     except DomainError as exc:
         return _page(_("Payment"), 409, err=str(exc))
@@ -249,14 +253,31 @@ async def _form(container: Container, payments: PaymentsService, view: Any) -> d
     """The card form's facts: the amount, what it pays for and whom, the VAT and commission."""
     async with container.uow() as uow:
         subject = await pay_page.subject(uow, view)
+        ways = await _ways(uow, view)
     fee = view.commission  # on the price, never on the VAT
     net = fee.amount and view.kind != "charge"
     return {"amount": view.amount, "what": subject.what, "payee": subject.payee,
             "kind": view.kind, "vat": view.vat.amount if view.vat is not None else None,
             "rate": percent(view.vat.rate) if view.vat is not None else None,
             "net": view.amount - fee if net else None, "fee": fee,
-            "transfer": payments.takes_transfers and view.kind == "goods",
-            "crypto": payments.takes_crypto and view.kind == "goods"}
+            "card": "card" in ways,
+            "transfer": payments.takes_transfers and view.kind == "goods" and "transfer" in ways,
+            "crypto": payments.takes_crypto and view.kind == "goods" and "crypto" in ways}
+
+
+async def _ways(uow: UnitOfWork, view: Any) -> tuple[str, ...]:
+    """The pay page's ways the payee takes (core.deals.accepted): goods are paid only in the
+    ways their seller accepts."""
+    if view.kind != "goods":
+        return accepted.ESCROW_WAYS
+    return accepted.escrow_ways(await accepted.of_account(uow, view.payee_id),
+                                accepted.ESCROW_WAYS)
+
+
+async def check_way(container: Container, view: Any, way: str) -> None:
+    """Refuse a way to pay the payee does not take (core.deals.accepted.check_payee_way)."""
+    async with container.uow() as uow:
+        await accepted.check_payee_way(uow, view.kind, view.payee_id, way)
 
 
 def _state(state: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 
 from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
+from core.certificates import expiry as certificate_expiry
 from core.consulting.bookings import due as booking_due
 from core.consulting.packages import notices as package_notices
 from core.consulting.packages import retainers
@@ -98,6 +99,10 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(gathering_due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="gathering-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)
+    # Profile certificates: the holder is told a month before one runs out, once.
+    scheduler.add_job(certificate_expiry.run, "interval", hours=1, args=[container.uow],
+                      id="certificate-expiry", max_instances=1, coalesce=True,
+                      replace_existing=True, **at_start())
 
 
 # Seconds: how often the bidding close looks again when no deadline is nearer (a tender or an

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 
 import core.accounts.tables
 import core.catalog.tables
+import core.certificates.tables
 import core.community.tables
 import core.companies.tables
 import core.consulting.calendars.tables
@@ -34,9 +35,10 @@ import core.support.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, core.companies.tables,
-           core.notifications.tables, core.process.tables, core.catalog.tables, core.deals.tables,
-           core.deals.carbon.tables, core.deals.contracts.tables, core.deals.ratings.tables,
-           core.deals.requests.tables, core.deals.terms.tables, core.deals.threads.tables,
+           core.notifications.tables, core.process.tables, core.catalog.tables,
+           core.certificates.tables, core.deals.tables, core.deals.carbon.tables,
+           core.deals.contracts.tables, core.deals.ratings.tables, core.deals.requests.tables,
+           core.deals.terms.tables, core.deals.threads.tables,
            core.consulting.tables, core.consulting.calendars.tables, core.consulting.packages.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from conversations.fields import ChoiceField, EmailField, FieldError, MultiChoiceField, Raw, TextField
 from conversations.messages import FieldSpec
 from conversations.place_fields import CityField
+from core.accounts import accepted
 from core.accounts.model import (
     CURRENCIES,
     INTERESTS,
@@ -134,6 +135,20 @@ def interests_field() -> MultiChoiceField:
 
 def currency_field() -> ChoiceField:
     return ChoiceField("currency", N_("Preferred currency"), choices=[(c, c) for c in CURRENCIES])
+
+
+def currencies_field() -> MultiChoiceField:
+    """The currencies a seller accepts offers in; the first is the profile's default."""
+    return MultiChoiceField("currencies", N_("Currencies you accept"),
+                            choices=[(c, c) for c in CURRENCIES],
+                            hint=N_("Offers in others are refused; the first is your default."))
+
+
+def payment_methods_field(crypto: bool = False) -> MultiChoiceField:
+    """The ways to pay a seller accepts (crypto only where the platform takes it)."""
+    return MultiChoiceField("payment_methods", N_("Ways to pay you accept"),
+                            choices=accepted.method_choices(crypto=crypto),
+                            hint=N_("Buyers are offered only these."))
 
 
 def language_field() -> ChoiceField:

@@ -46,6 +46,9 @@ class Member:
     vat_id: str | None
     vat_rate: str | None
     carbon_public: bool = False  # their CO₂e avoided shown on their public profile (opt-in)
+    # What they accept as a seller (core.accounts.accepted); empty: not chosen, everything.
+    currencies: tuple[str, ...] = ()
+    payment_methods: tuple[str, ...] = ()
 
 
 def member_of(account: Account) -> Member:
@@ -63,13 +66,15 @@ def member_of(account: Account) -> Member:
         billing_street=account.billing_street, billing_postcode=account.billing_postcode,
         billing_town=account.billing_town, billing_country=account.billing_country,
         vat_id=account.vat_id, vat_rate=account.vat_rate,
-        carbon_public=bool(account.carbon_public))
+        carbon_public=bool(account.carbon_public),
+        currencies=tuple(account.currencies or ()),
+        payment_methods=tuple(account.payment_methods or ()))
 
 
 # The account's columns a Member is made of, for a read that needs no row of the session (the
 # readers of a transaction's notices: core.notifications.outbox).
 MEMBER_COLUMNS = tuple(table_of(Account).c[field.name] for field in fields(Member))
-_LISTS = ("roles", "interests")
+_LISTS = ("roles", "interests", "currencies", "payment_methods")
 
 
 def member_of_columns(values: tuple[Any, ...]) -> Member:

@@ -6,7 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from core.accounts import rules
+from core.accounts import accepted, rules
 from core.accounts.book import KeptLinkCode, book_of
 from core.accounts.book import find_account as find_account  # the row, for the web and tests
 from core.accounts.events import (
@@ -29,7 +29,7 @@ EDITABLE_FIELDS = frozenset(
     {
         "display_name", "company", "roles", "country", "city", "latitude", "longitude",
         "interests", "currency", "language", "timezone", "notify_channel", "quiet_start",
-        "quiet_end", "weekly_picks", "carbon_public",
+        "quiet_end", "weekly_picks", "carbon_public", "currencies", "payment_methods",
     }
 )
 
@@ -123,11 +123,21 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
     """Change profile fields; a new email must be verified again."""
     rules.check_changes(changes, EDITABLE_FIELDS,
                         str(changes["language"]) if "language" in changes else None)
+    if "currencies" in changes:  # the first accepted currency is the default one
+        chosen = accepted.checked_currencies(changes["currencies"])  # type: ignore[arg-type]
+        changes |= {"currencies": chosen, "currency": chosen[0]}
+    if "payment_methods" in changes:
+        changes["payment_methods"] = accepted.checked_methods(
+            changes["payment_methods"])  # type: ignore[arg-type]
     book = book_of(uow)
     before = await book.member(account_id)
     if before is None:
         raise NotAllowed(_("Please register first."),
                          actions=(Action(AccountIntent.REGISTER, N_("📝 Register")),))
+    if "currency" in changes and "currencies" not in changes and before.currencies:
+        # a new default currency leads the accepted ones
+        first = str(changes["currency"])
+        changes["currencies"] = [first, *(c for c in before.currencies if c != first)]
     new_email = changes.pop("email", None)
     email_changes = isinstance(new_email, str) and new_email != before.email
     after = await book.change(account_id, {**changes, **({"email_verified_at": None}

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,6 +50,11 @@ class Account(BillingColumns, Base):
     longitude: Mapped[float | None]
     interests: Mapped[list[Any]] = mapped_column(JSON, default=list)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # What a seller accepts (core.accounts.accepted): the currencies offers may be in, the first
+    # being `currency`, and the ways buyers may pay. Empty: not chosen, everything accepted.
+    currencies: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    payment_methods: Mapped[list[Any]] = mapped_column(JSON, default=list,
+                                                       server_default=text("'[]'"))
     language: Mapped[str] = mapped_column(String(8), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     notify_channel: Mapped[str | None] = mapped_column(String(16))

@@ -73,6 +73,7 @@ async def submit(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> st
     stock = stock_of(uow)
     listing = await own_listing(stock, listing_id, seller_id)
     await _require_documents(stock, listing)
+    rules.check_currency(listing.currency, await stock.currencies(seller_id))
     target = rules.submitted(stock.policy.listing_moderation)
     await _move(stock, listing_id, ("draft",), target, reject_reason=None)
     if target == "published":
@@ -83,10 +84,14 @@ async def submit(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> st
 
 
 async def _require_documents(stock: Stock, listing: Listing) -> None:
+    """Each claim is proven: by a valid certificate on the seller's profile (its document is
+    there), or else by a document on the listing."""
     if not listing.certifications:
         return  # nothing to prove: no need to look for documents
-    rules.check_documents(listing.certifications,
-                          has_document=await stock.has_document(listing.id))
+    held = {one.scheme for one in await stock.certified(listing.seller_id) if one.valid}
+    unproven = [code for code in listing.certifications if code not in held]
+    if unproven:
+        rules.check_documents(unproven, has_document=await stock.has_document(listing.id))
 
 
 async def _published(stock: Stock, listing_id: int) -> None:

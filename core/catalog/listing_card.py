@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from core.catalog.stock import Stock
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Certified, Stock
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import SPEC_LABELS, carbon_saving_kg
 from core.catalog.views import SellerInfo, by_ids, media_of, mine, seller_info, viewable
@@ -63,11 +64,20 @@ class ListingCard:
     available_from: date
     valid_until: date
     specs: tuple[Spec, ...]
-    certifications: tuple[str, ...]  # certification codes
+    certifications: tuple[str, ...]  # certification codes claimed
     carbon_saving_kg: Decimal | None  # per unit, against the fossil comparator
     description: str | None
     media: tuple[Media, ...]
     seller: SellerInfo | None
+    # The claims a certificate on the seller's profile backs (core.certificates), valid or not;
+    # the other claims are the listing's own, proven by its documents.
+    certified: tuple[Certified, ...] = ()
+
+    @property
+    def own_claims(self) -> tuple[str, ...]:
+        """The claims no profile certificate backs: the listing's own, as typed today."""
+        backed = {one.scheme for one in self.certified}
+        return tuple(code for code in self.certifications if code not in backed)
 
     @property
     def photos(self) -> tuple[Media, ...]:
@@ -79,8 +89,10 @@ class ListingCard:
 
 
 def listing_card(listing: Listing, media: Sequence[ListingMedia] = (),
-                 seller: SellerInfo | None = None) -> ListingCard:
-    """The read model of `listing` (with its files and seller, when the face shows them)."""
+                 seller: SellerInfo | None = None,
+                 held: Iterable[Certified] = ()) -> ListingCard:
+    """The read model of `listing` (with its files, its seller and the certificates on the
+    seller's profile, when the face shows them)."""
     energy = _decimal(listing.energy_mwh_per_unit) or Decimal(0)
     return ListingCard(
         id=listing.id, seller_id=listing.seller_id, status=listing.status,
@@ -102,13 +114,21 @@ def listing_card(listing: Listing, media: Sequence[ListingMedia] = (),
         certifications=tuple(listing.certifications or ()),
         carbon_saving_kg=carbon_saving_kg(listing.product_type, energy) if energy > 0 else None,
         description=listing.description,
-        media=tuple(Media(m.id, m.kind, m.file_name) for m in media), seller=seller)
+        media=tuple(Media(m.id, m.kind, m.file_name) for m in media), seller=seller,
+        certified=backed(listing.certifications or (), held))
+
+
+def backed(claims: Iterable[str], held: Iterable[Certified]) -> tuple[Certified, ...]:
+    """The claims a profile certificate backs, in the listing's order."""
+    by_scheme = {one.scheme: one for one in held}
+    return tuple(by_scheme[code] for code in claims if code in by_scheme)
 
 
 async def card_of(uow: UnitOfWork | Stock, listing: Listing) -> ListingCard:
     """The whole card of a listing the viewer may see: with its files and its seller."""
     return listing_card(listing, await media_of(uow, listing.id),
-                        await seller_info(uow, listing.seller_id))
+                        await seller_info(uow, listing.seller_id),
+                        await stock_of(uow).certified(listing.seller_id))
 
 
 async def viewable_card(uow: UnitOfWork | Stock, listing_id: int, viewer_id: int | None, *,

@@ -94,7 +94,7 @@ async def starting_values(uow: UnitOfWork | Stock, account: Member | Account
     """What a new listing starts from: the seller's last listing, else the profile (the chat's
     member, or the Mini App's account)."""
     last = await stock_of(uow).last_of(account.id)
-    return starting_from(last, account.currency, account)
+    return starting_from(last, account.currency, account, tuple(account.currencies or ()))
 
 
 def days_listed(uow: UnitOfWork | Stock) -> int:

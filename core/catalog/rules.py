@@ -192,6 +192,15 @@ def check_documents(certifications: list[str], has_document: bool) -> None:
                             "image) before publishing, or remove the claim.", claimed=claimed))
 
 
+def check_currency(currency: str, accepted: tuple[str, ...]) -> None:
+    """A listing is priced in a currency its seller accepts offers in (any, when they chose
+    none: core.accounts.accepted)."""
+    if accepted and currency not in accepted:
+        raise DomainError(_("You accept offers in {currencies} only: price the listing in one "
+                            "of them, or accept {currency} on your profile.",
+                            currencies=", ".join(accepted), currency=currency))
+
+
 def submitted(moderation: bool) -> ListingState:
     """Where a submitted draft goes: to a moderator's queue when moderation is on, else live."""
     return ListingState.PENDING_REVIEW if moderation else ListingState.PUBLISHED

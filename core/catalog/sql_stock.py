@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from core.accounts.tables import Account
 from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.rules import ListingState
-from core.catalog.stock import SellerInfo, Stock
+from core.catalog.stock import Certified, SellerInfo, Stock
 from core.catalog.tables import (
     AlertHit,
     Listing,
@@ -128,6 +128,16 @@ class SqlStock(SqlStore):
                           (account.company or "") if account else "",
                           stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
                           stats.deals if stats else 0, stats.stars_total if stats else 0)
+
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        account = await self._uow.get(Account, seller_id)
+        return tuple(account.currencies or ()) if account is not None else ()
+
+    async def certified(self, seller_id: int) -> tuple[Certified, ...]:
+        from core.certificates.service import backing  # the profile's context, asked here
+
+        return tuple(Certified(one.scheme, one.valid_until, one.valid, one.number)
+                     for one in (await backing(self._uow, seller_id)).values())
 
     async def watching(self, account_id: int, listing_id: int) -> bool:
         return await self._uow.get(Watch, (account_id, listing_id)) is not None

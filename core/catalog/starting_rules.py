@@ -34,15 +34,18 @@ class LastListing(Place, Protocol):
     def delivery_radius_km(self) -> int | None: ...
 
 
-def starting_values(last: LastListing | None, currency: str | None, home: Place
-                    ) -> dict[str, Any]:
+def starting_values(last: LastListing | None, currency: str | None, home: Place,
+                    accepted: tuple[str, ...] = ()) -> dict[str, Any]:
     """What a new listing's form starts from: the seller's last listing (place, delivery,
     currency, negotiable, terms), else their profile (its currency, EUR without one, and its
-    place once it has coordinates)."""
+    place once it has coordinates) — in a currency the seller accepts offers in (`accepted`,
+    the first of them otherwise; none chosen: any)."""
     if last is not None:
         return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
                              "lon": last.longitude},
-                "delivery": list(last.delivery), "currency": last.currency,
+                "delivery": list(last.delivery),
+                "currency": last.currency if not accepted or last.currency in accepted
+                else accepted[0],
                 "negotiable": "yes" if last.negotiable else "no",
                 "incoterm_place": last.incoterm_place,
                 "delivery_radius_km": last.delivery_radius_km}

@@ -15,12 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog
 from core.events import Event
 from core.policy import Policy
+
+
+@dataclass(frozen=True)
+class Certified:
+    """A certificate on the seller's profile (core.certificates) that backs a listing's claim
+    of its scheme: the day it runs out, and whether it is still valid."""
+
+    scheme: str  # certification code
+    valid_until: date
+    valid: bool
+    number: str = ""  # as the scheme spells it
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,14 @@ class Stock(Protocol):
 
     async def seller(self, seller_id: int) -> SellerInfo:
         """The seller's name, company and reputation ("?" for an account that is gone)."""
+        ...
+
+    async def certified(self, seller_id: int) -> tuple[Certified, ...]:
+        """The certificates on the seller's profile, one per scheme (core.certificates)."""
+        ...
+
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        """The currencies the seller accepts offers in (empty: not chosen, every one)."""
         ...
 
     async def watching(self, account_id: int, listing_id: int) -> bool:

@@ -21,7 +21,8 @@ SPEC_LABELS = {"moisture": (N_("Moisture"), "%"), "ash": (N_("Ash"), "%"), "ncv"
 UNITS = UNIT_WORDS
 
 CERTIFICATIONS = {
-    "enplus": "ENplus", "sbp": "SBP", "iscc": "ISCC EU", "fsc": "FSC", "pefc": "PEFC",
+    "enplus": "ENplus", "sbp": "SBP", "iscc": "ISCC EU", "sure": "SURE", "redcert": "REDcert",
+    "fsc": "FSC", "pefc": "PEFC",
     "red2": N_("RED II compliant"), "other": N_("Other"),
 }
 

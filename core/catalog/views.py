@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from core.catalog.rules import ListingState
 from core.catalog.sql_stock import stock_of
-from core.catalog.stock import SellerInfo, Stock
+from core.catalog.stock import Certified, SellerInfo, Stock
 from core.catalog.tables import Listing, ListingMedia
 from core.errors import NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork
 
-__all__ = ["ListingFile", "SellerInfo", "by_ids", "files_of", "media_of", "mine", "seller_info",
-           "viewable"]
+__all__ = ["Certified", "ListingFile", "SellerInfo", "by_ids", "certified", "files_of",
+           "media_of", "mine", "seller_info", "viewable"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,11 @@ async def files_of(uow: UnitOfWork | Stock, listing_id: int) -> list[ListingFile
 async def seller_info(uow: UnitOfWork | Stock, seller_id: int) -> SellerInfo:
     """The seller behind a listing, as its card shows them."""
     return await stock_of(uow).seller(seller_id)
+
+
+async def certified(uow: UnitOfWork | Stock, seller_id: int) -> tuple[Certified, ...]:
+    """The certificates on the seller's profile, one per scheme, that back listings' claims."""
+    return await stock_of(uow).certified(seller_id)
 
 
 async def by_ids(uow: UnitOfWork | Stock, ids: Iterable[int], viewer_id: int | None

@@ -34,7 +34,9 @@ class ListingWords:
     delivery: tuple[str, ...]  # “Delivery within 50 km”, “FCA”
     available: str  # “1-31 Dec 2026”, as CLDR writes a span of days
     specs: tuple[tuple[str, str], ...]  # (“Moisture”, “8,5%”)
-    certifications: tuple[str, ...]
+    certifications: tuple[str, ...]  # the listing's own claims' names
+    certified: tuple[str, ...]  # “ENplus certified, valid until 3 May 2027”
+    expired: tuple[str, ...]  # “ENplus expired on 3 May 2026”: only its seller is shown these
     carbon_kg: str | None  # kg CO₂e avoided per unit, as a figure
     seller: str | None  # “★ 4.5 from 2 ratings · 3 deals completed”
 
@@ -55,7 +57,12 @@ def words(card: ListingCard) -> ListingWords:
         delivery=_delivery(card),
         available=present.days(card.available_from, card.valid_until),
         specs=tuple((_(SPEC_LABELS[s.key][0]), _figure(s.value) + s.suffix) for s in card.specs),
-        certifications=tuple(_(CERTIFICATIONS.get(c, c)) for c in card.certifications),
+        certifications=tuple(_(CERTIFICATIONS.get(c, c)) for c in card.own_claims),
+        certified=tuple(_("{scheme} certified, valid until {day}",
+                          scheme=_(CERTIFICATIONS.get(c.scheme, c.scheme)),
+                          day=present.day(c.valid_until)) for c in card.certified if c.valid),
+        expired=tuple(_("{scheme} expired on {day}", scheme=_(CERTIFICATIONS.get(c.scheme, c.scheme)),
+                        day=present.day(c.valid_until)) for c in card.certified if not c.valid),
         carbon_kg=present.number(card.carbon_saving_kg) if card.carbon_saving_kg else None,
         seller=reputation(card) if card.seller else None)
 

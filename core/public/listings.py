@@ -15,6 +15,7 @@ from core.catalog.media import PHOTO_TYPES
 from core.catalog.query import SearchQuery
 from core.catalog.rules import ListingState
 from core.catalog.search import Catalog
+from core.catalog.stock import Certified
 from core.catalog.tables import Listing, ListingMedia
 from core.deals.ratings.reputation import mean_stars
 from core.disclosure import first_name
@@ -85,6 +86,11 @@ async def seller(uow: UnitOfWork, seller_id: int) -> PublicSeller:
     name = " · ".join(part for part in (first_name(info.name), info.company) if part)
     rating = mean_stars(info.stars_total, info.ratings)
     return PublicSeller(name, rating, info.ratings, info.deals)
+
+
+async def certified(uow: UnitOfWork, seller_id: int) -> tuple[Certified, ...]:
+    """The certificates on a seller's profile that back their listings' claims."""
+    return await views.certified(uow, seller_id)
 
 
 async def photos(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:

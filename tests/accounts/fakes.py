@@ -16,10 +16,11 @@ from core.accounts.book import KeptLinkCode, PendingEmailCode
 from core.accounts.member import Member
 from core.clock import Clock, FakeClock
 
-_LISTS = ("roles", "interests")  # kept as tuples on the read model, as member_of does
+# kept as tuples on the read model, as member_of does
+_LISTS = ("roles", "interests", "currencies", "payment_methods")
 _BLANK = {f.name: None for f in fields(Member)} | {  # the table's defaults
-    "roles": (), "interests": (), "currency": "EUR", "language": "en", "timezone": "UTC",
-    "weekly_picks": True, "carbon_public": False}
+    "roles": (), "interests": (), "currencies": (), "payment_methods": (), "currency": "EUR",
+    "language": "en", "timezone": "UTC", "weekly_picks": True, "carbon_public": False}
 
 
 @dataclass

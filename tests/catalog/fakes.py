@@ -13,7 +13,7 @@ from typing import Any
 from core.catalog import lifecycle, listings
 from core.catalog.events import ListingMatchedInstantSearch
 from core.catalog.rules import ListingState
-from core.catalog.stock import SellerInfo
+from core.catalog.stock import Certified, SellerInfo
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog
 from core.events import Event
 from core.operators.rules import may
@@ -57,6 +57,10 @@ class MemoryStock:
     ratings: dict[int, float] = field(default_factory=dict)  # seller → rating
     documents: set[int] = field(default_factory=set)  # listings with a document added
     sellers: dict[int, SellerInfo] = field(default_factory=dict)  # account → name, reputation
+    # account → the certificates on their profile, one per scheme (core.certificates)
+    certificates: dict[int, tuple[Certified, ...]] = field(default_factory=dict)
+    # account → the currencies they accept offers in (core.accounts.accepted; none: every one)
+    accepted_currencies: dict[int, tuple[str, ...]] = field(default_factory=dict)
     media: list[ListingMedia] = field(default_factory=list)  # every listing's, as added
     suspended: set[int] = field(default_factory=set)  # accounts suspended by an operator
     searched: list[SearchLog] = field(default_factory=list)  # what people searched for
@@ -144,6 +148,12 @@ class MemoryStock:
 
     async def seller(self, seller_id: int) -> SellerInfo:
         return self.sellers.get(seller_id, SellerInfo("?", "", 0, 0))
+
+    async def certified(self, seller_id: int) -> tuple[Certified, ...]:
+        return self.certificates.get(seller_id, ())
+
+    async def currencies(self, seller_id: int) -> tuple[str, ...]:
+        return self.accepted_currencies.get(seller_id, ())
 
     async def watching(self, account_id: int, listing_id: int) -> bool:
         return (account_id, listing_id) in self.watches

@@ -176,6 +176,8 @@ def test_a_new_listing_starts_from_the_sellers_last_one():
                      "incoterm_place": "Riga port", "delivery_radius_km": None}
     start["delivery"].append("CIF")
     assert last.delivery == ["pickup", "EXW"]  # a copy: the form's changes stay in the form
+    # a seller who now accepts offers in EUR and NOK only starts in the first of them
+    assert starting_rules.starting_values(last, "EUR", home, ("EUR", "NOK"))["currency"] == "EUR"
 
 
 def test_without_a_listing_it_starts_from_the_sellers_profile():

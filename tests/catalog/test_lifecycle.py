@@ -71,6 +71,16 @@ async def test_a_claimed_certification_is_published_only_with_a_document():
     assert await lifecycle.submit(stock, draft.id, SAM) == "published"
 
 
+async def test_a_listing_is_published_only_in_a_currency_its_seller_accepts_offers_in():
+    stock = stocked()
+    stock.accepted_currencies[SAM] = ("SEK", "NOK")
+    draft = await listings.create_draft(stock, SAM, values(currency="EUR"))
+    with pytest.raises(DomainError, match="You accept offers in SEK, NOK only"):
+        await lifecycle.submit(stock, draft.id, SAM)
+    in_kronor = await listings.create_draft(stock, SAM, values(currency="SEK"))
+    assert await lifecycle.submit(stock, in_kronor.id, SAM) == "published"
+
+
 async def test_the_seller_pauses_resumes_sells_renews_and_closes_a_listing():
     stock = stocked()
     listing_id = await published(stock, SAM)

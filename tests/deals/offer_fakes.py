@@ -18,6 +18,7 @@ from core.catalog.tables import Listing
 from core.companies.seats import CompanyView, Seat
 from core.companies.tables import Company
 from core.deals import on_terms, pay_terms, rules
+from core.deals.accepted import Accepts
 from core.deals.events import OfferClosed, OfferMade
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict
@@ -39,6 +40,7 @@ class MemoryNegotiation:
     listings: dict[int, Listing] = field(default_factory=dict)
     seats: dict[int, Seat] = field(default_factory=dict)
     standings: dict[int, on_terms.Standing] = field(default_factory=dict)
+    sellers_accept: dict[int, Accepts] = field(default_factory=dict)  # seller → their choices
     offers: dict[int, Offer] = field(default_factory=dict)
     deals: dict[int, Deal] = field(default_factory=dict)
     expiries: dict[int, datetime] = field(default_factory=dict)  # open offer → its timer's due
@@ -82,6 +84,9 @@ class MemoryNegotiation:
 
     async def seat(self, buyer_id: int) -> Seat | None:
         return self.seats.get(buyer_id)
+
+    async def accepts(self, seller_id: int) -> Accepts:
+        return self.sellers_accept.get(seller_id, Accepts())
 
     async def credit(self, buyer_id: int) -> on_terms.Standing | None:
         """The company's standing, owing what its deals on terms here are not paid for yet."""

@@ -8,9 +8,12 @@ import httpx
 import pytest
 
 from bots.server import create_app
+from conversations.messages import Choice
+from core.accounts import member as members
 from core.money.model import Money
 from tests.payments.helpers import BUYER, people
 from tests.support.browser import chromium_page
+from tests.support.chat import ChatUser
 from tests.support.languages import english_in
 from tests.support.servers import serve
 
@@ -318,3 +321,34 @@ async def test_a_test_crypto_invoice_let_expire_tells_the_payer_and_a_new_one_ta
         rows = (await uow.session.execute(select(CryptoInvoice.status, CryptoInvoice.amount)
                                           .order_by(CryptoInvoice.id))).all()
     assert [tuple(r) for r in rows] == [("expired", 25_000), ("new", 20_000)]
+
+
+async def test_goods_are_paid_only_in_the_ways_their_seller_takes(app):
+    view = await open_deal(app)
+    async with app.uow() as uow:  # the seller takes bank transfers only
+        await members.update(uow, view.payee_id, payment_methods=["transfer"])
+        await uow.commit()
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = await http.get(base + path)
+        card = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+        transfer = await http.post(f"{base}{path}/transfer")
+    assert "card_number" not in page.text and "pay by bank transfer" in page.text
+    assert card.status_code == 402
+    assert "take that way to pay; they accept: Bank transfer" in card.text
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"
+    assert transfer.status_code == 200 and "Reference" in transfer.text
+
+
+async def test_in_chat_a_buyer_is_offered_only_the_ways_the_seller_takes(app):
+    view = await open_deal(app)
+    async with app.uow() as uow:  # the seller takes bank transfers only
+        await members.update(uow, view.payee_id, payment_methods=["transfer"])
+        await uow.commit()
+    bob = ChatUser(app, "bob")
+    await bob.send(Choice(f"@go:pay:{view.id}"))
+    assert "Pay by bank transfer" in " ".join(bob.labels())
+    assert "Arrange payment directly" not in " ".join(bob.labels())
+    await bob.say("4242 4242 4242 4242")
+    assert "they accept: Bank transfer" in bob.texts()
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"

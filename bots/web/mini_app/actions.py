@@ -82,14 +82,16 @@ async def _offering(request: Request, container: Container, person: Registered,
             listing = await viewable_card(uow, number, person.account.id)
             usual = await offers.usual_terms(uow, person.account.id)
             methods = await on_terms.methods_for(uow, person.account.id)
+            takes = await offers.seller_takes(uow, listing.seller_id)
         if listing.seller_id == person.account.id:
             raise DomainError(_("That is your own listing."))
     except DomainError as exc:
         return part(request, "app/message.html", status_code=400, message=str(exc))
     fixed = verb == "buy" or not listing.negotiable
     today = local_now(person, container.clock.now()).date()
-    return _Offering(listing, fixed, of.whole_form(of.facts(listing), fixed, today, list(methods)),
-                     of.defaults(listing, today, usual))
+    return _Offering(listing, fixed,
+                     of.whole_form(of.facts(listing), fixed, today, list(methods), takes),
+                     of.usual_payment(of.defaults(listing, today, usual), methods, takes))
 
 
 def _accepted(container: Container) -> tuple[str, ...]:

@@ -90,7 +90,8 @@ async def listing_page(container: Container, listing_id: str) -> ListingPage:
         raise NotFound(public.GONE)
     async with container.uow() as uow:
         row = await public.published(uow, number)
-        card = listing_card(row, await public.photos(uow, number))
+        card = listing_card(row, await public.photos(uow, number),
+                            await public.certified(uow, row.seller_id))
         carbon = await carbon_records.public_standing(uow, row.seller_id)
         return ListingPage(card, await public.seller(uow, row.seller_id), row.seller_id,
                            tuple(public_lines(carbon)) if carbon is not None else ())

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.catalog.listing_card import listing_card as read_model
+from core.catalog.stock import Certified
 from core.catalog.tables import Listing, ListingMedia
 from core.disclosure import public_text
 from core.i18n import _, n_, present
@@ -36,6 +37,7 @@ class ListingCard:
     available: str
     specs: list[tuple[str, str]]
     certifications: list[str]
+    certified: list[str]  # “ENplus certified, valid until 3 May 2027”: the profile's, valid
     carbon: str | None
     description: str
     photos: list[Photo]
@@ -83,11 +85,12 @@ def place(listing: Listing) -> str:
     return words(read_model(listing)).place
 
 
-def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> ListingCard:
+def listing_card(listing: Listing, photos: Sequence[ListingMedia] = (),
+                 held: Sequence[Certified] = ()) -> ListingCard:
     """The public card, laid out from the listing's read model in the reader's words (the
     chat's card says the same): no coordinates, no Incoterms place (it may be an address), no
     files other than photos."""
-    card = read_model(listing, [m for m in photos if m.kind == "photo"])
+    card = read_model(listing, [m for m in photos if m.kind == "photo"], held=held)
     said = words(card)
     card_photos = [Photo(f"/listings/{listing.id}/photos/{m.id}",
                          _("Photo {n} of {title}", n=n, title=listing.title))
@@ -102,7 +105,7 @@ def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> Listi
         listing.id, listing.title, said.product, said.grade, said.price_per_unit,
         listing.negotiable, said.per_mwh_phrase, said.quantity, said.min_order, said.place,
         list(said.delivery), said.available, list(said.specs), list(said.certifications),
-        carbon, public_text(listing.description), card_photos, summary)
+        list(said.certified), carbon, public_text(listing.description), card_photos, summary)
 
 
 def reputation(seller: PublicSeller) -> str:

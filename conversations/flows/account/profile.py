@@ -10,7 +10,8 @@ from conversations.fields import Field
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.loyalty.loyalty import loyalty_line
 from conversations.forms import Form
-from conversations.messages import Button, Choice, Inbound, Outbound, Reply
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, go
+from core.accounts import accepted
 from core.accounts import member as members
 from core.accounts.intents import AccountIntent
 from core.accounts.member import Member
@@ -27,6 +28,8 @@ EDITABLE: dict[str, Any] = {
     "city": fields.city_field,
     "interests": fields.interests_field,
     "language": fields.language_field,
+    "currencies": fields.currencies_field,
+    "payment_methods": fields.payment_methods_field,
 }
 
 
@@ -36,7 +39,22 @@ class Profiling(FlowState):
     field: str = "display_name"
 
 
-def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
+def takes_crypto(ctx: Ctx) -> bool:
+    """Whether the platform takes crypto (a crypto provider is configured)."""
+    payments = ctx.services.payments
+    return payments is not None and payments.takes_crypto
+
+
+def _field(ctx: Ctx, name: str) -> Field:
+    """A profile field as this platform offers it (its ways to pay: crypto where taken)."""
+    if name == "payment_methods":
+        return fields.payment_methods_field(crypto=takes_crypto(ctx))
+    field: Field = EDITABLE[name]()
+    return field
+
+
+def profile_card(account: Member, roles: set[str], channels: list[str],
+                 crypto: bool = False) -> str:
     """The profile as plain text (channels escape it for their markup)."""
     place = ", ".join(p for p in (account.city, _country(account.country)) if p) or "—"
     if account.latitude is not None and account.city is None:
@@ -58,13 +76,20 @@ def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
           quiet=quiet),
         _("Linked chats: {channels}", channels=", ".join(channels)),
     ]
+    if Role.SELLER in roles:  # what buyers may pay them in, and how
+        lines.insert(-2, _("Accepted: {currencies} · {methods}",
+                           currencies=", ".join(account.currencies or (account.currency,)),
+                           methods=accepted.method_names(
+                               account.payment_methods
+                               or [k for k, __ in accepted.method_choices(crypto=crypto)])))
     return "\n".join(lines)
 
 
 async def profile_text(ctx: Ctx) -> str:
     """The signed-in user's profile card."""
     assert ctx.account is not None
-    return profile_card(ctx.account, ctx.roles, await members.channels_of(ctx.uow, ctx.account.id))
+    return profile_card(ctx.account, ctx.roles, await members.channels_of(ctx.uow, ctx.account.id),
+                        takes_crypto(ctx))
 
 
 def _country(code: str | None) -> str:
@@ -76,12 +101,13 @@ ALL = "*"  # every field in one form, where a channel shows forms whole (a Slack
 
 async def _view(ctx: Ctx) -> list[Outbound]:
     card = f"{await profile_text(ctx)}\n{await loyalty_line(ctx)}"
+    certificates = Button(_("📜 Certificates"), go("certificates"))
     if ctx.forms_at_once:
-        return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"),
-                              Button(_("Done"), "done")),))]
+        return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"), certificates),
+                             (Button(_("Done"), "done"),)))]
     buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return [Reply(card, (*rows, (Button(_("Done"), "done"),)))]
+    return [Reply(card, (*rows, (certificates, Button(_("Done"), "done"))))]
 
 
 def fields_label(name: str) -> str:
@@ -114,14 +140,18 @@ def _current(ctx: Ctx) -> dict[str, Any]:
     return {"display_name": account.display_name, "company": account.company,
             "email": account.email, "roles": roles, "country": account.country,
             "city": account.city, "interests": list(account.interests or []),
-            "language": language_of(account.language)}
+            "language": language_of(account.language),
+            "currencies": list(account.currencies or [account.currency]),
+            "payment_methods": list(account.payment_methods
+                                    or [k for k, __ in accepted.method_choices(
+                                        crypto=takes_crypto(ctx))])}
 
 
 def _edit_form(ctx: Ctx) -> Form:
     if Profiling.of(ctx).field == ALL:
         return Form(id="edit_profile", title=N_("Edit profile"),
-                    fields=[make() for make in EDITABLE.values()], submit_label=N_("Save"))
-    field = EDITABLE[Profiling.of(ctx).field]()
+                    fields=[_field(ctx, name) for name in EDITABLE], submit_label=N_("Save"))
+    field = _field(ctx, Profiling.of(ctx).field)
     return Form(id=f"edit_{field.name}", title=N_("Edit profile"), fields=[field],
                 submit_label=N_("Save"))
 
@@ -161,6 +191,9 @@ profile = Flow(
     first="view",
     commands=("profile", "me"), summary=N_("See or edit your profile"),
     intents={AccountIntent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
-    help=N_("Your profile: tap a field to change it. A new email address is verified again."),
+    help=N_("Your profile: tap a field to change it, among them the currencies and the ways to "
+            "pay you accept as a seller (buyers are offered only those; the first currency is "
+            "your default). A new email address is verified again. Your certificates: "
+            "/certificates."),
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )

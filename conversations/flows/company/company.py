@@ -126,6 +126,8 @@ def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[st
         buttons.append((_("🧾 Billing details"), "billing"))
     if seat.may("see_all"):
         buttons.append((_("📋 Decisions"), "decisions"))
+    if seat.may("manage"):
+        buttons.append((_("📜 Certificates"), go("certificates")))
     return [*buttons, (_("✔ Done"), "done")]
 
 

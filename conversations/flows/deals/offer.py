@@ -45,6 +45,7 @@ class Offering(FlowState):
     facts: dict[str, Any]  # what the forms need of the listing (offer_fields.facts)
     values: dict[str, Any]  # the answers so far, shown on the preview
     on_terms: list[str] = []  # payment on terms the buyer's company may use
+    accepted: list[str] = []  # the offers' ways to pay the seller takes (core.deals.accepted)
     as_seller: bool = False  # a renewal proposed by the seller: sent as a quote to `partner`
     partner: int  # the buyer of the contract renewed
 
@@ -73,6 +74,8 @@ async def _start(ctx: Ctx) -> Next | None:
     state.facts = of.facts(listing)
     values = start or of.defaults(listing, ctx.local_now().date(),
                                   await offers.usual_terms(ctx.uow, ctx.account.id))
+    state.accepted = list(await offers.seller_takes(ctx.uow, listing.seller_id))
+    values = of.usual_payment(values, state.on_terms, state.accepted)
     state.values = values
     first = "all" if ctx.forms_at_once else "short"
     form_runner.seed(ctx, first, values)
@@ -218,12 +221,14 @@ async def _send(ctx: Ctx) -> Next:
 
 
 def _details(ctx: Ctx) -> Form:
-    return of.details_form(ctx.local_now().date(), Offering.of(ctx).on_terms)
+    state = Offering.of(ctx)
+    return of.details_form(ctx.local_now().date(), state.on_terms, state.accepted)
 
 
 def _all(ctx: Ctx) -> Form:
     state = Offering.of(ctx)
-    return of.whole_form(state.facts, state.fixed, ctx.local_now().date(), state.on_terms)
+    return of.whole_form(state.facts, state.fixed, ctx.local_now().date(), state.on_terms,
+                         state.accepted)
 
 
 offer_flow = Flow(

@@ -70,22 +70,39 @@ def price_field(known: dict[str, Any]) -> Field:
                         places=exponent(known["currency"]), minimum=Decimal("0.01"))
 
 
-def payment_choices(on_terms: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """Escrow and direct payment, and the payment on terms this buyer's company may use."""
+def payment_choices(on_terms: Iterable[str] = (), accepted: Iterable[str] = ()
+                    ) -> list[tuple[str, str]]:
+    """Escrow and direct payment, and the payment on terms this buyer's company may use — of
+    them, those the seller takes (`accepted`: core.deals.accepted; empty: all of them)."""
     allowed = {"escrow", "direct", *on_terms}
+    taken = set(accepted)
+    if taken and allowed & taken:  # none of them left: every one, and core says why on sending
+        allowed &= taken
     return [(key, label) for key, label in PAYMENT_METHODS.items() if key in allowed]
 
 
-def detail_fields(today: date, on_terms: Iterable[str] = ()) -> list[Field]:
+def detail_fields(today: date, on_terms: Iterable[str] = (),
+                  accepted: Iterable[str] = ()) -> list[Field]:
     """What the preview offers to change: Incoterm and place, delivery window, payment (on
-    terms where the buyer's company may), expiry."""
+    terms where the buyer's company may; the ways the seller takes), expiry."""
     return [ChoiceField("incoterm", N_("Incoterm"), choices=INCOTERMS),
             TextField("place", N_("Incoterm place"), max_length=120, required=False,
                       hint=N_("A town, port or terminal.")),
             DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730),
             DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730),
-            ChoiceField("payment_method", N_("Payment"), choices=payment_choices(on_terms)),
+            ChoiceField("payment_method", N_("Payment"),
+                        choices=payment_choices(on_terms, accepted)),
             ChoiceField("expires", N_("The offer stays open for"), choices=EXPIRY)]
+
+
+def usual_payment(values: dict[str, Any], on_terms: Iterable[str] = (),
+                  accepted: Iterable[str] = ()) -> dict[str, Any]:
+    """The offer's answers with a way to pay the seller takes (the first offered, when the
+    buyer's usual one is not)."""
+    offered = [key for key, __ in payment_choices(on_terms, accepted)]
+    if offered and values.get("payment_method", "escrow") not in offered:
+        return {**values, "payment_method": offered[0]}
+    return values
 
 
 def call_off_form() -> Form:
@@ -113,17 +130,18 @@ def short_form(known: dict[str, Any], fixed_price: bool) -> Form:
     return Form("offer", N_("Your offer"), fields, submit_label=N_("Preview"))
 
 
-def details_form(today: date, on_terms: Iterable[str] = ()) -> Form:
-    return Form("offer_details", N_("Offer details"), detail_fields(today, on_terms),
+def details_form(today: date, on_terms: Iterable[str] = (),
+                 accepted: Iterable[str] = ()) -> Form:
+    return Form("offer_details", N_("Offer details"), detail_fields(today, on_terms, accepted),
                 submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), window)])
 
 
 def whole_form(known: dict[str, Any], fixed_price: bool, today: date,
-               on_terms: Iterable[str] = ()) -> Form:
+               on_terms: Iterable[str] = (), accepted: Iterable[str] = ()) -> Form:
     """Everything at once (a Slack modal)."""
     return Form("offer_all", N_("Your offer"), [*short_form(known, fixed_price).fields,
-                                                *detail_fields(today, on_terms)],
+                                                *detail_fields(today, on_terms, accepted)],
                 submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), window)])
 

@@ -10,9 +10,10 @@ from conversations.flows.market import listing_fields as lf
 from conversations.flows.market.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, go, rows
-from core.catalog import lifecycle, listings, media
+from core.catalog import lifecycle, listings, media, views
 from core.catalog import rules as listing_rules
 from core.catalog.rules import ListingState
+from core.certificates import rules as certificate_rules
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.ids import parse_id
@@ -28,6 +29,8 @@ class Listing(FlowState):
     listing_id: int | None = None  # the draft saved from the short form, or the listing opened
     opened: bool = False  # an existing listing opened for editing (Cancel deletes nothing)
     field: str = "title"  # the field being edited (`ALL`: every detail in one form)
+    # The valid certificates on the seller's profile, scheme → label, offered as the claims
+    held: dict[str, str] = {}
 
     @property
     def listing(self) -> int:
@@ -167,6 +170,8 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Tap the field you want to change."), kind="error"))
     current = await listings.current_values(ctx.uow, state.listing, ctx.account.id)
     state.field = name
+    if name == "certifications":
+        state.held = await _held(ctx)
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": {name: current.get(name)}, "seeded": [name], "context": current}
     return Next(state="edit")
@@ -181,16 +186,26 @@ async def _edit_all(ctx: Ctx) -> Next:
     state = Listing.of(ctx)
     current = await listings.current_values(ctx.uow, state.listing, ctx.account.id)
     state.field = ALL
+    state.held = await _held(ctx)
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": dict(current), "seeded": list(current), "context": current}
     return Next(state="edit")
 
 
+async def _held(ctx: Ctx) -> dict[str, str]:
+    """The valid certificates on the seller's profile, as the listing's claims offer them."""
+    assert ctx.account is not None
+    return {one.scheme: _("{scheme} · {number} · valid until {day} (your profile)",
+                          scheme=certificate_rules.scheme_name(one.scheme), number=one.number,
+                          day=present.day(one.valid_until))
+            for one in await views.certified(ctx.uow, ctx.account.id) if one.valid}
+
+
 def _edit_form(ctx: Ctx) -> Form:
     state, today = Listing.of(ctx), ctx.local_now().date()
     if state.field == ALL:
-        return lf.all_details_form(state.type, today, _country(ctx))
-    return lf.field_form(state.type, state.field, today, _country(ctx))
+        return lf.all_details_form(state.type, today, _country(ctx), state.held)
+    return lf.field_form(state.type, state.field, today, _country(ctx), state.held)
 
 
 async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:

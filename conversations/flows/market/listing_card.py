@@ -41,9 +41,13 @@ def card_text(card: ListingCard, *, show_status: bool = False) -> str:
     if said.specs:
         lines.append(_("Specs: {specs}", specs=", ".join(f"{label} {value}"
                                                          for label, value in said.specs)))
+    if said.certified:
+        lines.append("✅ " + " · ".join(said.certified))
     if said.certifications:
         lines.append(_("Certified: {certifications}",
                        certifications=", ".join(said.certifications)))
+    if said.expired and show_status:  # the seller's own view: buyers see it as not certified
+        lines.append("⚠ " + " · ".join(said.expired))
     if card.media:
         lines.append(_("📷 {photos} photo(s) · 📄 documents: {documents}",
                        photos=len(card.photos),

@@ -39,9 +39,11 @@ def _spec(name: str, label: str, hint: str) -> DecimalField:
     return DecimalField(name, label, required=False, minimum=low, maximum=high, hint=hint)
 
 
-def detail_fields(type_code: str, today: date | None = None, country: str = "") -> list[Field]:
+def detail_fields(type_code: str, today: date | None = None, country: str = "",
+                  held: dict[str, str] | None = None) -> list[Field]:
     """Every field of a listing after the product type, with the type's units and grades
-    (places in `country`, the seller's, preferred among namesakes and near spellings)."""
+    (places in `country`, the seller's, preferred among namesakes and near spellings; `held`:
+    the valid certificates on the seller's profile, by scheme, offered first as picked)."""
     kind = product(type_code)
     grades = ", ".join(kind.grades) or _("free text")
     return [
@@ -75,10 +77,20 @@ def detail_fields(type_code: str, today: date | None = None, country: str = "") 
         _spec("bulk_density", N_("Bulk density (kg/m³)"), N_("Optional; overrides the default.")),
         TextField("particle_size", N_("Particle size"), required=False, max_length=40,
                   hint=N_("Optional, e.g. 6 mm or P31.5.")),
-        MultiChoiceField("certifications", N_("Certifications"), required=False, min_selected=0,
-                         choices=list(CERTIFICATIONS.items()),
-                         hint=N_("A certificate document is needed for each claim.")),
+        certifications_field(held or {}),
     ]
+
+
+def certifications_field(held: dict[str, str]) -> MultiChoiceField:
+    """The listing's claims: the certificates on the seller's profile first (their label says
+    the number and last day; their document is the profile's), then every other scheme as a
+    claim of the listing's own, proven by a document added to it."""
+    others = [(code, label) for code, label in CERTIFICATIONS.items() if code not in held]
+    hint = (N_("Certificates on your profile come first; any other claim needs its document "
+               "added to the listing.") if held else
+            N_("A certificate document is needed for each claim."))
+    return MultiChoiceField("certifications", N_("Certifications"), required=False,
+                            min_selected=0, choices=[*held.items(), *others], hint=hint)
 
 
 def delivery_details() -> list[Field]:
@@ -156,18 +168,20 @@ def quick_form(type_code: str | None, currency: str, country: str = "") -> Form:
                 submit_label=N_("Preview"), fields=fields if type_code else [type_field(), *fields])
 
 
-def field_form(type_code: str, name: str, today: date | None = None, country: str = "") -> Form:
+def field_form(type_code: str, name: str, today: date | None = None, country: str = "",
+               held: dict[str, str] | None = None) -> Form:
     """A one-field form for editing `name` from the preview."""
     found = type_field() if name == "product_type" else next(
-        f for f in detail_fields(type_code, today, country) if f.name == name)
+        f for f in detail_fields(type_code, today, country, held) if f.name == name)
     return Form(id=f"edit_{name}", title=N_("Edit listing"), fields=[found], submit_label=N_("Save"),
                 rules=RULES)
 
 
-def all_details_form(type_code: str, today: date | None = None, country: str = "") -> Form:
+def all_details_form(type_code: str, today: date | None = None, country: str = "",
+                     held: dict[str, str] | None = None) -> Form:
     """Every detail of a listing in one form (a Slack modal), to edit from the preview."""
     return Form(id="edit_details", title=N_("Edit listing"), subtitle=product(type_code).label,
-                fields=detail_fields(type_code, today, country), submit_label=N_("Save"),
+                fields=detail_fields(type_code, today, country, held), submit_label=N_("Save"),
                 rules=RULES)
 
 

@@ -26,6 +26,8 @@ from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.rules import ListingState
 from core.catalog.taxonomy import carbon_method
+from core.certificates import rules as certificate_rules
+from core.certificates import service as certificates
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -62,7 +64,7 @@ async def _card(ctx: Ctx, listing: ListingCard) -> Reply:
                 (_("🌱 How the carbon estimate works"), "carbon")]
     if listing.status == ListingState.PUBLISHED:
         options.append(share_button(f"listing:{listing.id}"))
-    if listing.documents:
+    if listing.documents or any(one.valid for one in listing.certified):
         options.append((_("📄 Documents"), "docs"))
     return Reply(card_text(listing, show_status=mine),
                  rows(*options, *_done(ctx), per_row=2))
@@ -97,13 +99,20 @@ def _image(ctx: Ctx, photo: views.ListingFile, caption: str) -> ImageReply:
                       file_name=photo.file_name, path=str(store.locate(photo.path)))
 
 
-async def _documents(ctx: Ctx, listing_id: int) -> list[Outbound]:
-    """The listing's documents (certificates, lab reports) as files."""
+async def _documents(ctx: Ctx, listing: ListingCard) -> list[Outbound]:
+    """The listing's documents (certificates, lab reports) as files, and the documents of the
+    valid certificates on the seller's profile that back its claims."""
     store = ctx.services.files
     assert store is not None
-    docs = [f for f in await views.files_of(ctx.uow, listing_id) if f.kind == "document"]
-    return [FileReply(d.file_name, store.read(d.path), d.mime_type,
-                      caption=f"SHA-256 {d.sha256[:16]}…") for d in docs]
+    docs = [f for f in await views.files_of(ctx.uow, listing.id) if f.kind == "document"]
+    files: list[Outbound] = [FileReply(d.file_name, store.read(d.path), d.mime_type,
+                                       caption=f"SHA-256 {d.sha256[:16]}…") for d in docs]
+    backed = [one.scheme for one in listing.certified if one.valid]
+    if backed:  # the profile's certificates, kept in the same file store
+        files += [FileReply(one.file_name, store.read(one.file_path), one.mime_type,
+                            caption=f"{certificate_rules.scheme_name(one.scheme)} {one.number}")
+                  for one in await certificates.proving(ctx.uow, listing.seller_id, backed)]
+    return files
 
 
 async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
@@ -117,7 +126,7 @@ async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
     # The answer carries the card's buttons, so the next step is one tap away (no card again).
     buttons = (await _card(ctx, listing)).buttons
     if data == "docs":
-        files = await _documents(ctx, listing_id)
+        files = await _documents(ctx, listing)
         return Next(state="", reprompt=False, replies=[
             *files, Reply(_("📄 {count} document(s) above.", count=len(files)), buttons)])
     if data == "carbon":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.flows.money.crypto import CRYPTO_LABEL
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
-from core.deals import on_terms
+from core.deals import accepted, on_terms
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, dates
 from core.ids import parse_id
@@ -33,6 +33,7 @@ class Paying(FlowState):
     direct: bool = False  # arranging payment directly is offered
     transfer: bool = False  # a bank transfer is offered
     crypto: bool = False  # paying in crypto is offered
+    takes: list[str] = []  # the ways the payee takes (core.deals.accepted; empty: every one)
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -122,8 +123,12 @@ async def _pay_start(ctx: Ctx) -> Next | None:
     except Conflict as exc:
         return Next.end(Reply(str(exc)))
     state.escrow, state.text = view.id, _pay_text(ctx, view)
-    state.direct, state.transfer = await _direct_offer(ctx, view), _transfer_offer(ctx, view)
-    state.crypto = _crypto_offer(ctx, view)
+    takes = await accepted.of_account(ctx.uow, view.payee_id) if view.kind == "goods" \
+        else accepted.Accepts()
+    state.takes = list(takes.methods)
+    state.direct = await _direct_offer(ctx, view) and "direct" in accepted.offer_methods(takes)
+    state.transfer = _transfer_offer(ctx, view) and bool(accepted.escrow_ways(takes, ("transfer",)))
+    state.crypto = _crypto_offer(ctx, view) and bool(accepted.escrow_ways(takes, ("crypto",)))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
     pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
@@ -219,6 +224,7 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
     if state.saving:
         return await _save_card(ctx, state.saving, msg.text)
     try:
+        accepted.check_way(accepted.Accepts(methods=tuple(state.takes)), "card")
         view = await _payments(ctx).pay_with_test_card(state.escrow, msg.text,
                                                          ctx.uow)
     except DomainError as exc:

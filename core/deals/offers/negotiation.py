@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.catalog.tables import Listing
 from core.companies.seats import Seat
+from core.deals.accepted import Accepts
 from core.deals.tables import Deal, Offer
 from core.money.model import Money
 
@@ -40,6 +41,10 @@ class Negotiation(Protocol):
 
     async def seat(self, buyer_id: int) -> Seat | None:
         """The buyer's place in a company (roles, spending limit), or None."""
+        ...
+
+    async def accepts(self, seller_id: int) -> Accepts:
+        """The currencies and ways to pay the seller accepts (empty: everything)."""
         ...
 
     async def credit(self, buyer_id: int) -> Standing | None:

@@ -13,7 +13,7 @@ from core.catalog.listing_card import ListingCard
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.catalog.views import can_see
-from core.deals import on_terms, pay_terms, rules
+from core.deals import accepted, on_terms, pay_terms, rules
 from core.deals.offers import rounds, spending
 from core.deals.offers.facts import OfferFacts, Terms, offer_facts, terms_of_offer
 from core.deals.offers.negotiation import Negotiation
@@ -156,6 +156,8 @@ async def _new_offer(book: Negotiation, listing: Listing, buyer_id: int, made_by
     """An open offer, with its expiry timer running: its terms checked against the listing,
     and payment on terms against the buyer's company."""
     offer = rounds.drafted(listing, buyer_id, made_by, terms, previous, request_id, book.now())
+    accepted.check(await book.accepts(listing.seller_id), terms.price.currency,
+                   terms.payment_method)
     days = pay_terms.net_days(terms.payment_method)
     if days is not None:
         on_terms.checked(days, rules.line_total(terms.price, offer.quantity_milli),
@@ -199,6 +201,12 @@ def _offered(listing: Listing) -> str:
     where = listing.incoterm_place or listing.city
     options = ", ".join(str(d) for d in listing.delivery or [])
     return _("{options} at {place}", options=options, place=where) if where else options
+
+
+async def seller_takes(uow: UnitOfWork | Negotiation, seller_id: int) -> tuple[str, ...]:
+    """The offers' ways to pay this seller takes (core.deals.accepted): what an offer's
+    payment choice shows."""
+    return accepted.offer_methods(await negotiation_of(uow).accepts(seller_id))
 
 
 async def usual_terms(uow: UnitOfWork | Negotiation, buyer_id: int) -> Terms | None:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from core.catalog.tables import Listing
 from core.companies.seats import Seat, seat_of
 from core.companies.tables import Company
-from core.deals import on_terms, request_award
+from core.deals import accepted, on_terms, request_award
+from core.deals.accepted import Accepts
 from core.deals.offers.agreement import _agree
 from core.deals.offers.negotiation import Negotiation
 from core.deals.offers.rounds import _moved, _put
@@ -27,6 +28,9 @@ class SqlNegotiation(SqlStore):
 
     async def seat(self, buyer_id: int) -> Seat | None:
         return await seat_of(self._uow, buyer_id)
+
+    async def accepts(self, seller_id: int) -> Accepts:
+        return await accepted.of_account(self._uow, seller_id)
 
     async def credit(self, buyer_id: int) -> on_terms.Standing | None:
         seat = await seat_of(self._uow, buyer_id)
