@@ -332,12 +332,37 @@ async def test_goods_are_paid_only_in_the_ways_their_seller_takes(app):
     async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
         page = await http.get(base + path)
         card = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+        crypto = await http.get(f"{base}{path}/crypto")
         transfer = await http.post(f"{base}{path}/transfer")
     assert "card_number" not in page.text and "pay by bank transfer" in page.text
+    assert "/crypto" not in page.text  # the sandbox takes crypto, this seller doesn't
     assert card.status_code == 402
     assert "take that way to pay; they accept: Bank transfer" in card.text
+    assert crypto.status_code == 409 and "they accept: Bank transfer" in crypto.text
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
     assert transfer.status_code == 200 and "Reference" in transfer.text
+
+
+async def test_a_seller_taking_crypto_alone_is_paid_only_in_crypto(app):
+    view = await open_deal(app)
+    async with app.uow() as uow:
+        await members.update(uow, view.payee_id, payment_methods=["crypto"])
+        await uow.commit()
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = await http.get(base + path)
+        transfer = await http.post(f"{base}{path}/transfer")
+        crypto = await http.get(f"{base}{path}/crypto")
+    assert "card_number" not in page.text and "pay by bank transfer" not in page.text
+    assert f'href="{path}/crypto">Pay in crypto (USDC, BTC…)' in page.text
+    assert transfer.status_code != 200 and "they accept: Crypto" in transfer.text
+    assert crypto.status_code == 200 and "Pay €250.00 in crypto" in crypto.text
+    bob = ChatUser(app, "bob")
+    await bob.send(Choice(f"@go:pay:{view.id}"))
+    labels = " ".join(bob.labels())
+    assert "Crypto (USDC, BTC…)" in labels and "bank transfer" not in labels
+    await bob.send(Choice(f"@go:transfer:{view.id}"))  # an old button: refused by the rule
+    assert "they accept: Crypto" in bob.texts()
 
 
 async def test_in_chat_a_buyer_is_offered_only_the_ways_the_seller_takes(app):
