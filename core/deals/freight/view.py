@@ -1,0 +1,136 @@
+"""The read side of freight: a transport as its card shows it (for a deal party or a
+haulier told of it), the quotes its asker compares, and what the deal card adds — the freight,
+the delivered total and the price per MWh delivered. Read models only, never rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.accounts.tables import Account
+from core.catalog.tables import Listing
+from core.deals import sale_vat
+from core.deals.freight import rules, service
+from core.deals.freight.rules import Delivered, FreightState, QuoteState
+from core.deals.freight.tables import FreightQuote, FreightRequest, Haulier
+from core.deals.tables import Deal
+from core.i18n import present
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class QuoteFacts:
+    id: int
+    haulier: str
+    haulier_id: int
+    price: Money
+    pickup_on: date
+    transit_days: int
+    status: str
+
+
+@dataclass(frozen=True)
+class FreightFacts:
+    """A transport as its card shows it."""
+
+    id: int
+    deal_id: int
+    state: str
+    asked_by: int
+    from_place: str
+    from_country: str
+    to_place: str
+    to_country: str
+    quantity: Decimal
+    unit: str
+    load_from: date
+    load_to: date
+    loading_type: str
+    booked: QuoteFacts | None  # the accepted quote
+    delivered: Delivered | None  # with the deal's goods, once booked
+    position: str | None
+    eta: date | None
+    has_cmr: bool
+    role: str  # buyer | seller | haulier (the booked one) | invited
+
+
+@dataclass(frozen=True)
+class HaulierFacts:
+    routes: tuple[str, ...]
+    loading_types: tuple[str, ...]
+    capacity: Decimal
+    unit: str
+    active: bool
+
+
+def haulier_facts(row: Haulier) -> HaulierFacts:
+    return HaulierFacts(tuple(row.routes or ()), tuple(row.loading_types or ()),
+                        present.thousandths(row.capacity_milli), row.unit, row.active)
+
+
+async def _quote_facts(uow: UnitOfWork, row: FreightQuote) -> QuoteFacts:
+    name = await uow.session.scalar(select(Account.display_name).where(
+        Account.id == row.haulier_id))
+    return QuoteFacts(row.id, name or "?", row.haulier_id, row.price, row.pickup_on,
+                      row.transit_days, row.status)
+
+
+async def facts(uow: UnitOfWork, request: FreightRequest, actor_id: int | None) -> FreightFacts:
+    """The read model of a transport, for `actor_id`."""
+    deal = await uow.get(Deal, request.deal_id)
+    assert deal is not None
+    booked_row = await uow.get(FreightQuote, request.quote_id) if request.quote_id else None
+    booked = await _quote_facts(uow, booked_row) if booked_row else None
+    delivered = None
+    if booked is not None:
+        listing = await uow.get(Listing, deal.listing_id)
+        energy = Decimal(listing.energy_mwh_per_unit or 0) if listing else Decimal(0)
+        delivered = rules.delivered(sale_vat.price(deal), booked.price,
+                                    present.thousandths(deal.quantity_milli), energy)
+    role = "buyer" if actor_id == deal.buyer_id else "seller" if actor_id == deal.seller_id \
+        else "haulier" if booked is not None and booked.haulier_id == actor_id else "invited"
+    return FreightFacts(
+        request.id, request.deal_id, request.status, request.asked_by, request.from_place,
+        request.from_country, request.to_place, request.to_country,
+        present.thousandths(request.quantity_milli), request.unit, request.load_from,
+        request.load_to, request.loading_type, booked, delivered, request.position, request.eta,
+        request.cmr_path is not None, role)
+
+
+async def transport(uow: UnitOfWork, request_id: int, actor_id: int | None) -> FreightFacts:
+    """A transport's card, for the deal's parties and the hauliers told of it."""
+    return await facts(uow, await service.get(uow, request_id, actor_id), actor_id)
+
+
+async def of_deal(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> FreightFacts | None:
+    """The deal's transport (active, else the last completed), for the deal's card."""
+    request = await service.latest_of(uow, deal_id)
+    return await facts(uow, request, actor_id) if request is not None else None
+
+
+async def quotes(uow: UnitOfWork, request_id: int, actor_id: int) -> list[QuoteFacts]:
+    """The transport's open and accepted quotes, cheapest first, for the deal's parties."""
+    return [await _quote_facts(uow, row) for row in await service.quotes(uow, request_id, actor_id)]
+
+
+async def my_quote(uow: UnitOfWork, request_id: int, haulier_id: int) -> QuoteFacts | None:
+    """A haulier's own open quote on a transport, if any."""
+    row = (await uow.session.execute(select(FreightQuote).where(
+        FreightQuote.request_id == request_id, FreightQuote.haulier_id == haulier_id,
+        FreightQuote.status == QuoteState.OPEN))).scalar()
+    return await _quote_facts(uow, row) if row is not None else None
+
+
+def party_steps(view: FreightFacts, actor_id: int) -> tuple[str, ...]:
+    """What a deal's party may do with the transport now: cancel before loading (its asker),
+    confirm the delivery (the receiver)."""
+    steps: list[str] = []
+    if view.role == "buyer" and view.state == FreightState.DELIVERED:
+        steps.append("confirm")
+    if view.asked_by == actor_id and view.state in rules.CANCELLABLE:
+        steps.append("cancel")
+    return tuple(steps)
