@@ -152,7 +152,7 @@ async def quote(uow: UnitOfWork, request_id: int, haulier_id: int, terms: QuoteT
     """A haulier told of the request quotes the whole transport: before it closes, picking up
     within the window (a second quote replaces their open one)."""
     request = await get(uow, request_id, haulier_id)
-    if await uow.get(FreightInvite, (request_id, haulier_id)) is None:
+    if await uow.get(FreightInvite, (request_id, haulier_id)) is None:  # a party of the deal
         raise NotAllowed(_("Only the hauliers told of this transport quote on it."))
     if request.status != FreightState.OPEN:
         raise Conflict(_("That transport is no longer taking quotes."))
