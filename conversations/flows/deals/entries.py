@@ -8,6 +8,13 @@ from conversations.flows.deals.deal import deal_flow, deals_flow
 from conversations.flows.deals.deal_rating import dispute_answer, disputes_flow, rate_flow
 from conversations.flows.deals.deal_steps import deal_step
 from conversations.flows.deals.deal_thread import thread_flow
+from conversations.flows.deals.freight import (
+    freight_ask_flow,
+    freight_flow,
+    freight_quote_flow,
+    freight_step_flow,
+    haulier_flow,
+)
 from conversations.flows.deals.offer import offer_flow
 from conversations.flows.deals.offer_answer import offer_answer
 from conversations.flows.deals.request_card import requests_flow
@@ -18,5 +25,6 @@ from conversations.flows.deals.supply_request import request_flow
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
-    request_question_flow, bid_flow, see_request_flow,
+    request_question_flow, bid_flow, see_request_flow, haulier_flow, freight_ask_flow,
+    freight_flow, freight_quote_flow, freight_step_flow,
 ]
