@@ -247,7 +247,8 @@ async def _way_sent(ctx: Ctx, values: dict[str, Any]) -> Next:
     request_id = FreightStep.of(ctx).number
     await journey.post(ctx.uow, request_id, ctx.account.id, "on_the_way",
                        position=values.get("position") or "", eta=forms.day(values.get("eta")))
-    return Next.end(Reply(_("🛣 Update sent to both parties.")), menu=False)
+    return Next.end(Reply(_("🛣 Update sent to both parties."),
+                          rows((_("🚚 Transport"), go("freight", request_id)))), menu=False)
 
 
 async def _cmr_prompt(ctx: Ctx) -> list[Outbound]:
