@@ -10,7 +10,7 @@ from conversations.fields import Field
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.loyalty.loyalty import loyalty_line
 from conversations.forms import Form
-from conversations.messages import Button, Choice, Inbound, Outbound, Reply
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, go
 from core.accounts import member as members
 from core.accounts.intents import AccountIntent
 from core.accounts.member import Member
@@ -78,10 +78,15 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     card = f"{await profile_text(ctx)}\n{await loyalty_line(ctx)}"
     if ctx.forms_at_once:
         return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"),
-                              Button(_("Done"), "done")),))]
+                              Button(_("Done"), "done")), _haulier_row()))]
     buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return [Reply(card, (*rows, (Button(_("Done"), "done"),)))]
+    return [Reply(card, (*rows, _haulier_row(), (Button(_("Done"), "done"),)))]
+
+
+def _haulier_row() -> tuple[Button, ...]:
+    """Hauliers keep their routes, loading types and capacity beside the profile."""
+    return (Button(_("🚚 Haulier profile"), go("haulier")),)
 
 
 def fields_label(name: str) -> str:
