@@ -18,7 +18,7 @@ from core.deals.freight import service as freight
 from core.deals.freight.cards import deal_lines
 from core.deals.freight.tables import FreightQuote, FreightRequest
 from core.deals.tables import Deal, Shipment
-from core.errors import Conflict, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.reading import reading
 from payments import ledger
 from payments.bridges.freight import FreightPayments
@@ -49,6 +49,8 @@ async def booked_and_paid(app, h) -> tuple[int, int]:
     view_ = await escrow(app, request_id)
     assert view_ is not None and view_.state == "awaiting_payment" and view_.payer_id == h.bob.id
     assert view_.payee_id == h.hugo.id and view_.amount == eur("1200")
+    with pytest.raises(DomainError):  # a freight is held in escrow, never paid directly
+        await app.payments.choose_direct(view_.id, h.bob.id)
     await app.payments.pay_with_test_card(view_.id, CARD)
     assert await state_of(app, request_id) == "paid"
     return request_id, view_.id
