@@ -1,5 +1,5 @@
 """A deal with a transport to ask for, on the database: Sam sells 100 t of pellets from Riga
-(LV) to Bob, the terms accepted; Hugo hauls LV–EE with a walking floor and a tipper, Ivo the
+(LV) to Bob, the terms accepted; Hugo hauls LV-EE with a walking floor and a tipper, Ivo the
 Baltics with bags only, Ola only in Poland."""
 
 from __future__ import annotations

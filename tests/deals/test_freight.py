@@ -191,7 +191,7 @@ async def test_loading_waits_for_the_goods_to_be_paid(app):
 
 async def test_the_deal_card_shows_the_freight_and_the_delivered_total(app):
     h = await haul(app)
-    request_id, _ = await booked_and_paid(app, h)
+    await booked_and_paid(app, h)
     async with app.uow() as uow:
         facts = await view.of_deal(uow, h.deal_id, h.bob.id)
     assert facts is not None and facts.delivered is not None
