@@ -44,19 +44,20 @@ def _done() -> tuple[tuple[Button, ...], ...]:
 
 async def _haulier_start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
-    found = await freight.haulier(ctx.uow, ctx.account.id)
+    found = await freight_view.profile(ctx.uow, ctx.account.id)
     if found is not None:
         form_runner.seed(ctx, "haulier", {
             "routes": ", ".join(found.routes), "loading": list(found.loading_types),
-            "capacity": str(Decimal(found.capacity_milli) / 1000), "unit": found.unit})
+            "capacity": f"{found.capacity.normalize():f}", "unit": found.unit})
     return None
 
 
 async def _haulier_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    row = await freight.declare(ctx.uow, ctx.account.id, values["routes"], values["loading"],
-                                Decimal(str(values["capacity"])), values["unit"])
-    return Next.end(Reply(haulier_text(freight_view.haulier_facts(row)) + "\n" + _(
+    declared = await freight_view.declare(ctx.uow, ctx.account.id, values["routes"],
+                                          values["loading"], Decimal(str(values["capacity"])),
+                                          values["unit"])
+    return Next.end(Reply(haulier_text(declared) + "\n" + _(
         "You hear of requests for transport on these routes, and quote from their card."),
         _done()), menu=False)
 
@@ -99,14 +100,13 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
     place = values["to"] or {}
     load_from, load_to = forms.day(values["load_from"]), forms.day(values["load_to"])
     assert load_from is not None and load_to is not None
-    request = await freight.ask(ctx.uow, FreightStep.of(ctx).number, ctx.account.id,
-                                str(place.get("city") or ""), str(place.get("country") or ""),
-                                Decimal(str(values["quantity"])), values["unit"], load_from,
-                                load_to, values["loading"])
-    facts = await freight_view.facts(ctx.uow, request, ctx.account.id)
+    facts = await freight_view.ask(ctx.uow, FreightStep.of(ctx).number, ctx.account.id,
+                                   str(place.get("city") or ""), str(place.get("country") or ""),
+                                   Decimal(str(values["quantity"])), values["unit"], load_from,
+                                   load_to, values["loading"])
     return Next.end(Reply(transport_text(facts) + "\n" + _(
         "Hauliers who serve this route are told; their quotes come here to accept."),
-        rows((_("🚚 Transport"), go("freight", request.id)))), menu=False)
+        rows((_("🚚 Transport"), go("freight", facts.id)))), menu=False)
 
 
 freight_ask_flow = Flow(
@@ -185,13 +185,10 @@ async def _quoted(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     request_id = FreightStep.of(ctx).number
     facts = await freight_view.transport(ctx.uow, request_id, ctx.account.id)
-    currency = (await freight.get(ctx.uow, request_id, ctx.account.id)).currency
     pickup = forms.day(values["pickup"])
     assert pickup is not None
-    await freight.quote(ctx.uow, request_id, ctx.account.id, QuoteTerms(
-        Money.parse(str(values["price"]), currency), pickup, int(values["transit"])))
-    mine = await freight_view.my_quote(ctx.uow, request_id, ctx.account.id)
-    assert mine is not None
+    mine = await freight_view.quote(ctx.uow, request_id, ctx.account.id, QuoteTerms(
+        Money.parse(str(values["price"]), facts.currency), pickup, int(values["transit"])))
     return Next.end(Reply(_("💶 Quote sent for transport #{id}: {quote}", id=facts.id,
                             quote=quote_line(mine)), _done()), menu=False)
 
@@ -221,10 +218,10 @@ async def _step_start(ctx: Ctx) -> Next | None:
     if verb == "delivered":
         return Next(state="cmr", remember=False)
     if verb == "accept":
-        request = await freight.accept(ctx.uow, found, me)
+        booked = await freight_view.accept(ctx.uow, found, me)
         said = _("✅ Booked. Pay the freight to hold it in escrow; the haulier loads once it is "
                  "paid.")
-        return Next.end(Reply(said, rows((_("🚚 Transport"), go("freight", request.id)))),
+        return Next.end(Reply(said, rows((_("🚚 Transport"), go("freight", booked.id)))),
                         menu=False)
     if verb == "withdraw":
         await freight.withdraw(ctx.uow, found, me)

@@ -61,7 +61,7 @@ async def haulier_of(uow: UnitOfWork, request: FreightRequest) -> int | None:
 
 async def post(uow: UnitOfWork, request_id: int, haulier_id: int, kind: str,
                position: str = "", eta: date | None = None, cmr_path: str | None = None,
-               cmr_mime: str | None = None) -> FreightRequest:
+               cmr_mime: str | None = None) -> None:
     """The booked haulier's update: loaded (the deal's goods ship), on the way (a position or
     an ETA), delivered with the CMR photo (the deal is delivered); both parties are told."""
     request = await get(uow, request_id, haulier_id)
@@ -85,9 +85,7 @@ async def post(uow: UnitOfWork, request_id: int, haulier_id: int, kind: str,
                                   position=position.strip()[:120] or None, eta=eta,
                                   at=uow.clock.now()))
     await _ship_deal(uow, deal, kind, haulier_id, eta)
-    await uow.session.refresh(request)
     uow.emit(FreightMoved(request_id, target))
-    return request
 
 
 async def _ship_deal(uow: UnitOfWork, deal: Deal, kind: str, haulier_id: int,
@@ -112,7 +110,7 @@ async def _ship_deal(uow: UnitOfWork, deal: Deal, kind: str, haulier_id: int,
             shipment.status, shipment.updated_at = ShipmentStatus.DELIVERED, now
 
 
-async def cancel(uow: UnitOfWork, request_id: int, actor_id: int) -> FreightRequest:
+async def cancel(uow: UnitOfWork, request_id: int, actor_id: int) -> None:
     """The party who asked cancels the transport before loading: open quotes lose, and a
     freight paid is refunded (one still unpaid is closed)."""
     request = await get(uow, request_id, actor_id)
@@ -123,11 +121,9 @@ async def cancel(uow: UnitOfWork, request_id: int, actor_id: int) -> FreightRequ
             uow, request_id, rules.CANCELLABLE, FreightState.CANCELLED):
         raise Conflict(_("The goods are loaded: the transport can no longer be cancelled."))
     await _lose_open(uow, request_id)
-    await uow.session.refresh(request)
     if was != FreightState.OPEN:
         uow.emit(FreightSettled(request_id, reference(request_id), "refund"))
     uow.emit(FreightMoved(request_id, FreightState.CANCELLED))
-    return request
 
 
 async def _lose_open(uow: UnitOfWork, request_id: int) -> None:
@@ -136,7 +132,7 @@ async def _lose_open(uow: UnitOfWork, request_id: int) -> None:
         status=QuoteState.LOST, updated_at=uow.clock.now()))
 
 
-async def confirm(uow: UnitOfWork, request_id: int, actor_id: int) -> FreightRequest:
+async def confirm(uow: UnitOfWork, request_id: int, actor_id: int) -> None:
     """The receiver (the deal's buyer) confirms the delivery the haulier posted: the freight
     is released to the haulier."""
     request = await get(uow, request_id, actor_id)
@@ -144,8 +140,6 @@ async def confirm(uow: UnitOfWork, request_id: int, actor_id: int) -> FreightReq
     if deal is None or deal.buyer_id != actor_id:
         raise NotAllowed(_("Only the receiver confirms the delivery."))
     await _complete(uow, request_id)
-    await uow.session.refresh(request)
-    return request
 
 
 async def _complete(uow: UnitOfWork, request_id: int) -> None:

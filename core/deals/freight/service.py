@@ -172,7 +172,7 @@ async def quote(uow: UnitOfWork, request_id: int, haulier_id: int, terms: QuoteT
     return found
 
 
-async def withdraw(uow: UnitOfWork, quote_id: int, haulier_id: int) -> FreightQuote:
+async def withdraw(uow: UnitOfWork, quote_id: int, haulier_id: int) -> None:
     """A haulier takes back their open quote (never one accepted)."""
     found = await uow.get(FreightQuote, quote_id)
     if found is None or found.haulier_id != haulier_id:
@@ -182,8 +182,6 @@ async def withdraw(uow: UnitOfWork, quote_id: int, haulier_id: int) -> FreightQu
         status=QuoteState.WITHDRAWN, updated_at=uow.clock.now()))
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That quote is no longer open."))
-    await uow.session.refresh(found)
-    return found
 
 
 async def quotes(uow: UnitOfWork, request_id: int, actor_id: int) -> list[FreightQuote]:

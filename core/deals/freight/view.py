@@ -14,7 +14,7 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals import sale_vat
 from core.deals.freight import rules, service
-from core.deals.freight.rules import Delivered, FreightState, QuoteState
+from core.deals.freight.rules import Delivered, FreightState, QuoteState, QuoteTerms
 from core.deals.freight.tables import FreightQuote, FreightRequest, Haulier
 from core.deals.tables import Deal
 from core.i18n import present
@@ -41,6 +41,7 @@ class FreightFacts:
     deal_id: int
     state: str
     asked_by: int
+    currency: str  # the deal's, which quotes are in
     from_place: str
     from_country: str
     to_place: str
@@ -94,7 +95,8 @@ async def facts(uow: UnitOfWork, request: FreightRequest, actor_id: int | None) 
     role = "buyer" if actor_id == deal.buyer_id else "seller" if actor_id == deal.seller_id \
         else "haulier" if booked is not None and booked.haulier_id == actor_id else "invited"
     return FreightFacts(
-        request.id, request.deal_id, request.status, request.asked_by, request.from_place,
+        request.id, request.deal_id, request.status, request.asked_by, request.currency,
+        request.from_place,
         request.from_country, request.to_place, request.to_country,
         present.thousandths(request.quantity_milli), request.unit, request.load_from,
         request.load_to, request.loading_type, booked, delivered, request.position, request.eta,
@@ -134,3 +136,38 @@ def party_steps(view: FreightFacts, actor_id: int) -> tuple[str, ...]:
     if view.asked_by == actor_id and view.state in rules.CANCELLABLE:
         steps.append("cancel")
     return tuple(steps)
+
+
+# The use cases a flow takes, answered with read models (core.deals.freight.service has the
+# rules and the rows).
+
+async def profile(uow: UnitOfWork, account_id: int) -> HaulierFacts | None:
+    """A member's haulier profile, if they declared one."""
+    row = await service.haulier(uow, account_id)
+    return haulier_facts(row) if row is not None else None
+
+
+async def declare(uow: UnitOfWork, account_id: int, routes: str, loading: list[str],
+                  capacity: Decimal, unit: str) -> HaulierFacts:
+    """`service.declare`, answered with the profile."""
+    return haulier_facts(await service.declare(uow, account_id, routes, loading, capacity, unit))
+
+
+async def ask(uow: UnitOfWork, deal_id: int, actor_id: int, to_place: str, to_country: str,
+              quantity: Decimal, unit: str, load_from: date, load_to: date,
+              loading_type: str) -> FreightFacts:
+    """`service.ask`, answered with the transport's card."""
+    request = await service.ask(uow, deal_id, actor_id, to_place, to_country, quantity, unit,
+                                load_from, load_to, loading_type)
+    return await facts(uow, request, actor_id)
+
+
+async def quote(uow: UnitOfWork, request_id: int, haulier_id: int, terms: QuoteTerms
+                ) -> QuoteFacts:
+    """`service.quote`, answered with the quote as the asker will compare it."""
+    return await _quote_facts(uow, await service.quote(uow, request_id, haulier_id, terms))
+
+
+async def accept(uow: UnitOfWork, quote_id: int, actor_id: int) -> FreightFacts:
+    """`service.accept`, answered with the booked transport's card."""
+    return await facts(uow, await service.accept(uow, quote_id, actor_id), actor_id)
