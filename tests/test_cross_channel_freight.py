@@ -98,6 +98,7 @@ async def test_a_slack_buyer_books_a_telegram_haulier_who_delivers_with_the_cmr(
     await told_on_telegram(world, HAULIER_TG, "is paid and held in escrow", mark)
     await hugo.tap("Loaded", "both parties are told")
     await world.bob_sees("Transport #1 for deal #1: loaded")
+    await world.bob_sees("🚚 Transport: loaded")  # his deal card, rewritten to show it
     await told_on_telegram(world, TELEGRAM_USER, "Transport #1 for deal #1: loaded", mark)
     await hugo.tap("Transport", "Status: loaded")
     await hugo.tap("On the way", "Where the load is")

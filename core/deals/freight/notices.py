@@ -20,7 +20,7 @@ from core.deals.freight.tables import FreightInvite, FreightQuote, FreightReques
 from core.deals.intents import DealIntent
 from core.deals.tables import Deal
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients, rewrite_card
 from core.storage.uow import UnitOfWork
 
 ABOUT = "freight:{id}"
@@ -91,14 +91,17 @@ async def on_booked(uow: UnitOfWork, event: FreightBooked) -> None:
 
 
 async def on_moved(uow: UnitOfWork, event: FreightMoved) -> None:
-    """Each update reaches both deal parties (the card of the transport); paid, cancelled,
-    closed and confirmed reach those they concern."""
+    """Each update reaches both deal parties (the card of the transport) and rewrites their
+    latest deal card to show it; paid, cancelled, closed and confirmed reach those they
+    concern."""
     request = await uow.get(FreightRequest, event.request_id)
     deal = await uow.get(Deal, request.deal_id) if request else None
     if request is None or deal is None:
         return
     haulier = await journey.haulier_of(uow, request)
     state = event.state
+    for party in (deal.buyer_id, deal.seller_id):  # their deal card shows the transport now
+        await rewrite_card(uow, party, f"deal:{deal.id}")
     if state in UPDATES:
         await _update(uow, request, deal, state)
     elif state == FreightState.PAID and haulier is not None:
