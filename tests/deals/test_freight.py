@@ -211,3 +211,14 @@ async def test_a_window_opening_unbooked_closes_the_request(app, clock):
         await uow.commit()
     assert await state_of(app, request_id) == "closed"
     assert await told_texts(app, h.bob.id, "closed: its loading window opened")
+
+
+async def test_a_deal_refunded_before_loading_cancels_its_transport_and_refunds_the_freight(app):
+    h = await haul(app)
+    request_id, escrow_id = await booked_and_paid(app, h)
+    async with app.uow() as uow:  # the seller never ships: the deal is refunded
+        await deals.take(uow, h.deal_id, "cancel-not-shipped", None)
+        await uow.commit()
+    assert await state_of(app, request_id) == "cancelled"
+    assert (await app.payments.get(escrow_id)).state == "refunded"
+    assert await balanced(app)

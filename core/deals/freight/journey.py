@@ -27,8 +27,11 @@ from core.storage.uow import UnitOfWork
 # The deal's states in which its goods have left (the seller's ship step is not taken again).
 SHIPPED_OR_LATER = (DealState.SHIPPED, DealState.DELIVERED, DealState.COMPLETED,
                     DealState.CLOSED, DealState.ADJUSTMENT_PROPOSED, DealState.DISPUTED)
-# The deal's states that confirm its delivery: the freight is released.
-CONFIRMED = (DealState.COMPLETED, DealState.CLOSED)
+# The deal's states that settle a delivered transport: its freight is released (the haulier
+# carried the goods, whatever the deal's own outcome).
+CONFIRMED = (DealState.COMPLETED, DealState.CLOSED, DealState.REFUNDED)
+# The deal's states that end it before its goods left: a transport not yet loaded is cancelled.
+ENDED_UNSHIPPED = (DealState.CANCELLED, DealState.REFUNDED)
 
 
 async def _move(uow: UnitOfWork, request_id: int, sources: tuple[str, ...], target: str,
@@ -159,6 +162,22 @@ async def on_deal_confirmed(uow: UnitOfWork, deal_id: int) -> None:
                                          FreightState.COMPLETED):
         uow.emit(FreightSettled(found, reference(found), "release"))
         uow.emit(FreightMoved(found, FreightState.COMPLETED))
+
+
+async def on_deal_ended(uow: UnitOfWork, deal_id: int) -> None:
+    """In the deal's transaction: a deal cancelled (or refunded) before its goods were loaded
+    cancels its transport, and a freight paid is refunded."""
+    found = (await uow.session.execute(select(FreightRequest.id, FreightRequest.status).where(
+        FreightRequest.deal_id == deal_id,
+        FreightRequest.status.in_(rules.CANCELLABLE)))).first()
+    if found is None:
+        return
+    request_id, was = found
+    if await _move(uow, request_id, rules.CANCELLABLE, FreightState.CANCELLED):
+        await _lose_open(uow, request_id)
+        if was != FreightState.OPEN:
+            uow.emit(FreightSettled(request_id, reference(request_id), "refund"))
+        uow.emit(FreightMoved(request_id, FreightState.CANCELLED))
 
 
 async def close_due(uow: UnitOfWork) -> list[int]:

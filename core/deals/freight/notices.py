@@ -147,6 +147,9 @@ async def _tell(uow: UnitOfWork, account_id: int, request: FreightRequest,
 
 
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """In the deal's transaction: its delivery confirmed releases a delivered transport."""
+    """In the deal's transaction: its delivery confirmed releases a delivered transport; the
+    deal ended before its goods were loaded cancels its transport (a paid freight refunded)."""
     if event.target in journey.CONFIRMED:
         await journey.on_deal_confirmed(uow, event.deal_id)
+    if event.target in journey.ENDED_UNSHIPPED:
+        await journey.on_deal_ended(uow, event.deal_id)
