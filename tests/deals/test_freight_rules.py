@@ -82,3 +82,32 @@ def test_each_update_fits_only_its_states_and_delivered_needs_the_cmr():
         rules.next_state(FreightState.OPEN, "loaded")
     with pytest.raises(Conflict):
         rules.next_state(FreightState.DELIVERED, "on_the_way")
+
+
+def _booked_transport(state: str = FreightState.ON_THE_WAY):
+    from core.deals.freight.view import FreightFacts, QuoteFacts
+
+    quote = QuoteFacts(1, "Hugo Haul", 9, eur("1200"), DAY, 2, "accepted")
+    return FreightFacts(
+        1, 7, state, 3, "EUR", "Riga", "LV", "Tartu", "EE", Decimal("100"), "t", DAY,
+        date(2026, 12, 9), "walking_floor", quote,
+        rules.delivered(eur("22000"), eur("1200"), Decimal("100"), Decimal("4.8")),
+        "Valmiera", date(2026, 12, 6), False, "buyer")
+
+
+def test_the_deal_card_writes_the_freight_in_the_readers_language_and_format():
+    from core.deals.freight.cards import deal_lines, transport_text
+    from core.i18n import Visitor
+    from core.money.reading import reading
+
+    transport = _booked_transport()
+    with reading(Visitor("de", "DE")):
+        german = "\n".join(deal_lines(transport))
+        card = transport_text(transport)
+    assert "Gesamt frei Haus: 23.200,00\xa0€ (≈ 48,33\xa0€/MWh frei Haus)" in german
+    assert "Fracht: 1.200,00\xa0€ (Hugo Haul)" in german and "unterwegs" in german
+    assert "Schubboden" in card and "Riga, Lettland → Tartu, Estland" in card
+    with reading(Visitor("en", "IE")):
+        english = "\n".join(deal_lines(transport))
+    assert "Delivered total: €23,200.00 (≈ €48.33/MWh delivered)" in english
+    assert "Last position: Valmiera" in english and "Expected: 6 Dec 2026" in english

@@ -87,12 +87,11 @@ async def post(uow: UnitOfWork, request_id: int, haulier_id: int, kind: str,
     uow.session.add(FreightUpdate(request_id=request_id, kind=kind,
                                   position=position.strip()[:120] or None, eta=eta,
                                   at=uow.clock.now()))
-    await _ship_deal(uow, deal, kind, haulier_id, eta)
+    await _ship_deal(uow, deal, kind, haulier_id)
     uow.emit(FreightMoved(request_id, target))
 
 
-async def _ship_deal(uow: UnitOfWork, deal: Deal, kind: str, haulier_id: int,
-                     eta: date | None) -> None:
+async def _ship_deal(uow: UnitOfWork, deal: Deal, kind: str, haulier_id: int) -> None:
     """Loaded ships the deal and delivered delivers it, as the seller's own steps would (taken
     for the seller, skipped when the seller already took them)."""
     shipment = await uow.get(Shipment, deal.id)

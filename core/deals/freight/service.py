@@ -81,10 +81,13 @@ class TransportStart:
 async def start(uow: UnitOfWork, deal_id: int, actor_id: int) -> TransportStart:
     """The deal's pickup and quantity, for the party about to ask for transport."""
     deal, listing = await _askable(uow, deal_id, actor_id)
-    unit = deal_unit = listing.unit if listing else ""
-    quantity = Decimal(deal.quantity_milli) / 1000 if deal_unit in rules.FREIGHT_UNITS else None
-    return TransportStart(listing.city if listing else "", (listing.country or "") if listing
-                          else "", quantity, unit if unit in rules.FREIGHT_UNITS else "t")
+    unit = listing.unit if listing else ""
+    if unit not in rules.FREIGHT_UNITS:  # traded in MWh or litres: the asker says the load
+        return TransportStart(listing.city if listing else "",
+                              (listing.country or "") if listing else "", None, "t")
+    assert listing is not None
+    return TransportStart(listing.city, listing.country or "",
+                          Decimal(deal.quantity_milli) / 1000, unit)
 
 
 async def ask(uow: UnitOfWork, deal_id: int, actor_id: int, to_place: str, to_country: str,
