@@ -222,3 +222,27 @@ async def test_a_deal_refunded_before_loading_cancels_its_transport_and_refunds_
     assert await state_of(app, request_id) == "cancelled"
     assert (await app.payments.get(escrow_id)).state == "refunded"
     assert await balanced(app)
+
+
+async def test_a_withdrawn_quote_cannot_be_accepted_and_only_its_haulier_withdraws_it(app):
+    h = await haul(app)
+    request_id = await ask(app, h)
+    quote_id = await quote(app, h, request_id, h.hugo)
+    async with app.uow() as uow:
+        with pytest.raises(NotFound):
+            await freight.withdraw(uow, quote_id, h.bob.id)
+        await freight.withdraw(uow, quote_id, h.hugo.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(Conflict):
+            await freight.withdraw(uow, quote_id, h.hugo.id)
+        with pytest.raises(Conflict):
+            await freight.accept(uow, quote_id, h.bob.id)
+    assert await state_of(app, request_id) == "open"
+    assert await quote(app, h, request_id, h.hugo, "1300") == quote_id  # quoted again
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed):  # only the party who asked accepts
+            await freight.accept(uow, quote_id, h.sam.id)
+        await freight.accept(uow, quote_id, h.bob.id)
+        await uow.commit()
+    assert (await escrow(app, request_id)).amount == eur("1300")
