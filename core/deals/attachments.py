@@ -9,6 +9,7 @@ from collections.abc import Callable
 from core.catalog.media import FileStore
 from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
 from core.deals.folder import folder_of
+from core.deals.freight import view as freight_view
 from core.deals.freight.tables import FreightRequest
 from core.deals.terms.pdf import version_pdf
 from core.deals.threads import service as threads
@@ -40,12 +41,10 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
     async def cmr(key: str) -> Attachment:
         async with uow_factory() as uow:
             request = await uow.get(FreightRequest, int(key))
-            path, mime = (request.cmr_path, request.cmr_mime) if request else (None, None)
-        if path is None:
+            kept = await freight_view.cmr(uow, request.id, request.asked_by) if request else None
+        if kept is None:
             raise NotFound(_("That CMR is no longer there."))
-        suffix = ".png" if mime == "image/png" else ".pdf" if mime == "application/pdf" else ".jpg"
-        return Attachment(f"agora-transport-{key}-cmr{suffix}", files.read(path),
-                          mime or "image/jpeg")
+        return Attachment(kept.file_name, files.read(kept.path), kept.mime_type)
 
     return {"thread-file": thread_file, "deal-terms": deal_terms, "carbon-receipt": carbon,
             "freight-cmr": cmr}

@@ -4,7 +4,7 @@ haulier's updates with the CMR photo, and the deal card showing the delivered to
 
 from __future__ import annotations
 
-from conversations.messages import Choice, FileUpload, go
+from conversations.messages import Choice, FileReply, FileUpload, go
 from core.deals.freight.tables import FreightRequest
 from core.deals.tables import Deal
 from tests.catalog.helpers import make_account
@@ -70,6 +70,8 @@ async def test_a_buyer_books_a_haulier_from_the_deal_card_and_the_haulier_delive
     card = bob.texts()  # Bob reads in Estonia's format: 23 200,00 €
     assert "Delivered total: 23" in card and "200,00" in card and "€/MWh delivered" in card
     assert "Freight: 1" in card and "📄 Signed CMR received" in card
+    [cmr] = [r for r in await bob.tap("📄 CMR") if isinstance(r, FileReply)]  # from the deal card
+    assert cmr.content == photo.read_bytes() and cmr.mime_type == "image/png"
     await last_notice(app, bob, "Signed CMR")
     await bob.tap("Confirm delivery")
     assert "freight is released" in bob.texts()

@@ -83,6 +83,8 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
             more.append((_("🚚 Transport"), go("freight", transport.id)))
         elif deal.status in freight_rules.ASKABLE_DEAL_STATES:
             more.append((_("🚚 Ask for transport"), go("freight_ask", deal.id)))
+        if transport is not None and transport.has_cmr:  # the haulier's signed CMR
+            more.append((_("📄 CMR"), go("freight_step", "cmr", transport.id)))
     if view.terms is not None:
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:

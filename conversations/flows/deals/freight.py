@@ -13,7 +13,16 @@ from conversations import form_runner
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next
 from conversations.flows.deals import freight_forms as forms
 from conversations.flows.uploads import stored_file
-from conversations.messages import Button, FileUpload, Inbound, Outbound, Reply, go, rows
+from conversations.messages import (
+    Button,
+    FileReply,
+    FileUpload,
+    Inbound,
+    Outbound,
+    Reply,
+    go,
+    rows,
+)
 from core.deals.freight import journey, rules
 from core.deals.freight import service as freight
 from core.deals.freight import view as freight_view
@@ -26,7 +35,7 @@ from core.money.model import Money
 
 STEP_LABELS = {"loaded": N_("📦 Loaded"), "on_the_way": N_("🛣 On the way"),
                "delivered": N_("📄 Delivered (with the CMR photo)")}
-VERBS = ("accept", "withdraw", "cancel", "confirm", "loaded", "on_the_way", "delivered")
+VERBS = ("accept", "withdraw", "cancel", "confirm", "loaded", "on_the_way", "delivered", "cmr")
 
 
 class FreightStep(FlowState):
@@ -144,6 +153,8 @@ async def transport_card(ctx: Ctx, request_id: int) -> Reply:
             text += "\n" + _("Your quote: {quote}", quote=quote_line(mine))
             buttons.append((_("↩ Withdraw my quote"), go("freight_step", "withdraw", mine.id)))
         buttons.append((_("💶 Quote"), go("freight_quote", request_id)))
+    if facts.has_cmr:
+        buttons.append((_("📄 CMR"), go("freight_step", "cmr", request_id)))
     if facts.role in ("buyer", "seller"):
         buttons.append((_("🤝 Deal #{id}", id=facts.deal_id), go("deal", facts.deal_id)))
     return Reply(text, rows(*buttons, (_("✔ Done"), "done")))
@@ -213,6 +224,8 @@ async def _step_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Take a transport's steps from its card."), kind="error"))
     state.verb, state.number = verb, found
     me = ctx.account.id
+    if verb == "cmr":
+        return Next.end(await _cmr_file(ctx, found), menu=False)
     if verb == "on_the_way":
         return Next(state="way", remember=False)
     if verb == "delivered":
@@ -237,6 +250,15 @@ async def _step_start(ctx: Ctx) -> Next | None:
     await journey.post(ctx.uow, found, me, "loaded")
     return Next.end(Reply(_("📦 Loaded: both parties are told."),
                           rows((_("🚚 Transport"), go("freight", found)))), menu=False)
+
+
+async def _cmr_file(ctx: Ctx, request_id: int) -> Outbound:
+    """The signed CMR the haulier sent with "delivered", as a file."""
+    kept = await freight_view.cmr(ctx.uow, request_id, ctx.account_id)
+    if kept is None or ctx.services.files is None:
+        return Reply(_("That CMR is no longer there."), kind="error")
+    return FileReply(kept.file_name, ctx.services.files.read(kept.path), kept.mime_type,
+                     _("📄 CMR of transport #{id}", id=request_id))
 
 
 async def _way_sent(ctx: Ctx, values: dict[str, Any]) -> Next:

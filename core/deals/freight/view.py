@@ -171,3 +171,22 @@ async def quote(uow: UnitOfWork, request_id: int, haulier_id: int, terms: QuoteT
 async def accept(uow: UnitOfWork, quote_id: int, actor_id: int) -> FreightFacts:
     """`service.accept`, answered with the booked transport's card."""
     return await facts(uow, await service.accept(uow, quote_id, actor_id), actor_id)
+
+
+@dataclass(frozen=True)
+class CmrFile:
+    """Where a transport's CMR photo is kept (the file store's path), and what it is."""
+
+    file_name: str
+    path: str
+    mime_type: str
+
+
+async def cmr(uow: UnitOfWork, request_id: int, actor_id: int | None) -> CmrFile | None:
+    """The signed CMR of a transport, for the deal's parties and the hauliers told of it."""
+    request = await service.get(uow, request_id, actor_id)
+    if request.cmr_path is None:
+        return None
+    mime = request.cmr_mime or "image/jpeg"
+    suffix = {"image/png": ".png", "application/pdf": ".pdf"}.get(mime, ".jpg")
+    return CmrFile(f"agora-transport-{request.id}-cmr{suffix}", request.cmr_path, mime)
