@@ -36,6 +36,13 @@ async def test_a_buyer_books_a_haulier_from_the_deal_card_and_the_haulier_delive
     await hugo.tap("Quote")
     await hugo.submit({"price": "1200", "pickup": "+4", "transit": "2"})
     assert "Quote sent" in hugo.texts()
+    await hugo.say("/haulier")  # a haulier's profile leads to the transports open to them
+    assert "Routes: LV, EE" in hugo.texts()
+    assert any("Transport #1 for deal #1" in label for label in hugo.labels())
+    await hugo.tap("Edit the profile")
+    await hugo.submit({"routes": "LV, EE, LT", "loading": ["walking_floor"], "capacity": "24",
+                       "unit": "t"})
+    assert "Routes: LV, EE, LT" in hugo.texts()
 
     await last_notice(app, bob, "A quote for transport")
     await bob.tap("Accept")

@@ -15,6 +15,7 @@ from conversations.flows.deals import freight_forms as forms
 from conversations.flows.uploads import stored_file
 from conversations.messages import (
     Button,
+    Choice,
     FileReply,
     FileUpload,
     Inbound,
@@ -52,13 +53,32 @@ def _done() -> tuple[tuple[Button, ...], ...]:
 # A haulier's profile.
 
 async def _haulier_start(ctx: Ctx) -> Next | None:
+    """A haulier sees their profile and transports; anyone else is asked the profile."""
     assert ctx.account is not None
     found = await freight_view.profile(ctx.uow, ctx.account.id)
-    if found is not None:
-        form_runner.seed(ctx, "haulier", {
-            "routes": ", ".join(found.routes), "loading": list(found.loading_types),
-            "capacity": f"{found.capacity.normalize():f}", "unit": found.unit})
+    if found is None:
+        return Next(state="form", remember=False)
+    form_runner.seed(ctx, "haulier", {
+        "routes": ", ".join(found.routes), "loading": list(found.loading_types),
+        "capacity": f"{found.capacity.normalize():f}", "unit": found.unit})
     return None
+
+
+async def _haulier_card(ctx: Ctx) -> list[Outbound]:
+    """The profile, and a button to each transport booked with them or open to their quote."""
+    assert ctx.account is not None
+    found = await freight_view.profile(ctx.uow, ctx.account.id)
+    assert found is not None
+    transports = await freight_view.hauled_by(ctx.uow, ctx.account.id)
+    return [Reply(haulier_text(found), rows(*(
+        (_("🚚 Transport #{id} for deal #{deal}", id=t.id, deal=t.deal_id), go("freight", t.id))
+        for t in transports), (_("✏ Edit the profile"), "edit"), (_("✔ Done"), "done")))]
+
+
+async def _on_haulier_card(ctx: Ctx, msg: Inbound) -> Next:
+    if isinstance(msg, Choice) and msg.data == "edit":
+        return Next(state="form")
+    return Next.end(menu=False)
 
 
 async def _haulier_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -72,7 +92,7 @@ async def _haulier_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 haulier_flow = Flow(
-    name="haulier", title=N_("your haulier profile"), first="form", on_start=_haulier_start,
+    name="haulier", title=N_("your haulier profile"), first="card", on_start=_haulier_start,
     state_model=FreightStep, commands=("haulier",),
     summary=N_("Haul for members: your routes, loading types and capacity"),
     intents={DealIntent.HAULIER: "{arg}"},
@@ -82,7 +102,8 @@ haulier_flow = Flow(
             "booked and paid post loaded, on the way and delivered with the CMR photo. The "
             "freight is held in escrow and paid out to them, as a seller is paid, once the "
             "delivery is confirmed."),
-    states={"form": FormState(form=forms.haulier_form, done=_haulier_saved)},
+    states={"card": Ask(prompt=_haulier_card, on=_on_haulier_card),
+            "form": FormState(form=forms.haulier_form, done=_haulier_saved)},
 )
 
 

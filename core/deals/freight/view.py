@@ -15,7 +15,7 @@ from core.catalog.tables import Listing
 from core.deals import sale_vat
 from core.deals.freight import rules, service
 from core.deals.freight.rules import Delivered, FreightState, QuoteState, QuoteTerms
-from core.deals.freight.tables import FreightQuote, FreightRequest, Haulier
+from core.deals.freight.tables import FreightInvite, FreightQuote, FreightRequest, Haulier
 from core.deals.tables import Deal
 from core.i18n import present
 from core.money.model import Money
@@ -190,3 +190,16 @@ async def cmr(uow: UnitOfWork, request_id: int, actor_id: int | None) -> CmrFile
     mime = request.cmr_mime or "image/jpeg"
     suffix = {"image/png": ".png", "application/pdf": ".pdf"}.get(mime, ".jpg")
     return CmrFile(f"agora-transport-{request.id}-cmr{suffix}", request.cmr_path, mime)
+
+
+async def hauled_by(uow: UnitOfWork, haulier_id: int, limit: int = 8) -> list[FreightFacts]:
+    """A haulier's transports to act on, newest first: those booked with them and under way,
+    and those they were told of that still take quotes."""
+    booked = select(FreightQuote.request_id).where(
+        FreightQuote.haulier_id == haulier_id, FreightQuote.status == QuoteState.ACCEPTED)
+    told = select(FreightInvite.request_id).where(FreightInvite.haulier_id == haulier_id)
+    rows = (await uow.session.execute(select(FreightRequest).where(
+        ((FreightRequest.id.in_(booked)) & FreightRequest.status.in_(rules.ACTIVE))
+        | ((FreightRequest.id.in_(told)) & (FreightRequest.status == FreightState.OPEN)))
+        .order_by(FreightRequest.id.desc()).limit(limit))).scalars()
+    return [await facts(uow, row, haulier_id) for row in rows]
