@@ -19,7 +19,7 @@ from tests.catalog.helpers import publish
 from tests.deals.chat_helpers import agreed_between
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered
-from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
+from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER, modal_defaults
 from tests.telegram.conftest import TelegramUser
 
 HAULIER_TG = TELEGRAM_USER + 7
@@ -69,7 +69,9 @@ async def test_a_slack_buyer_books_a_telegram_haulier_who_delivers_with_the_cmr(
     await world.bob_sees("Deal #1")
     await world.bob_presses("Ask for transport")
     today = app.clock.now().date()
-    await world.bob_fills({"to": "Tartu", "quantity": "100", "unit": "t",
+    view = world.slack.calls_to("views.open")[-1]["view"]  # the deal's 100 t, filled in
+    assert {"quantity": "100", "unit": "t"}.items() <= modal_defaults(view).items()
+    await world.bob_fills({"to": "Tartu",
                            "load_from": (today + timedelta(days=3)).isoformat(),
                            "load_to": (today + timedelta(days=10)).isoformat(),
                            "loading": "walking_floor"})

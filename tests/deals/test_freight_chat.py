@@ -83,3 +83,26 @@ async def test_a_buyer_books_a_haulier_from_the_deal_card_and_the_haulier_delive
     await bob.tap("Confirm delivery")
     assert "freight is released" in bob.texts()
     assert (await app.payments.get(escrow.id)).state == "released"
+
+
+async def test_a_seller_asks_for_transport_question_by_question_from_the_deal_s_quantity(app):
+    _, _, listing_id = await trading_pair(app)
+    deal_id = await paid_deal(app, listing_id)
+    sam = ChatUser(app, "sam")
+    await sam.send(Choice(go("deal", deal_id)))
+    await sam.tap("Ask for transport")
+    assert "Delivery place" in sam.texts()
+    await sam.say("Tartu")
+    assert "Quantity" in sam.texts() and "100" in sam.texts()  # the deal's, to keep
+    await sam.tap("Keep")
+    await sam.tap("Keep")  # tonnes, the listing's unit
+    await sam.say("+3")
+    await sam.say("+10")
+    await sam.tap("tipper")
+    assert "Hauliers who serve this route are told" in sam.texts()
+    assert "100 t, tipper" in sam.texts() and "Tartu" in sam.texts()
+    async with app.uow() as uow:
+        request = (await uow.session.execute(FreightRequest.__table__.select())).first()
+    assert (request.quantity_milli, request.unit, request.to_country) == (100_000, "t", "EE")
+    await sam.send(Choice(go("deal", deal_id)))  # one transport at a time: the card leads to it
+    assert "🚚 Transport" in sam.labels() and not any("Ask for" in b for b in sam.labels())

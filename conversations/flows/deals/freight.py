@@ -58,7 +58,7 @@ async def _haulier_start(ctx: Ctx) -> Next | None:
     found = await freight_view.profile(ctx.uow, ctx.account.id)
     if found is None:
         return Next(state="form", remember=False)
-    form_runner.seed(ctx, "haulier", {
+    form_runner.seed(ctx, "form", {  # the state that asks it
         "routes": ", ".join(found.routes), "loading": list(found.loading_types),
         "capacity": f"{found.capacity.normalize():f}", "unit": found.unit})
     return None
@@ -121,7 +121,7 @@ async def _ask_start(ctx: Ctx) -> Next | None:
     known: dict[str, Any] = {"unit": start.unit}
     if start.quantity is not None:
         known["quantity"] = f"{start.quantity.normalize():f}"
-    form_runner.seed(ctx, "ask_freight", known)
+    form_runner.seed(ctx, "form", known)  # the state that asks it
     return None
 
 
