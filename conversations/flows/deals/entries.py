@@ -13,8 +13,8 @@ from conversations.flows.deals.freight import (
     freight_flow,
     freight_quote_flow,
     freight_step_flow,
-    haulier_flow,
 )
+from conversations.flows.deals.haulier import haulier_flow
 from conversations.flows.deals.offer import offer_flow
 from conversations.flows.deals.offer_answer import offer_answer
 from conversations.flows.deals.request_card import requests_flow

@@ -1,8 +1,8 @@
-"""Freight in chat: a member's haulier profile (/haulier); a deal's party asks for transport
-from the deal card; a transport's card with each reader's next steps (the asker's quotes to
-accept, the haulier's updates, the receiver's confirmation); a haulier's quote; and each step
-(accept, withdraw, cancel, confirm, loaded, on the way, delivered with the CMR photo). Every
-rule is core's (core.deals.freight)."""
+"""Freight in chat: a deal's party asks for transport from the deal card; a transport's card
+with each reader's next steps (the asker's quotes to accept, the haulier's updates, the
+receiver's confirmation); a haulier's quote; and each step (accept, withdraw, cancel, confirm,
+loaded, on the way, delivered with the CMR photo). A haulier's profile is
+conversations.flows.deals.haulier's. Every rule is core's (core.deals.freight)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from conversations.flows.deals import freight_forms as forms
 from conversations.flows.uploads import stored_file
 from conversations.messages import (
     Button,
-    Choice,
     FileReply,
     FileUpload,
     Inbound,
@@ -27,7 +26,7 @@ from conversations.messages import (
 from core.deals.freight import journey, rules
 from core.deals.freight import service as freight
 from core.deals.freight import view as freight_view
-from core.deals.freight.cards import haulier_text, quote_line, transport_text
+from core.deals.freight.cards import quote_line, transport_text
 from core.deals.freight.rules import FreightState, QuoteTerms
 from core.deals.intents import DealIntent
 from core.i18n import N_, _
@@ -46,65 +45,8 @@ class FreightStep(FlowState):
     verb: str = ""
 
 
-def _done() -> tuple[tuple[Button, ...], ...]:
+def done_row() -> tuple[tuple[Button, ...], ...]:
     return rows((_("✔ Done"), "done"))
-
-
-# A haulier's profile.
-
-async def _haulier_start(ctx: Ctx) -> Next | None:
-    """A haulier sees their profile and transports; anyone else is asked the profile."""
-    assert ctx.account is not None
-    found = await freight_view.profile(ctx.uow, ctx.account.id)
-    if found is None:
-        return Next(state="form", remember=False)
-    form_runner.seed(ctx, "form", {  # the state that asks it
-        "routes": ", ".join(found.routes), "loading": list(found.loading_types),
-        "capacity": f"{found.capacity.normalize():f}", "unit": found.unit})
-    return None
-
-
-async def _haulier_card(ctx: Ctx) -> list[Outbound]:
-    """The profile, and a button to each transport booked with them or open to their quote."""
-    assert ctx.account is not None
-    found = await freight_view.profile(ctx.uow, ctx.account.id)
-    assert found is not None
-    transports = await freight_view.hauled_by(ctx.uow, ctx.account.id)
-    return [Reply(haulier_text(found), rows(*(
-        (_("🚚 Transport #{id} for deal #{deal}", id=t.id, deal=t.deal_id), go("freight", t.id))
-        for t in transports), (_("✏ Edit the profile"), "edit"), (_("✔ Done"), "done")))]
-
-
-async def _on_haulier_card(ctx: Ctx, msg: Inbound) -> Next:
-    if isinstance(msg, Choice) and msg.data == "edit":
-        return Next(state="form")
-    return Next.end(menu=False)
-
-
-async def _haulier_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
-    assert ctx.account is not None
-    declared = await freight_view.declare(ctx.uow, ctx.account.id, values["routes"],
-                                          values["loading"], Decimal(str(values["capacity"])),
-                                          values["unit"])
-    return Next.end(Reply(haulier_text(declared) + "\n" + _(
-        "You hear of requests for transport on these routes, and quote from their card."),
-        _done()), menu=False)
-
-
-haulier_flow = Flow(
-    name="haulier", title=N_("your haulier profile"), first="card", on_start=_haulier_start,
-    state_model=FreightStep, commands=("haulier",),
-    summary=N_("Haul for members: your routes, loading types and capacity"),
-    intents={DealIntent.HAULIER: "{arg}"},
-    help=N_("Hauliers name the countries and routes they serve, their loading types (tipper, "
-            "walking floor, bags) and one load's capacity; they hear of the deals' requests for "
-            "transport on those routes, quote a price, pickup day and days in transit, and once "
-            "booked and paid post loaded, on the way and delivered with the CMR photo. The "
-            "freight is held in escrow and paid out to them, as a seller is paid, once the "
-            "delivery is confirmed."),
-    states={"card": Ask(prompt=_haulier_card, on=_on_haulier_card),
-            "form": FormState(form=forms.haulier_form, done=_haulier_saved)},
-)
 
 
 # A party asks for transport.
@@ -184,7 +126,7 @@ async def transport_card(ctx: Ctx, request_id: int) -> Reply:
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
     request_id = parse_id(FreightStep.of(ctx).args)
     if request_id is None:
-        return [Reply(_("Open a transport from its notice or its deal's card."), _done())]
+        return [Reply(_("Open a transport from its notice or its deal's card."), done_row())]
     return [await transport_card(ctx, request_id)]
 
 
@@ -222,7 +164,7 @@ async def _quoted(ctx: Ctx, values: dict[str, Any]) -> Next:
     mine = await freight_view.quote(ctx.uow, request_id, ctx.account.id, QuoteTerms(
         Money.parse(str(values["price"]), facts.currency), pickup, int(values["transit"])))
     return Next.end(Reply(_("💶 Quote sent for transport #{id}: {quote}", id=facts.id,
-                            quote=quote_line(mine)), _done()), menu=False)
+                            quote=quote_line(mine)), done_row()), menu=False)
 
 
 freight_quote_flow = Flow(
