@@ -19,6 +19,7 @@ from core.consulting.packages import settlement as package_settlement
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import contract_due, due
+from core.deals.freight import journey as freight_journey
 from core.deals.requests import auction_close
 from core.deals.requests import notices as request_notices
 from core.learning import due as gathering_due
@@ -30,6 +31,7 @@ from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
+from payments.bridges.freight import FreightPayments
 from payments.bridges.packages import PackagePayments
 from payments.bridges.sessions import SessionPayments
 
@@ -188,6 +190,12 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-money-catch-up", **common, **at_start())
     scheduler.add_job(DepositPayments(container.payments).catch_up, "interval", minutes=5,
                       id="deposit-money-catch-up", **common, **at_start())
+    # Transports: closed unbooked when their loading window opens; their freight's money moved
+    # where a crash left it (core.deals.freight, payments.bridges.freight).
+    scheduler.add_job(_close_transports, "interval", minutes=5, args=[container.uow],
+                      id="freight-close", **common)
+    scheduler.add_job(FreightPayments(container.payments).catch_up, "interval", minutes=5,
+                      id="freight-money-catch-up", **common, **at_start())
     # Invoices on terms: the reminders before and after the due date, each on its day, once.
     scheduler.add_job(terms_reminders.run, "interval", minutes=30, args=[container.uow],
                       id="terms-reminders", **common)
@@ -266,4 +274,11 @@ async def _remind_promotions(container: Container) -> None:
     """Consultants whose promotion ends within two days are told once, with Renew."""
     async with container.uow() as uow:
         await promotions.remind_ending(uow)
+        await uow.commit()
+
+
+async def _close_transports(uow_factory: UowFactory) -> None:
+    """Requests for transport whose window opened unbooked close (core.deals.freight.journey)."""
+    async with uow_factory() as uow:
+        await freight_journey.close_due(uow)
         await uow.commit()

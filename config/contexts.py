@@ -34,6 +34,7 @@ from core.consulting.bookings import calendar as booking_calendar
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
 from core.deals import wiring as deals
+from core.deals.freight import wiring as freight
 from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
 from core.learning import wiring as learning
@@ -112,7 +113,8 @@ CONTEXTS: tuple[Context, ...] = (
             home=(OnHome(50, wallet_section),), attachments=_receipts),
     Context("accounts", wire=(account_notices.wire,), home=(OnHome(10, profile_text),)),
     Context("companies", wire=(companies.wire,)),
-    Context("deals", wire=(money.deal_money, deals.wire, money.deposit_money),
+    Context("deals", wire=(money.deal_money, deals.wire, money.deposit_money, freight.wire,
+                           money.freight_money),
             home=(OnHome(20, deals_text), OnHome(25, carbon_section)), attachments=_deal_files,
             cards=_deal_cards),
     Context("consulting", wire=(money.session_money, money.promotion_money, consulting.wire,

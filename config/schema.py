@@ -18,6 +18,7 @@ import core.consulting.sessions.tables
 import core.consulting.tables
 import core.deals.carbon.tables
 import core.deals.contracts.tables
+import core.deals.freight.tables
 import core.deals.ratings.tables
 import core.deals.requests.tables
 import core.deals.tables
@@ -37,7 +38,8 @@ import payments.tables
 MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, core.companies.tables,
            core.notifications.tables, core.process.tables, core.catalog.tables,
            core.certificates.tables, core.deals.tables, core.deals.carbon.tables,
-           core.deals.contracts.tables, core.deals.ratings.tables, core.deals.requests.tables,
+           core.deals.contracts.tables, core.deals.freight.tables, core.deals.ratings.tables,
+           core.deals.requests.tables,
            core.deals.terms.tables, core.deals.threads.tables,
            core.consulting.tables, core.consulting.calendars.tables, core.consulting.packages.tables,
            core.consulting.sessions.tables, core.support.tables,

@@ -114,6 +114,22 @@ ARTICLES: tuple[Article, ...] = (
             "to another free time in one step; after that a new time needs the other party's "
             "consent."),
             "cancel reschedule booking move late fee no-show"),
+    Article("book-transport", N_("Deals and payment"), N_("Can Agora find a haulier for my deal?"),
+            N_("Yes. On the deal's card tap 🚚 Ask for transport (while it is agreed or paid, "
+               "before the goods ship): the delivery town, the quantity, the loading window and "
+               "type. Hauliers who serve the route quote; accept one and pay the freight into "
+               "escrow. The haulier's loaded, on the way and delivered (with the CMR photo) "
+               "reach both of you, and the freight is paid to the haulier once the delivery is "
+               "confirmed, or refunded if you cancel before loading."),
+            "transport haulier truck freight logistics delivery shipping carrier cmr"),
+    Article("haulier", N_("Deals and payment"), N_("How do I haul for Agora members?"),
+            N_("Type /haulier (or 🚚 Haulier profile on your profile): the countries you serve as "
+               "two-letter codes (LV, EE: any route between them) or routes (LV-DE), your loading "
+               "types (tipper, walking floor, bags) and one load's capacity. You hear of the "
+               "deals' requests for transport on those routes and quote from the notice; once "
+               "booked and paid, post Loaded, On the way and Delivered with the signed CMR photo. "
+               "The freight is paid out to you like a sale, set up with /payouts."),
+            "haulier haul truck transport carrier freight routes loading capacity"),
     Article("become-consultant", N_("Consultants"), N_("How do I offer consulting?"),
             N_("Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
             "Once it is complete and payouts are set up it goes live in the directory."),

@@ -68,7 +68,8 @@ def _column(escrow: Escrow, account_id: int) -> str:
 
 def _check(escrow: Escrow, account_id: int) -> str:
     column = _column(escrow, account_id)
-    if escrow.kind != "goods" or escrow.payee_id is None:
+    # A transport's freight (freight:<id>) is held in escrow until its delivery is confirmed.
+    if escrow.kind != "goods" or escrow.payee_id is None or escrow.reference.startswith("freight:"):
         raise DomainError(_("Only payment for goods can be arranged directly."))
     return column
 

@@ -13,6 +13,7 @@ from core.consulting.packages import events as packages
 from core.consulting.sessions import events as sessions
 from core.consulting.sessions.lifecycle import SESSION_PROCESS, SETTLE
 from core.deals import events as deals
+from core.deals.freight import events as freight
 from core.events import EventBus
 from core.money import events as money
 from core.money.model import CommissionRule
@@ -25,6 +26,7 @@ from payments import loyalty as loyalty_points
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
+from payments.bridges.freight import FreightPayments
 from payments.bridges.packages import PackagePayments
 from payments.bridges.promotions import PromotionPayments
 from payments.bridges.sessions import SessionPayments
@@ -172,6 +174,15 @@ def deposit_money(bus: EventBus, deps: PaymentsWiring) -> None:
     bus.after_commit(deals.DepositAsked, bridge.after_asked)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.after_commit(deals.DepositSettled, bridge.after_settled)
+
+
+def freight_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """A deal's transport: a quote accepted opens the freight's escrow, paid marks it paid,
+    settled by core it is released to the haulier or refunded (payments.bridges.freight)."""
+    bridge = FreightPayments(deps.payments)
+    bus.after_commit(freight.FreightBooked, bridge.after_booked)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.after_commit(freight.FreightSettled, bridge.after_settled)
 
 
 def booking_money(bus: EventBus, deps: PaymentsWiring) -> None:

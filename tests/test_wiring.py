@@ -123,11 +123,14 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 # config/contexts.py, the deposits' bridge stands with the deals it belongs to, so the bus hears
 # of DepositAsked and DepositSettled before the sessions' and promotions' events: no transaction
 # emits both (a tender's deposit and a consultant's session), and every event meets its own
-# handlers in the order it always did.
+# handlers in the order it always did. A deal's transport (core.deals.freight) is wired with the
+# deals after the deposits: its freight's bridge hears a payment after the deposits' bridge, and
+# a deal's move releases a delivered transport's freight before the deal earns points.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded
 during EscrowFunded            payments.bridges.deposits.DepositPayments.on_funded
+during EscrowFunded            payments.bridges.freight.FreightPayments.on_funded
 during EscrowFunded            payments.bridges.packages.PackagePayments.on_funded
 during EscrowFunded            payments.loyalty.on_paid
 during PaymentAuthorised       payments.notices.on_funded
@@ -158,6 +161,11 @@ during CryptoInvoiceClosed     payments.crypto_notices.on_closed
 during CryptoReturnClaimable   payments.crypto_notices.on_claimable
 during VerificationCodeIssued  core.notifications.account_notices.email_code
 during IdentityLinked          core.notifications.account_notices.channel_linked
+during MemberJoined            core.companies.notices.on_joined
+during TermsApproved           core.companies.notices.on_terms_approved
+during JoinRequested           core.companies.notices.on_join_requested
+during JoinRefused             core.companies.notices.on_join_refused
+during AccountRegistered       core.companies.notices.on_registered
 during DealMoved               deal/close-unpaid-escrow:payments.bridges.deals.DealPayments.close_unpaid
 during DealMoved               core.deals.notices.book.DEALS.on_moved
 during DealMoved               deal/start-contract:core.deals.contracts.service.start_on_accepted
@@ -165,16 +173,12 @@ during DealMoved               deal/lapse-contract:core.deals.contracts.service.
 during DealMoved               deal/settle-bid-deposit:core.deals.requests.bid_deposits.on_deal_ended
 during DealMoved               deal/give-back-award:core.deals.request_award.on_deal_unfulfilled
 during DealMoved               deal/record-carbon:core.deals.carbon.records.on_deal_completed
+during DealMoved               core.deals.freight.notices.on_deal_moved
 during DealMoved               deal/earn-points:core.loyalty.earning.on_deal_completed
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
 during PurchaseHeld            core.deals.approvals.notices.on_held
 during PurchaseDecided         core.deals.approvals.notices.on_decided
 during ApprovalsChatChosen     core.deals.approvals.notices.on_chat_chosen
-during MemberJoined            core.companies.notices.on_joined
-during TermsApproved           core.companies.notices.on_terms_approved
-during JoinRequested           core.companies.notices.on_join_requested
-during JoinRefused             core.companies.notices.on_join_refused
-during AccountRegistered       core.companies.notices.on_registered
 during OfferMade               core.deals.notices.negotiations.on_offer_made
 during RequestPosted           core.deals.requests.notices.on_posted
 during RequestCancelled        core.deals.requests.notices.on_cancelled
@@ -192,6 +196,12 @@ during RatingsPublished        core.deals.notices.after_sale.on_ratings_publishe
 during ThreadReported          core.deals.notices.negotiations.on_thread_reported
 during TermsChanged            core.deals.notices.parties.on_terms_changed
 during TermsAccepted           core.deals.notices.terms.on_terms_accepted
+during AwardUndone             core.deals.requests.notices.on_award_undone
+during ContractMoved           core.deals.notices.book.CONTRACTS.on_moved
+during FreightAsked            core.deals.freight.notices.on_asked
+during FreightQuoted           core.deals.freight.notices.on_quoted
+during FreightBooked           core.deals.freight.notices.on_booked
+during FreightMoved            core.deals.freight.notices.on_moved
 during SessionCreated          payments.bridges.sessions.SessionPayments.on_created
 during AuthorisationVoided     payments.bridges.sessions.SessionPayments.on_voided
 during SessionJoined           core.consulting.sessions.notices.on_joined
@@ -210,12 +220,6 @@ during SessionReviewed         core.consulting.sessions.exchange_notices.on_revi
 during SessionReviewed         core.consulting.sessions.link.on_reviewed
 during SessionReviewed         core.loyalty.earning.on_session_reviewed
 during ReviewReplied           core.consulting.sessions.exchange_notices.on_replied
-during AwardUndone             core.deals.requests.notices.on_award_undone
-during ContractMoved           core.deals.notices.book.CONTRACTS.on_moved
-during ListingAwaitsReview     core.catalog.notices.tell_admins
-during ListingApproved         core.catalog.notices.approved
-during ListingRejected         core.catalog.notices.rejected
-during ListingMatchedInstantSearch core.catalog.alert_notices.instant_alert
 during BookingRequested        core.consulting.bookings.notices.parties.on_requested
 during BookingMoved            core.consulting.booking_notices.BOOKINGS.on_moved
 during BookingMoved            core.consulting.bookings.calendar_out.on_moved
@@ -230,6 +234,10 @@ during BookingConfirmed        core.consulting.sessions.link.open_instant
 during SessionDue              core.consulting.sessions.link.on_session_due
 during BookingCancelled        core.consulting.sessions.link.on_booking_ended
 during SeekerNoShow            core.consulting.sessions.link.on_booking_ended
+during ListingAwaitsReview     core.catalog.notices.tell_admins
+during ListingApproved         core.catalog.notices.approved
+during ListingRejected         core.catalog.notices.rejected
+during ListingMatchedInstantSearch core.catalog.alert_notices.instant_alert
 during TicketOpened            core.support.notices.on_opened
 during TicketMessagePosted     core.support.notices.on_message
 during TicketMoved             core.support.notices.TICKETS.on_moved
@@ -251,6 +259,8 @@ after  CryptoLate              payments.bridges.deals.DealPayments.after_transfe
 after  BiddingClosed           core.deals.requests.notices.told_after_close.<locals>.tell
 after  DepositAsked            payments.bridges.deposits.DepositPayments.after_asked
 after  DepositSettled          payments.bridges.deposits.DepositPayments.after_settled
+after  FreightBooked           payments.bridges.freight.FreightPayments.after_booked
+after  FreightSettled          payments.bridges.freight.FreightPayments.after_settled
 after  SessionMoved            session/settle-payment:payments.bridges.sessions.SessionPayments.after_end
 after  PaymentAuthorised       payments.bridges.sessions.SessionPayments.after_authorised
 after  ExtensionRequested      payments.bridges.sessions.SessionPayments.after_extension

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from core.catalog.media import FileStore
 from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
 from core.deals.folder import folder_of
+from core.deals.freight import view as freight_view
+from core.deals.freight.tables import FreightRequest
 from core.deals.terms.pdf import version_pdf
 from core.deals.threads import service as threads
 from core.errors import NotFound
@@ -36,7 +38,16 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
             pdf = await carbon_receipt_pdf(uow, int(key), None)
         return Attachment(f"agora-deal-{key}-carbon.pdf", pdf, "application/pdf")
 
-    return {"thread-file": thread_file, "deal-terms": deal_terms, "carbon-receipt": carbon}
+    async def cmr(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            request = await uow.get(FreightRequest, int(key))
+            kept = await freight_view.cmr(uow, request.id, request.asked_by) if request else None
+        if kept is None:
+            raise NotFound(_("That CMR is no longer there."))
+        return Attachment(kept.file_name, files.read(kept.path), kept.mime_type)
+
+    return {"thread-file": thread_file, "deal-terms": deal_terms, "carbon-receipt": carbon,
+            "freight-cmr": cmr}
 
 
 async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:

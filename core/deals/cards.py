@@ -23,6 +23,7 @@ from core.deals.facts import (
     offer_listing,
     quality_facts,
 )
+from core.deals.freight import cards as freight_cards
 from core.deals.offers.facts import OfferFacts, changes, offer_facts
 from core.deals.rules import PAYMENT_METHODS, ShipmentStatus
 from core.deals.tables import Deal, Offer, QualityReport
@@ -152,6 +153,8 @@ def deal_text(view: DealView, payment: str, reader: Member | Account | None) -> 
             line = _("{shipment}, expected {when}", shipment=line,
                      when=dates.day(shipment.expected_day))
         lines.append(line)
+    if view.freight is not None:
+        lines.extend(freight_cards.deal_lines(view.freight))
     return "\n".join(lines)
 
 

@@ -40,3 +40,12 @@ class DealIntent:
     VIEW_CONTRACT = Intent("view_contract")
     RENEW_CONTRACT = Intent("renew_contract")  # a new offer from a contract's terms (arg: its id)
     ANSWER_DISPUTE = Intent("answer_dispute", about="dispute")
+    # Freight (core.deals.freight): a party asks for transport (arg: the deal's id); a
+    # transport's card (arg: its id); a haulier's quote on it (arg: its id); a step on it
+    # ("accept:QUOTE", "withdraw:QUOTE", "cancel:ID", "confirm:ID", "loaded:ID", "on_the_way:ID",
+    # "delivered:ID"); a member's haulier profile.
+    ASK_FREIGHT = Intent("ask_freight")
+    VIEW_FREIGHT = Intent("view_freight", about="freight")
+    QUOTE_FREIGHT = Intent("quote_freight")
+    FREIGHT_STEP = Intent("freight_step", about="freight")
+    HAULIER = Intent("haulier")

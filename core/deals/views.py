@@ -24,6 +24,8 @@ from core.deals.facts import (
     terms_facts,
 )
 from core.deals.folder import DealFolder, folder_of
+from core.deals.freight import view as freight_view
+from core.deals.freight.view import FreightFacts
 from core.deals.offers import service as offers
 from core.deals.offers.facts import OfferFacts, offer_facts
 from core.deals.tables import Offer
@@ -46,6 +48,7 @@ class DealView:
     dispute: DisputeFacts | None
     quality: QualityFacts | None
     rated: bool  # this person has rated the deal
+    freight: FreightFacts | None = None  # its transport asked or booked (core.deals.freight)
 
     @property
     def unit(self) -> str:
@@ -82,12 +85,15 @@ async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal
     shipment = await folder.shipment(deal_id)
     version = await folder.current_terms(deal_id)
     quality = await folder.report(deal_id)
+    # The transport is the database's (a deal held in memory has none).
+    transport = await freight_view.of_deal(uow, deal_id, actor_id) \
+        if isinstance(uow, UnitOfWork) else None
     return DealView(deal_facts(deal, listing.unit if listing else ""), role,
                     listing.title if listing else _("a listing"), counterpart,
                     shipment_facts(shipment) if shipment else None,
                     terms_facts(version) if version else None,
                     dispute_facts(dispute, deal.currency) if dispute else None,
-                    quality_facts(quality, deal) if quality else None, rated)
+                    quality_facts(quality, deal) if quality else None, rated, transport)
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,8 @@ class CommissionRule:
 _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
           "recap": N_("the recap of session #{number}"),
           "deposit": N_("the bid deposit on request #{number}"),
-          "package": N_("session package #{number}"), "retainer": N_("retainer #{number}")}
+          "package": N_("session package #{number}"), "retainer": N_("retainer #{number}"),
+          "freight": N_("transport #{number}")}
 # A part of a package's payment: a session used, or what unused sessions left the consultant.
 _PARTS = {"use": N_("session package #{number} (a session used)"),
           "kept": N_("session package #{number} (unused sessions kept)")}

@@ -104,10 +104,15 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     certificates = Button(_("📜 Certificates"), go("certificates"))
     if ctx.forms_at_once:
         return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"), certificates),
-                             (Button(_("Done"), "done"),)))]
+                             _haulier_row(), (Button(_("Done"), "done"),)))]
     buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return [Reply(card, (*rows, (certificates, Button(_("Done"), "done"))))]
+    return [Reply(card, (*rows, _haulier_row(), (certificates, Button(_("Done"), "done"))))]
+
+
+def _haulier_row() -> tuple[Button, ...]:
+    """Hauliers keep their routes, loading types and capacity beside the profile."""
+    return (Button(_("🚚 Haulier profile"), go("haulier")),)
 
 
 def fields_label(name: str) -> str:

@@ -25,6 +25,7 @@ from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
 from core.deals.carbon.words import member_lines
+from core.deals.freight import rules as freight_rules
 from core.deals.intents import DealIntent
 from core.deals.notices.parties import BUTTONS, next_steps
 from core.deals.steps import MORE, possible_now
@@ -76,6 +77,13 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
             if step.name in MORE:
                 more.append((_(BUTTONS.get(step.name, step.label)),
                              go("deal_step", deal.id, step.name)))
+        transport = view.freight
+        if transport is not None and transport.state in freight_rules.ACTIVE:
+            more.append((_("🚚 Transport"), go("freight", transport.id)))
+        elif deal.status in freight_rules.ASKABLE_DEAL_STATES:
+            more.append((_("🚚 Ask for transport"), go("freight_ask", deal.id)))
+        if transport is not None and transport.has_cmr:  # the haulier's signed CMR
+            more.append((_("📄 CMR"), go("freight_step", "cmr", transport.id)))
     if view.terms is not None:
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:

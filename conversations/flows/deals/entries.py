@@ -9,6 +9,13 @@ from conversations.flows.deals.deal import deal_flow, deals_flow
 from conversations.flows.deals.deal_rating import dispute_answer, disputes_flow, rate_flow
 from conversations.flows.deals.deal_steps import deal_step
 from conversations.flows.deals.deal_thread import thread_flow
+from conversations.flows.deals.freight import (
+    freight_ask_flow,
+    freight_flow,
+    freight_quote_flow,
+    freight_step_flow,
+)
+from conversations.flows.deals.haulier import haulier_flow
 from conversations.flows.deals.lot import lot_flow
 from conversations.flows.deals.offer import offer_flow
 from conversations.flows.deals.offer_answer import offer_answer
@@ -21,4 +28,5 @@ DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
     request_question_flow, bid_flow, see_request_flow, carbon_statement, lot_flow,
+    haulier_flow, freight_ask_flow, freight_flow, freight_quote_flow, freight_step_flow,
 ]

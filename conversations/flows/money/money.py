@@ -176,8 +176,9 @@ def _save_text(ctx: Ctx, view: SavedMethodView) -> str:
 
 async def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
     """Offer paying directly for goods awaiting payment, unless the payer already proposed it
-    or the goods are paid on terms (against Agora's invoice)."""
+    or the goods are paid on terms (against Agora's invoice); never a transport's freight."""
     return (_payments(ctx).direct_allowed and view.kind == "goods"
+            and not view.reference.startswith("freight:")  # a freight is held in escrow
             and view.state == EscrowState.AWAITING_PAYMENT and not view.direct_payer
             and not await on_terms.paid_on_terms(ctx.uow, view.reference))
 
