@@ -106,7 +106,7 @@ async def test_each_party_takes_their_steps_in_the_room_and_the_other_hears_in_t
     assert f'href="/app/deals/{deal_id}/sign-terms"' in room.text
     assert "Mark shipped" not in room.text and "/pay/" not in room.text  # not hers, not yet
     # The card's rarer steps open the deal in the chat.
-    assert "Propose a change · ✖ Cancel the deal" in room.text
+    assert "Propose a change · ✖ Cancel the deal · 🚚 Ask for transport" in room.text
     assert f'href="https://t.me/agora_test_bot?start=deal-{deal_id}"' in room.text
 
     # Accepting asks the billing details first, as the chat does; a missing one is named.

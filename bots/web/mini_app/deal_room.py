@@ -7,7 +7,8 @@ report measured quality, answer a price adjustment, rate. Core decides who may a
 step is still possible; a refusal shows the deal as it is now with the reason. The deal's own
 notices tell both parties as from the chat, and the actor's latest card there is rewritten to
 the deal's new state (core.process.notices). The card's rarer steps (a change of terms, a
-shipment update, a dispute, cancelling) open in the chat."""
+shipment update, a dispute, cancelling, asking for transport and following it) open in the
+chat."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from core.deals.after_sale import quality_report
 from core.deals.after_sale import service as after_sale
 from core.deals.after_sale.service import ASPECTS
 from core.deals.dashboard import WAITING_ON_OTHERS
+from core.deals.freight import rules as freight_rules
 from core.deals.notices.parties import BUTTONS
 from core.deals.room import TERMS, DealRoom, deal_room
 from core.deals.rules import ShipmentStatus
@@ -88,9 +90,23 @@ def _screen(request: Request, container: Container, person: Registered, room: De
                       *filter(None, (cards.call_off_line(view), cards.dispute_line(view)))],
                 terms=cards.terms_rows(view), docs=docs, said=said, error=error,
                 steps=[(s.name, _(BUTTONS.get(s.name, s.label))) for s in here],
-                more=[_(BUTTONS.get(s.name, s.label)) for s in room.steps if s not in here],
+                more=[*(_(BUTTONS.get(s.name, s.label)) for s in room.steps if s not in here),
+                      *_transport(view)],
                 pay_url=pay_url, pay=PAY, waiting=_(WAITING_ON_OTHERS),
                 bot=container.settings.telegram_bot_username)
+
+
+def _transport(view: Any) -> list[str]:
+    """The deal's transport as the chat card offers it (asked for, quoted and followed in the
+    chat): its card while one is under way, else asking for one while the deal may travel."""
+    if view.role not in ("buyer", "seller"):
+        return []
+    transport = view.freight
+    if transport is not None and transport.state in freight_rules.ACTIVE:
+        return [_("🚚 Transport")]
+    if view.deal.status in freight_rules.ASKABLE_DEAL_STATES:
+        return [_("🚚 Ask for transport")]
+    return []
 
 
 def _refused(request: Request, exc: DomainError) -> HTMLResponse:
