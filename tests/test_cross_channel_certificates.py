@@ -44,7 +44,7 @@ async def test_a_certificate_added_in_telegram_is_picked_by_a_listing_and_read_i
         assert (kept.number, kept.file_name) == ("LV 012 0042", "enplus.pdf")
 
     # He takes card and bank transfer only (nothing chosen: everything, as before).
-    await sam.say("/profile", "Accepted: EUR · Card, Bank transfer, Paid directly")
+    await sam.say("/profile", "Accepted: EUR · Card, Bank transfer, Crypto, Paid directly")
     await sam.tap("Edit ways to pay you accept", "Ways to pay you accept")
     await sam.tap("Card", "Ways to pay you accept")
     await sam.tap("Bank transfer", "Ways to pay you accept")
