@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bots.server import create_app
 from config.container import Container
 from core.money.model import Money
-from payments import ledger
+from payments import crypto_rules, ledger
 from payments.tables import (
     CryptoInvoice,
     IncomingTransfer,
@@ -384,10 +384,12 @@ async def test_a_return_btcpay_refused_is_sent_once_by_the_recovery(crypto_world
         assert row.returned_ref == btcpay.refunds[0]["id"]
 
 
-async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again(crypto_world):
+async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again(
+        crypto_world, clock):
     """Greenfield's refund takes no idempotency key: the refund reaches BTCPay and its answer
-    is lost (a timeout). The operation stays pending; the recovery finds the pull payment that
-    carries the operation's key and completes with it — one refund, the payer told once."""
+    is lost (a timeout). The operation stays pending, leased to the call that asked; once the
+    lease runs out the recovery finds the pull payment that carries the operation's key and
+    completes with it — one refund, the payer told once."""
     import httpx
 
     from core.errors import DomainError
@@ -411,6 +413,9 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again
     [pull] = btcpay.pull_payments.values()
     assert pull["description"] == op.key and pull["name"] == op.key  # the key goes with it
 
+    await app.payments.recover()  # within the lease: left to the call that asked
+    assert (await app.payments.get(view.id)).state == "settling"
+    clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
     await app.payments.recover()
     await app.payments.recover()  # done: nothing asked again
     assert len(btcpay.refunds) == 1 and list(btcpay.pull_payments) == [pull["id"]]
@@ -422,10 +427,10 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again
     await _journals(app, view.id)
 
 
-async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_world):
+async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_world, clock):
     """A transfer return that reached BTCPay whose mark was never written (the recovery runs
-    again from the unmarked row): the pull payment with the return's key is taken, not a
-    second one, and its claim link is told once."""
+    again from the unmarked row once the first ask's lease ran out): the pull payment with the
+    return's key is taken, not a second one, and its claim link is told once."""
     from sqlalchemy import update
 
     app, btcpay = crypto_world.app, crypto_world.btcpay
@@ -437,6 +442,8 @@ async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_w
     async with app.uow() as uow:  # as if the mark had been lost with its connection
         await uow.session.execute(update(IncomingTransfer).values(returned_ref=None))
         await uow.commit()
+    assert await app.payments.recover() == 0  # within the lease: left to the first ask
+    clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
     assert await app.payments.recover() == 1
     assert len(btcpay.refunds) == 1 and len(btcpay.pull_payments) == 1
     async with app.uow() as uow:
