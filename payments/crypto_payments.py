@@ -286,7 +286,7 @@ class CryptoPayments(BankTransfers):
             log.warning("crypto return %s cut off after %s", key, crypto_rules.ASK_WITHIN)
             raise ProviderUnsure(_("The crypto payment service did not answer in time; "
                                    "the refund is checked again shortly.")) from exc
-        except ProviderError:  # refused or never reached: nothing was made, the lease is free
+        except ProviderError:  # refused, or the refund never sent: nothing made, the lease is free
             async with self.uow() as uow:
                 await uow.session.execute(update(table).where(*row, asked_at == now)
                                           .values({asked_at.key: None}))
