@@ -16,9 +16,9 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -258,8 +258,10 @@ class CryptoPayments(BankTransfers):
                 await uow.commit()
         return back.ref
 
-    async def _return_once(self, key: str, invoice_ref: str, amount: Money, table: Any,
-                           asked_at: Any, row: Sequence[ColumnElement[bool]]) -> CryptoReturn:
+    async def _return_once(self, key: str, invoice_ref: str, amount: Money,
+                           table: type[PaymentOperation] | type[IncomingTransfer],
+                           asked_at: InstrumentedAttribute[datetime | None],
+                           row: Sequence[ColumnElement[bool]]) -> CryptoReturn:
         """Ask the crypto provider to give `amount` back under `key`. A provider that takes no
         idempotency key is asked by one worker at a time: the row recording what goes back
         (`row`: its id and that it is still owed) is leased first by a guarded update of its
