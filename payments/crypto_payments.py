@@ -12,10 +12,13 @@ payments are keyed by the page's form instead, as test transfers are.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -28,8 +31,22 @@ from payments import crypto_rules
 from payments.bank_transfers import BankTransfers
 from payments.crypto_rules import CryptoInvoiceState
 from payments.escrow_rows import charge_of, load
-from payments.providers.base import BankAccount, Charge, CryptoProvider
-from payments.tables import CryptoInvoice, Escrow, IncomingTransfer
+from payments.providers.base import (
+    AskedElsewhere,
+    BankAccount,
+    Charge,
+    CryptoProvider,
+    CryptoReturn,
+    ProviderError,
+    ProviderUnsure,
+)
+from payments.tables import (
+    CryptoInvoice,
+    Escrow,
+    IncomingTransfer,
+    OperationStatus,
+    PaymentOperation,
+)
 from payments.transfer_matching import CRYPTO_PREFIX, WAITING, _locked, received_so_far
 
 log = logging.getLogger(__name__)
@@ -217,8 +234,10 @@ class CryptoPayments(BankTransfers):
         invoice_ref = invoice_of(row.bank_ref)
         if invoice_ref is None or self.crypto is None:
             return await super().send_back(row, escrow, bank)
-        back = await self.crypto.return_crypto(f"transfer-back:{row.id}", invoice_ref,
-                                               Money(row.back, row.currency))
+        back = await self._return_once(
+            f"transfer-back:{row.id}", invoice_ref, Money(row.back, row.currency),
+            IncomingTransfer, IncomingTransfer.return_asked_at,
+            (IncomingTransfer.id == row.id, IncomingTransfer.returned_ref.is_(None)))
         return back.ref, back.claim_url
 
     async def refund_call(self, key: str, charge: Charge, amount: Money) -> str:
@@ -227,7 +246,9 @@ class CryptoPayments(BankTransfers):
         invoice_ref = (charge.charge_ref or "").removeprefix(CRYPTO_PREFIX)
         if not (charge.charge_ref or "").startswith(CRYPTO_PREFIX) or self.crypto is None:
             return await super().refund_call(key, charge, amount)
-        back = await self.crypto.return_crypto(key, invoice_ref, amount)
+        back = await self._return_once(
+            key, invoice_ref, amount, PaymentOperation, PaymentOperation.asked_at,
+            (PaymentOperation.key == key, PaymentOperation.status == OperationStatus.PENDING))
         if back.claim_url:
             async with self.uow() as uow:
                 escrow = (await uow.session.execute(select(Escrow).where(
@@ -236,6 +257,43 @@ class CryptoPayments(BankTransfers):
                                                back.claim_url))
                 await uow.commit()
         return back.ref
+
+    async def _return_once(self, key: str, invoice_ref: str, amount: Money,
+                           table: type[PaymentOperation] | type[IncomingTransfer],
+                           asked_at: InstrumentedAttribute[datetime | None],
+                           row: Sequence[ColumnElement[bool]]) -> CryptoReturn:
+        """Ask the crypto provider to give `amount` back under `key`. A provider that takes no
+        idempotency key is asked by one worker at a time: the row recording what goes back
+        (`row`: its id and that it is still owed) is leased first by a guarded update of its
+        `asked_at` in a transaction of its own, committed before the call — no transaction is
+        held open across it. A lease held by another worker (asked within ASK_LEASE): this
+        one does not ask (AskedElsewhere; a later retry lists what that one made). The ask is
+        cut off after ASK_WITHIN, well inside the lease (crypto_rules)."""
+        assert self.crypto is not None
+        if self.crypto.idempotent:
+            return await self.crypto.return_crypto(key, invoice_ref, amount)
+        async with self.uow() as uow:
+            now = uow.clock.now()
+            leased = await uow.session.execute(update(table).where(
+                *row, or_(asked_at.is_(None), asked_at < now - crypto_rules.ASK_LEASE))
+                .values({asked_at.key: now}))
+            await uow.commit()
+        if leased.rowcount != 1:  # type: ignore[attr-defined]
+            raise AskedElsewhere(_("This refund is being asked of the crypto payment service "
+                                   "just now; it is checked again shortly."))
+        try:
+            async with asyncio.timeout(crypto_rules.ASK_WITHIN.total_seconds()):
+                return await self.crypto.return_crypto(key, invoice_ref, amount)
+        except TimeoutError as exc:  # it may have been asked: the lease stays until it runs out
+            log.warning("crypto return %s cut off after %s", key, crypto_rules.ASK_WITHIN)
+            raise ProviderUnsure(_("The crypto payment service did not answer in time; "
+                                   "the refund is checked again shortly.")) from exc
+        except ProviderError:  # refused, or the refund never sent: nothing made, the lease is free
+            async with self.uow() as uow:
+                await uow.session.execute(update(table).where(*row, asked_at == now)
+                                          .values({asked_at.key: None}))
+                await uow.commit()
+            raise
 
 
 async def _invoice(uow: UnitOfWork, invoice_ref: str) -> CryptoInvoice | None:

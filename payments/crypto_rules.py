@@ -36,6 +36,16 @@ PAYMENT_SETTLED = "Settled"
 # How long a crypto invoice takes payments: the rate it was priced at holds this long.
 INVOICE_MINUTES = 60
 SIGNATURE_PREFIX = "sha256="
+# A refund asked of a provider that takes no idempotency key (BTCPay Server) is asked by one
+# worker at a time: it first takes a lease on the row that records it, in its own committed
+# transaction (payments.crypto_payments). The whole ask (listing the pull payments, then the
+# refund: three HTTP calls of up to 20 s per phase each) is cut off after ASK_WITHIN, so the
+# worker holding the lease has finished or given up well before ASK_LEASE runs out; a worker
+# that finds the lease run out knows the first ask is over, and its pull payment, if BTCPay
+# made one, is listed and adopted. The lease is about the recovery's period (2 minutes), so a
+# lost answer is looked at again by the next run but one at the latest.
+ASK_WITHIN = timedelta(seconds=60)
+ASK_LEASE = timedelta(minutes=2)
 
 
 def signature(secret: str, body: bytes) -> str:

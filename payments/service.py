@@ -19,7 +19,7 @@ from payments import direct, einvoice_facts, einvoices, invoices, numbering, onb
 from payments.crypto_payments import CryptoPayments
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.invoice_pdf import TITLES, pdf_of
-from payments.providers.base import CryptoProvider, Provider
+from payments.providers.base import AskedElsewhere, CryptoProvider, Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, OperationStatus, PaymentOperation
 from payments.wallet import wallet as wallet_of
@@ -182,6 +182,8 @@ class PaymentsService(CryptoPayments):
         for op in ops:
             try:
                 await self._call(op, escrows[op.id])
+            except AskedElsewhere:  # another worker is asking for it now; the next run looks
+                log.info("payment operation %s is being asked elsewhere", op.key)
             except Exception:
                 log.exception("payment operation %s still pending", op.key)
         return len(ops) + await self.send_returns()

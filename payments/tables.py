@@ -112,6 +112,9 @@ class IncomingTransfer(Base):
     outcome: Mapped[str] = mapped_column(String(8))  # short | paid | over | late | returned
     returned_ref: Mapped[str | None] = mapped_column(String(80))  # the return, once sent
     received_at: Mapped[datetime]
+    # when its return was last asked of a provider taking no idempotency key (a lease: one
+    # worker asks at a time; payments.crypto_payments)
+    return_asked_at: Mapped[datetime | None]
 
 
 class TransferAccount(Base):
@@ -181,6 +184,9 @@ class PaymentOperation(Base):
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    # when its call was last asked of a provider taking no idempotency key (a lease: one
+    # worker asks at a time; payments.crypto_payments)
+    asked_at: Mapped[datetime | None]
 
 
 class SavedMethod(Base):

@@ -14,7 +14,7 @@ from core.money.model import Money, described
 from core.storage.uow import UnitOfWork
 from payments import ledger, transfer_accounts
 from payments.escrow_rows import charge_of, load
-from payments.providers.base import BankAccount, ProviderError, ProviderUnsure
+from payments.providers.base import AskedElsewhere, BankAccount, ProviderError, ProviderUnsure
 from payments.tables import Escrow, IncomingTransfer
 from payments.transfer_matching import (
     BANK,
@@ -127,6 +127,9 @@ class TransferReturns(TransferMatching):
             try:
                 ref, claim_url = await self.send_back(row, escrows[row.escrow_id],
                                                       banks[row.escrow_id])
+            except AskedElsewhere:  # another worker is asking for it now; a retry looks
+                log.info("return of transfer %s is being asked elsewhere", row.id)
+                continue
             except (ProviderError, ProviderUnsure):  # unsure: the retry finds it if it went
                 log.exception("return of transfer %s not sent; it will be retried", row.id)
                 continue

@@ -562,10 +562,12 @@ async def test_a_crypto_refund_whose_mark_lost_its_connection_is_asked_of_btcpay
         shared_db, tmp_path):
     """Greenfield's refund takes no idempotency key. Agora's connections die the moment the
     refund reaches BTCPay, before it is recorded: the refund fails on the next statement and
-    its operation stays pending. The recovery looks first for a pull payment carrying the
+    its operation stays pending, leased to the call that died. Within the lease the recovery
+    leaves it; once the lease runs out it looks first for a pull payment carrying the
     operation's key, finds the one made and completes with it: BTCPay asked once, one pull
     payment, the ledger balanced and the payer told once where to claim it."""
-    from payments import ledger
+    from core.clock import FakeClock
+    from payments import crypto_rules, ledger
     from payments.tables import PaymentOperation
     from tests.payments.test_direct_payment import texts_to
     from tests.support.fake_btcpay import API_KEY, SECRET, STORE, FakeBTCPay
@@ -578,7 +580,8 @@ async def test_a_crypto_refund_whose_mark_lost_its_connection_is_asked_of_btcpay
                             crypto_provider="btcpay", btcpay_url=btcpay_url,
                             btcpay_api_key=API_KEY, btcpay_store_id=STORE,
                             btcpay_webhook_secret=SECRET)
-        app = build(settings, senders={"email": LoggingEmailSender()})
+        clock = FakeClock()
+        app = build(settings, clock=clock, senders={"email": LoggingEmailSender()})
         try:
             async with serve(create_app(app, run_workers=False)) as agora_url:
                 fake.agora_url = agora_url
@@ -605,8 +608,11 @@ async def test_a_crypto_refund_whose_mark_lost_its_connection_is_asked_of_btcpay
             async with app.uow() as uow:
                 [op] = (await uow.session.execute(select(PaymentOperation).where(
                     PaymentOperation.kind == "refund"))).scalars().all()
-            assert op.status == "pending"  # asked of BTCPay, never marked
+            assert op.status == "pending" and op.asked_at is not None  # asked, never marked
 
+            await app.payments.recover()  # within the lease: left alone
+            assert (await app.payments.get(view.id)).state == "settling"
+            clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
             await app.payments.recover()
             await app.payments.recover()  # done: not asked again
             assert len(fake.refunds) == 1 and len(fake.pull_payments) == 1

@@ -20,6 +20,11 @@ class ProviderUnsure(DomainError):
     same key, finds what was done instead of asking again."""
 
 
+class AskedElsewhere(ProviderUnsure):
+    """Another worker is asking a provider that takes no idempotency key for the same thing
+    right now (it holds the lease): this one does not ask; a later retry looks."""
+
+
 @dataclass(frozen=True)
 class Checkout:
     """Where the payer pays: the provider's reference and a page to open."""
@@ -87,6 +92,10 @@ class Funding:
 class Provider(Protocol):
     name: str
     test_mode: bool
+    # Whether the provider takes an idempotency key, so that two calls with one key do one
+    # thing (Stripe, the sandbox). One that does not (BTCPay's refunds) is asked by one worker
+    # at a time, under a lease in the database (payments.crypto_payments).
+    idempotent: bool
 
     @property
     def payment_methods(self) -> Sequence[str]:
@@ -173,6 +182,7 @@ class CryptoProvider(Protocol):
 
     name: str
     test_mode: bool
+    idempotent: bool  # as Provider.idempotent: False for BTCPay Server, True for the sandbox
 
     async def create_invoice(self, key: str, charge: Charge, amount: Money, minutes: int
                              ) -> Invoiced:

@@ -48,6 +48,9 @@ class BTCPayProvider:
 
     name = "btcpay"
     test_mode = False
+    # Greenfield takes no idempotency key: a refund is found again by its key in the pull
+    # payment's description, and asked by one worker at a time (payments.crypto_payments).
+    idempotent = False
 
     def __init__(self, url: str, api_key: str, store_id: str, public_url: str,
                  timeout: float = 20.0) -> None:

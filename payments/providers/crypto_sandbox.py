@@ -12,6 +12,7 @@ class SandboxCrypto:
 
     name = "sandbox"
     test_mode = True
+    idempotent = True  # its returns are keyed in memory
 
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")

@@ -70,6 +70,7 @@ class SandboxProvider:
 
     name = "sandbox"
     test_mode = True
+    idempotent = True
     takes_transfers = True  # to one test account, matched by Agora's creditor reference
     # The test card, typed in chat or on the local page; a bank transfer "sent" on that page.
     payment_methods = ("card", "customer_balance")

@@ -40,6 +40,7 @@ class StripeProvider:
     """Payments through Stripe with the official SDK (async calls, idempotency keys)."""
 
     name = "stripe"
+    idempotent = True  # every call carries Stripe's Idempotency-Key
     needs_onboarding = True
 
     def __init__(self, secret_key: str, public_url: str, api_base: str | None = None,

@@ -5,17 +5,22 @@ same escrow and ledger as a card payment; a bad signature moves nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bots.calendars import RemoteCalendars
 from bots.server import create_app
-from config.container import Container
+from config.container import Container, build
 from core.money.model import Money
-from payments import ledger
+from payments import crypto_rules, ledger
 from payments.tables import (
     CryptoInvoice,
     IncomingTransfer,
@@ -384,10 +389,12 @@ async def test_a_return_btcpay_refused_is_sent_once_by_the_recovery(crypto_world
         assert row.returned_ref == btcpay.refunds[0]["id"]
 
 
-async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again(crypto_world):
+async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again(
+        crypto_world, clock):
     """Greenfield's refund takes no idempotency key: the refund reaches BTCPay and its answer
-    is lost (a timeout). The operation stays pending; the recovery finds the pull payment that
-    carries the operation's key and completes with it — one refund, the payer told once."""
+    is lost (a timeout). The operation stays pending, leased to the call that asked; once the
+    lease runs out the recovery finds the pull payment that carries the operation's key and
+    completes with it — one refund, the payer told once."""
     import httpx
 
     from core.errors import DomainError
@@ -411,6 +418,9 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again
     [pull] = btcpay.pull_payments.values()
     assert pull["description"] == op.key and pull["name"] == op.key  # the key goes with it
 
+    await app.payments.recover()  # within the lease: left to the call that asked
+    assert (await app.payments.get(view.id)).state == "settling"
+    clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
     await app.payments.recover()
     await app.payments.recover()  # done: nothing asked again
     assert len(btcpay.refunds) == 1 and list(btcpay.pull_payments) == [pull["id"]]
@@ -422,10 +432,10 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_btcpay_not_asked_again
     await _journals(app, view.id)
 
 
-async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_world):
+async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_world, clock):
     """A transfer return that reached BTCPay whose mark was never written (the recovery runs
-    again from the unmarked row): the pull payment with the return's key is taken, not a
-    second one, and its claim link is told once."""
+    again from the unmarked row once the first ask's lease ran out): the pull payment with the
+    return's key is taken, not a second one, and its claim link is told once."""
     from sqlalchemy import update
 
     app, btcpay = crypto_world.app, crypto_world.btcpay
@@ -437,6 +447,8 @@ async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_w
     async with app.uow() as uow:  # as if the mark had been lost with its connection
         await uow.session.execute(update(IncomingTransfer).values(returned_ref=None))
         await uow.commit()
+    assert await app.payments.recover() == 0  # within the lease: left to the first ask
+    clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
     assert await app.payments.recover() == 1
     assert len(btcpay.refunds) == 1 and len(btcpay.pull_payments) == 1
     async with app.uow() as uow:
@@ -445,4 +457,133 @@ async def test_a_return_asked_before_is_adopted_and_the_payer_told_once(crypto_w
     assert row.returned_ref == refund["id"]
     told = [t for t in await texts_to(app, view.payer_id) if refund["viewLink"] in t]
     assert len(told) == 1
+    await _journals(app, view.id)
+
+
+# --- one ask at a time: a second worker while the first call is in flight ----------------
+
+@asynccontextmanager
+async def second_worker(app: Container, clock: Any, mailbox: Any) -> AsyncIterator[Container]:
+    """Another worker on the same database and the same BTCPay: an application of its own,
+    with its own engine (its own connections)."""
+    other = build(app.settings, clock=clock, senders={"email": mailbox},
+                  calendar_port=RemoteCalendars())
+    try:
+        yield other
+    finally:
+        await other.close()
+
+
+def held_refund(btcpay: FakeBTCPay) -> tuple[asyncio.Event, asyncio.Event]:
+    """BTCPay holds the first refund request it receives, not made yet (no pull payment
+    listed), until `release` is set (`reached` once it has it); any later one goes at once."""
+    reached, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        if not reached.is_set():
+            reached.set()
+            with contextlib.suppress(TimeoutError):  # a failed test still lets the server stop
+                await asyncio.wait_for(release.wait(), 15)
+
+    btcpay.on_refund_request = hold
+    return reached, release
+
+
+def asked(btcpay: FakeBTCPay) -> int:
+    """How many refund requests reached BTCPay (made or still held)."""
+    return sum(1 for method, path in btcpay.calls if path.endswith("/refund") and method == "POST")
+
+
+async def test_a_refund_in_flight_is_not_asked_again_by_the_recovery_on_another_worker(
+        crypto_world, clock, mailbox):
+    """The request's own refund call is still waiting for BTCPay when the recovery runs on a
+    second worker: the operation is leased to the first call, so the recovery asks nothing.
+    Released, the first call completes as usual — one refund, one pull payment, the ledger
+    balanced, the payer told once."""
+    from payments.tables import PaymentOperation
+
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    await btcpay.send("InvoiceSettled", invoice_id)
+    reached, release = held_refund(btcpay)
+    first = asyncio.create_task(app.payments.refund(view.id, None, BUYER))
+    await asyncio.wait_for(reached.wait(), 10)
+    async with second_worker(app, clock, mailbox) as other:
+        await other.payments.recover()
+        await other.payments.recover()
+        assert asked(btcpay) == 1 and btcpay.pull_payments == {}  # the first one, held
+        async with other.uow() as uow:
+            [op] = (await uow.session.execute(select(PaymentOperation).where(
+                PaymentOperation.kind == "refund"))).scalars().all()
+        assert op.status == "pending" and op.asked_at is not None
+        release.set()
+        assert (await asyncio.wait_for(first, 10)).state == "refunded"
+        await other.payments.recover()  # done: nothing asked again
+    assert asked(btcpay) == 1 and len(btcpay.refunds) == 1
+    [pull] = btcpay.pull_payments.values()
+    assert pull["description"] == op.key
+    told = [t for t in await texts_to(app, view.payer_id) if pull["viewLink"] in t]
+    assert len(told) == 1 and "claim it" in told[0]
+    assert await _world(app, "btcpay") == 0
+    await _journals(app, view.id)
+
+
+async def test_a_return_in_flight_on_a_cancellation_is_not_sent_again_by_another_worker(
+        crypto_world, clock, mailbox):
+    """A cancellation sends back what arrived in crypto at once; while BTCPay still holds that
+    return, the recovery and a return sweep run on a second worker: the row is leased to the
+    first call, so neither asks. Released, the first return is marked — one refund, one pull
+    payment, the ledger balanced, the payer told once."""
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "100.00")
+    await btcpay.send("InvoicePaymentSettled", invoice_id)
+    reached, release = held_refund(btcpay)
+    first = asyncio.create_task(app.payments.cancel_unpaid(view.id, BUYER))
+    await asyncio.wait_for(reached.wait(), 10)
+    async with second_worker(app, clock, mailbox) as other:
+        assert await other.payments.recover() == 0
+        assert await other.payments.send_returns(view.id) == 0
+        assert asked(btcpay) == 1 and btcpay.pull_payments == {}  # the first one, held
+        release.set()
+        assert await asyncio.wait_for(first, 10) is True
+        assert await other.payments.recover() == 0  # marked: nothing owed
+    assert asked(btcpay) == 1
+    [refund] = btcpay.refunds
+    assert refund["customAmount"] == "100.00" and len(btcpay.pull_payments) == 1
+    async with app.uow() as uow:
+        row = (await uow.session.execute(select(IncomingTransfer))).scalar_one()
+        assert row.returned_ref == refund["id"]
+        assert await ledger.balance(uow, waiting_account(view.payer_id, view.id), "EUR") == 0
+    told = [t for t in await texts_to(app, view.payer_id) if refund["viewLink"] in t]
+    assert len(told) == 1
+    assert await _world(app, "btcpay") == 0
+    await _journals(app, view.id)
+
+
+async def test_an_ask_btcpay_holds_too_long_is_cut_off_and_left_to_the_lease(
+        crypto_world, clock, monkeypatch):
+    """The whole ask is bounded (ASK_WITHIN, well inside the lease) whatever the HTTP client's
+    own timeouts: a BTCPay that holds the refund is cut off, the operation stays pending and
+    leased, and once the lease runs out the recovery adopts what BTCPay made."""
+    from core.errors import DomainError
+
+    monkeypatch.setattr(crypto_rules, "ASK_WITHIN", timedelta(seconds=0.5))
+    app, btcpay = crypto_world.app, crypto_world.btcpay
+    view = await _goods(app)
+    __, invoice_id = await _invoice(crypto_world, view)
+    btcpay.pay(invoice_id, "250.00")
+    await btcpay.send("InvoiceSettled", invoice_id)
+    btcpay.refunds_lost, btcpay.lost_after = 1, 5.0  # far inside the client's 20 s
+    with pytest.raises(DomainError, match="did not answer in time"):
+        await asyncio.wait_for(app.payments.refund(view.id, None, BUYER), 3)
+    await app.payments.recover()  # leased still: not asked
+    assert (await app.payments.get(view.id)).state == "settling" and len(btcpay.refunds) == 1
+    clock.advance(seconds=crypto_rules.ASK_LEASE.total_seconds() + 1)
+    await app.payments.recover()
+    assert (await app.payments.get(view.id)).state == "refunded"
+    assert len(btcpay.refunds) == 1 and len(btcpay.pull_payments) == 1
     await _journals(app, view.id)

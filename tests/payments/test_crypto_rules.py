@@ -83,3 +83,11 @@ def test_an_incoming_payment_names_its_invoice():
     assert invoice_of("crypto:sbx_inv_crypto-invoice_4_1:ppage-abc") == \
         "sbx_inv_crypto-invoice_4_1"
     assert invoice_of("bank-1") is None
+
+
+def test_an_ask_without_idempotency_key_ends_well_inside_its_lease():
+    """The lease must outlast any ask: the whole ask is cut off long before the lease ends,
+    and the cut-off still leaves its three calls (listing, payment methods, refund) the
+    client's ordinary 20 s each."""
+    assert crypto_rules.ASK_WITHIN * 2 <= crypto_rules.ASK_LEASE
+    assert crypto_rules.ASK_WITHIN >= timedelta(seconds=3 * 20)

@@ -13,7 +13,9 @@ Greenfield's PullPaymentData: `id`, `name`, `description`, `currency`, `amount`,
 `viewLink`…; archived ones only with `includeArchived=true`). Faults: `refunds_failing` refuses
 the next refunds (503); `refunds_lost` makes the next refunds, then answers too late for the
 client (its answer lost); `on_refund` is awaited once a refund is made, before it is answered
-(a test cuts Agora's database connections there). The payer's side is
+(a test cuts Agora's database connections there); `on_refund_request` is awaited when a refund
+request arrives, before it is made (a test holds it there: the first call in flight, its pull
+payment not listed yet). The payer's side is
 played by `pay` (a payment seen, settled at once or later by `confirm`); `expire` closes an
 invoice; `send` delivers a webhook (and `redeliver` the same delivery again, as BTCPay's
 "Redeliver" button does: a new deliveryId, `isRedelivery`, the first one's id as
@@ -59,6 +61,7 @@ class FakeBTCPay:
         self.lost_after = 2.0  # seconds a lost answer takes
         self.pull_payments: dict[str, dict[str, Any]] = {}
         self.on_refund: Callable[[], Awaitable[None]] | None = None
+        self.on_refund_request: Callable[[], Awaitable[None]] | None = None
         self.app = FastAPI()
         self.app.add_api_route("/api/v1/stores/{store}/{rest:path}", self.handle,
                                methods=["GET", "POST"])
@@ -92,6 +95,8 @@ class FakeBTCPay:
                 self.refunds_failing -= 1
                 return JSONResponse({"code": "service-unavailable"}, status_code=503)
             body = await request.json()
+            if self.on_refund_request is not None:
+                await self.on_refund_request()
             pull = self._pull_payment(invoice, body)
             self.refunds.append({**body, "invoiceId": invoice["id"], "id": pull["id"],
                                  "viewLink": pull["viewLink"]})
