@@ -61,7 +61,6 @@ async def test_the_migration_records_the_deals_completed_before_it(backend, tmp_
     """On a database of its own, migrated: a deal completed, then the database put back as it
     was at 0046 (no records, no setting), and the migration records the deal as the handler
     did; once its reviews closed, still dated when it completed."""
-    from alembic import command
 
     if backend == "postgres":
         db_url = await databases.create_pg_database(pg_server)
