@@ -30,7 +30,7 @@ async def pay_deposit(world, account_id: int) -> None:
     """The deposit's escrow, opened after the bid card's commit, paid by card."""
     for _ in range(25):
         await world.deliver()
-        view = await world.app.payments.by_reference(bid_deposits.reference(1, account_id))
+        view = await world.app.payments.by_reference(bid_deposits.reference(1, account_id, lot=True))
         if view is not None:
             break
     assert view is not None
@@ -102,5 +102,5 @@ async def test_a_telegram_seller_auctions_a_lot_a_telegram_buyer_outbids_a_slack
         states = dict((await uow.session.execute(select(
             BidDeposit.seller_id, BidDeposit.state).where(BidDeposit.request_id == 1))).all())
     assert states == {bob.id: "returned", tina.id: "held"}
-    refunded = await app.payments.by_reference(bid_deposits.reference(1, bob.id))
+    refunded = await app.payments.by_reference(bid_deposits.reference(1, bob.id, lot=True))
     assert refunded is not None and refunded.state == "refunded"
