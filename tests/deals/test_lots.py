@@ -18,7 +18,7 @@ from core.deals import deals
 from core.deals.requests import auction_close, auctions, bid_deposits, lots
 from core.deals.requests.tables import BidDeposit, PriceRecord, RequestBid
 from core.deals.tables import Deal, Offer, SupplyRequest
-from core.errors import DomainError, NotAllowed
+from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from payments import ledger
 from payments.bridges.deposits import SYSTEM as DEPOSIT_SYSTEM
@@ -203,6 +203,11 @@ async def test_the_losers_deposits_on_a_lot_go_back_and_the_winners_stays_held(a
     async with app.uow() as uow:  # the seller sells to the next bid instead
         assert (await auctions.award_next(uow, lot_id, sam.id)).seller_id == ilze.id
         await uow.commit()
+    async with app.uow() as uow:  # in the lot's words, not a request's
+        with pytest.raises(NotAllowed, match="Only the lot's seller sells it"):
+            await auctions.award_next(uow, lot_id, ilze.id)
+        with pytest.raises(Conflict, match="That lot's sale stands"):
+            await auctions.award_next(uow, lot_id, sam.id)
     assert [(d.seller_id, d.buyer_id) for d in await deals_of(app, lot_id)] == [
         (sam.id, juta.id), (sam.id, ilze.id)]
     async with app.uow() as uow:
