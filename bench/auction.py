@@ -8,7 +8,8 @@
                             [--keep-logs]
 
 The application runs as `agora serve --workers N` (its own processes) on a scratch PostgreSQL
-database (`agora_bench_auction`, dropped after), in webhook mode against a fake Telegram Bot API
+database (`agora_bench_auction`, or `$AGORA_BENCH_AUCTION_DB` so that two runs can share a
+server; dropped after), in webhook mode against a fake Telegram Bot API
 (bench/chat.py's, without Telegram's rate limits) and with its Slack app pointing at a fake Slack
 Web API (tests/support/fake_slack.py); both fakes, an SMTP sink and the bidders run in this
 process. Not measured, through the services in this process: the schema (the migrations), a
@@ -92,6 +93,7 @@ import asyncio
 import bisect
 import contextlib
 import json
+import os
 import random
 import re
 import secrets
@@ -134,7 +136,8 @@ from tests.support.fake_slack import FakeSlack, section_texts
 from tests.support.servers import free_port, serve
 from tests.support.slack_requests import SlackUser
 
-PG_NAME = "agora_bench_auction"
+# The scratch database; another name (AGORA_BENCH_AUCTION_DB) lets runs share one server.
+PG_NAME = os.environ.get("AGORA_BENCH_AUCTION_DB") or "agora_bench_auction"
 TEAM = "T0AGORA"
 SIGNING_SECRET = "auction-bench-signing-secret"
 BUYER_CHAT = 50_000_000

@@ -22,7 +22,8 @@ PAID_OUT = ("paid_out",)
 
 # A journal names its escrow by reference (“Payment for booking:1”); people read “session
 # booking #1”. Old journals keep their text, so it is translated when shown.
-_REFERENCE = re.compile(r"\b(?:deal|booking|recap):\d+(?::[a-z]+(?::\d+)?)?")
+_REFERENCE = re.compile(r"\b(?:deal|booking|recap):\d+(?::[a-z]+(?::\d+)?)?"
+                        r"|\b(?:lot-)?deposit:\d+:\d+")
 
 
 def summed(balances: dict[tuple[str, str], int], purposes: tuple[str, ...]) -> list[Money]:

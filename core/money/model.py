@@ -111,6 +111,7 @@ class CommissionRule:
 _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
           "recap": N_("the recap of session #{number}"),
           "deposit": N_("the bid deposit on request #{number}"),
+          "lot-deposit": N_("the bid deposit on lot #{number}"),
           "package": N_("session package #{number}"), "retainer": N_("retainer #{number}"),
           "freight": N_("transport #{number}")}
 # A part of a package's payment: a session used, or what unused sessions left the consultant.

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from core.actions import Action
 from core.deals.events import DepositAsked, DepositSettled
 from core.deals.requests import bid_deposits, pending_bids
+from core.deals.requests.auction_rules import SELLER
 from core.deals.requests.tables import BidDeposit
+from core.deals.tables import SupplyRequest
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.events import EscrowFunded
@@ -38,8 +40,13 @@ class DepositPayments:
     async def after_asked(self, events: Sequence[DepositAsked]) -> None:
         """After commit: open the deposit's escrow (once per reference) and send its page."""
         for event in events:
-            view = await self.payments.open("deposit", "platform", event.reference,
-                                            event.seller_id, event.buyer_id, event.amount, SYSTEM)
+            # A lot's deposit asked again that was first asked under the old reference: that one.
+            old = bid_deposits.legacy(event.reference)
+            view = await self.payments.by_reference(old) if old is not None else None
+            if view is None or view.state != EscrowState.AWAITING_PAYMENT:
+                view = await self.payments.open("deposit", "platform", event.reference,
+                                                event.seller_id, event.buyer_id, event.amount,
+                                                SYSTEM)
             async with self.payments.uow() as uow:
                 async with addressed_to(uow, event.seller_id):
                     await notify(uow, event.seller_id, _(
@@ -66,12 +73,16 @@ class DepositPayments:
             await uow.commit()
         async with self.payments.uow() as uow:
             rows = (await uow.session.execute(select(
-                BidDeposit.request_id, BidDeposit.seller_id, BidDeposit.state).where(
-                BidDeposit.state.in_((bid_deposits.RETURNED, bid_deposits.FORFEITED))))).all()
+                BidDeposit.request_id, BidDeposit.seller_id, BidDeposit.state,
+                SupplyRequest.side).join(SupplyRequest, SupplyRequest.id == BidDeposit.request_id)
+                .where(BidDeposit.state.in_((bid_deposits.RETURNED, bid_deposits.FORFEITED))))
+                ).all()
             stuck = []
-            for request_id, seller_id, state in rows:
-                ref = bid_deposits.reference(request_id, seller_id)
+            for request_id, seller_id, state, side in rows:
+                ref = bid_deposits.reference(request_id, seller_id, side == SELLER)
                 escrow = await by_reference(uow, ref)
+                if escrow is None and (old := bid_deposits.legacy(ref)) is not None:
+                    escrow, ref = await by_reference(uow, old), old
                 if escrow is not None and escrow.state == EscrowState.HELD:
                     stuck.append((ref, state))
         for ref, state in stuck:
@@ -80,6 +91,8 @@ class DepositPayments:
 
     async def _move(self, ref: str, outcome: str) -> None:
         view = await self.payments.by_reference(ref)
+        if view is None and (old := bid_deposits.legacy(ref)) is not None:
+            view = await self.payments.by_reference(old)  # a lot's, asked before lots named theirs
         if view is None or view.state != EscrowState.HELD:
             return
         try:

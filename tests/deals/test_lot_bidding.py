@@ -100,3 +100,39 @@ async def test_a_private_lot_is_for_the_invited_alone():
     assert (await auctions.bid(register, private, ilze, eur("20"))).rank == 1
     with pytest.raises(NotFound):
         await auctions.bid(register, private, juta, eur("21"))
+
+
+async def test_the_sellers_requests_list_shows_their_lots_apart_and_their_card_reads_as_a_lot():
+    """Sam asked for supply once and put a lot up: `/requests` lists the lot under its own
+    heading; its card, its status once sold and the winning bid read as a lot's, in memory."""
+    from conversations.messages import Choice, ListPage
+    from tests.deals.request_chat import person, post, request_chat
+
+    register, sam, ilze, juta, lot = lot_market()
+    chat = request_chat(register)
+    asked = await post(chat, sam)
+    sam_chat = person(chat, "sam")
+    await sam_chat.say("/requests")
+    pages = {p.title: p for p in sam_chat.last if isinstance(p, ListPage)}
+    assert list(pages) == ["📣 Your requests for supply", "🔨 Your lots at auction"]
+    [request_item] = pages["📣 Your requests for supply"].items
+    [lot_item] = pages["🔨 Your lots at auction"].items
+    assert request_item.title.startswith(f"📣 #{asked} ")
+    assert lot_item.title == f"🔨 Lot #{lot}: 100 t of Wood chips"
+    assert lot_item.subtitle == "open for bids"
+    await auctions.bid(register, lot, ilze, eur("21"))
+    await auctions.bid(register, lot, juta, eur("21.50"))
+    await sam_chat.send(Choice(lot_item.button.data))
+    card = sam_chat.texts()
+    assert f"🔨 Lot #{lot} at auction" in card and "Request for supply" not in card
+    assert "Status: open for bids" in card and "1. Juta: 21,50" in card.replace("\xa0", " ")
+    register.at += timedelta(hours=25)
+    assert await auction_close.close(register, lot)
+    await sam_chat.tap("Refresh")
+    card = sam_chat.texts()
+    assert "Status: sold" in card and "— won" in card and "awarded" not in card
+    await sam_chat.tap("Done")
+    await sam_chat.say("/requests")
+    [lots_page] = [p for p in sam_chat.last
+                   if isinstance(p, ListPage) and p.title == "🔨 Your lots at auction"]
+    assert lots_page.items[0].subtitle == "sold"

@@ -18,9 +18,10 @@ from core.deals import deals
 from core.deals.requests import auction_close, auctions, bid_deposits, lots
 from core.deals.requests.tables import BidDeposit, PriceRecord, RequestBid
 from core.deals.tables import Deal, Offer, SupplyRequest
-from core.errors import DomainError, NotAllowed
+from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from payments import ledger
+from payments.bridges.deposits import SYSTEM as DEPOSIT_SYSTEM
 from tests.catalog.helpers import make_account, publish
 from tests.deals.test_supply_requests import CHIPS
 from tests.support.outbox import told_buttons, told_texts
@@ -169,14 +170,18 @@ async def test_the_losers_deposits_on_a_lot_go_back_and_the_winners_stays_held(a
         async with app.uow() as uow:
             assert await auctions.ask_deposit(uow, lot_id, buyer.id) == eur("40")  # 2 % at €20
             await uow.commit()
-        view = await app.payments.by_reference(bid_deposits.reference(lot_id, buyer.id))
+        view = await app.payments.by_reference(bid_deposits.reference(lot_id, buyer.id, lot=True))
         assert view is not None and view.payee_id == sam.id
         await app.payments.pay_with_test_card(view.id, CARD)
         escrows[buyer.id] = view.id
     await bid(app, ilze, lot_id, "21")
     await bid(app, juta, lot_id, "22")
+    # The deposit is named the lot's wherever its money is (here: the notice it is held).
+    assert await told_texts(app, ilze.id, f"for the bid deposit on lot #{lot_id} is held")
+    assert not await told_texts(app, ilze.id, "deposit on request")
     clock.advance(hours=25)
     assert await auction_close.close_due(app.uow) == [lot_id]
+    assert await told_texts(app, ilze.id, f"refunded to you for the bid deposit on lot #{lot_id}")
     async with app.uow() as uow:
         states = {b.seller_id: b.state for b in (await uow.session.execute(
             select(BidDeposit).where(BidDeposit.request_id == lot_id))).scalars()}
@@ -198,7 +203,40 @@ async def test_the_losers_deposits_on_a_lot_go_back_and_the_winners_stays_held(a
     async with app.uow() as uow:  # the seller sells to the next bid instead
         assert (await auctions.award_next(uow, lot_id, sam.id)).seller_id == ilze.id
         await uow.commit()
+    async with app.uow() as uow:  # in the lot's words, not a request's
+        with pytest.raises(NotAllowed, match="Only the lot's seller sells it"):
+            await auctions.award_next(uow, lot_id, ilze.id)
+        with pytest.raises(Conflict, match="That lot's sale stands"):
+            await auctions.award_next(uow, lot_id, sam.id)
     assert [(d.seller_id, d.buyer_id) for d in await deals_of(app, lot_id)] == [
         (sam.id, juta.id), (sam.id, ilze.id)]
     async with app.uow() as uow:
         assert not await ledger.unbalanced_journals(uow)
+
+
+async def test_a_lots_deposit_asked_under_the_old_reference_is_paid_and_returned_by_it(app, clock):
+    """A lot's deposit whose escrow was opened as `deposit:<lot>:<buyer>` (before lots named
+    theirs `lot-deposit:`) is the one asked again, paid, and refunded at the close."""
+    sam, listing, (ilze, juta, _) = await lot_market(app)
+    lot_id = await put_up(app, sam, listing, deposit_pct=2)
+    old = bid_deposits.reference(lot_id, ilze.id)
+    assert old == f"deposit:{lot_id}:{ilze.id}" and bid_deposits.legacy(
+        bid_deposits.reference(lot_id, ilze.id, lot=True)) == old
+    opened = await app.payments.open("deposit", "platform", old, ilze.id, sam.id, eur("40"),
+                                     DEPOSIT_SYSTEM)
+    for buyer in (ilze, juta):
+        async with app.uow() as uow:
+            await auctions.ask_deposit(uow, lot_id, buyer.id)
+            await uow.commit()
+    assert await app.payments.by_reference(
+        bid_deposits.reference(lot_id, ilze.id, lot=True)) is None  # the old one was sent again
+    await app.payments.pay_with_test_card(opened.id, CARD)
+    juta_view = await app.payments.by_reference(bid_deposits.reference(lot_id, juta.id, lot=True))
+    assert juta_view is not None
+    await app.payments.pay_with_test_card(juta_view.id, CARD)
+    await bid(app, ilze, lot_id, "21")
+    await bid(app, juta, lot_id, "22")
+    clock.advance(hours=25)
+    assert await auction_close.close_due(app.uow) == [lot_id]
+    assert (await app.payments.get(opened.id)).state == "refunded"
+    assert (await app.payments.get(juta_view.id)).state == "held"

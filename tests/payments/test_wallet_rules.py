@@ -58,3 +58,9 @@ def test_money_waiting_from_a_crypto_payment_reads_as_received_in_crypto_in_any_
 def test_an_unknown_purpose_reads_with_spaces_and_other_text_is_left_alone():
     assert movement_text("Fee", "loyalty_points") == "Fee (loyalty points)"
     assert readable("ordeal:12 and deal:x") == "ordeal:12 and deal:x"
+
+
+def test_a_deposit_reads_as_the_bid_deposit_on_its_request_or_on_its_lot():
+    assert readable("Payment for deposit:7:3") == "Payment for the bid deposit on request #7"
+    assert movement_text("Refund of lot-deposit:8:4", "escrow") == \
+        "Refund of the bid deposit on lot #8 (escrow)"

@@ -36,6 +36,8 @@ STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
           "awarded": N_("awarded"), "closed": N_("closed"),
           "cancelled": N_("cancelled by Agora"),
           "quotes_closed": N_("quotes closed: award one or close the request")}
+# A seller's lot: awarded is sold, closed without an award is unsold.
+LOT_STATUS = {"awarded": N_("sold"), "closed": N_("closed unsold")}
 
 
 class Requests(FlowState):
@@ -54,24 +56,45 @@ async def _requests_start(ctx: Ctx) -> Next | None:
     if arg.startswith("n"):
         assert ctx.account is not None
         await auctions.award_next(ctx.uow, number, ctx.account.id)
-        return Next(state="card", replies=[Reply(_("✅ Awarded to the next bid: the deal's "
-                                                   "terms follow."))])
+        request = await supply_requests.view(ctx.uow, number, ctx.account.id)
+        return Next(state="card", replies=[Reply(
+            _("✅ Sold to the next bid: the deal's terms follow.") if request.lot else
+            _("✅ Awarded to the next bid: the deal's terms follow."))])
     return Next(state="card")
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
+    """The buyer's requests for supply, and apart from them the lots they put up at auction."""
     assert ctx.account is not None
     mine = await supply_requests.mine(ctx.uow, ctx.account.id)
     if not mine:
         return [Reply(_("No requests yet: /request asks sellers for supply."),
                       rows((_("📣 Ask for supply"), go("request")), (_("✔ Done"), "done")))]
-    items = tuple(ListItem(
-        _("📣 #{id} {quantity} of {product}", id=r.id,
-          quantity=present.quantity(r.quantity, r.unit),
-          product=_(product(r.product_type).label)),
-        _(STATUS.get(r.status, r.status)), _button(r)) for r in mine)
-    return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
-            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+    asked, lots = [r for r in mine if not r.lot], [r for r in mine if r.lot]
+    pages: list[Outbound] = []
+    if asked:
+        pages.append(ListPage(_("📣 Your requests for supply"), tuple(_item(r) for r in asked),
+                              1, 1))
+    if lots:
+        pages.append(ListPage(_("🔨 Your lots at auction"), tuple(_item(r) for r in lots), 1, 1))
+    return [*pages, Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+
+
+def _item(request: RequestView) -> ListItem:
+    what = {"id": request.id, "quantity": present.quantity(request.quantity, request.unit),
+            "product": _(product(request.product_type).label)}
+    label = _("🔨 Lot #{id}: {quantity} of {product}", **what) if request.lot else \
+        _("📣 #{id} {quantity} of {product}", **what)
+    return ListItem(label, _status(request, request.status), _button(request))
+
+
+def _status(request: RequestView, status: str) -> str:
+    """The request's state in words: a lot's award is its sale; bidding is open for bids."""
+    if status == RequestState.OPEN and request.mode in auction_rules.BIDDING:
+        status = "bidding"
+    if request.lot and status in LOT_STATUS:
+        return _(LOT_STATUS[status])
+    return _(STATUS.get(status, status))
 
 
 def _button(request: RequestView) -> Button:
@@ -119,10 +142,9 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     assert ctx.account is not None
     assert request.id is not None and request.deadline is not None  # saved, not a preview
     count, ranked = await auctions.board(ctx.uow, request.id, ctx.account.id)
-    status = "bidding" if request.status == RequestState.OPEN else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
                           buyer=True),
-             _("Status: {status}", status=_(STATUS.get(status, status)))]
+             _("Status: {status}", status=_status(request, request.status))]
     if request.mode == auction_rules.TENDER and request.closed_at is None:
         lines.append(n_("🔒 {count} seller has bid; bids stay sealed until the deadline.",
                         "🔒 {count} sellers have bid; bids stay sealed until the deadline.",
@@ -133,7 +155,8 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     for row in ranked:
         line = _("{rank}. {seller}: {price} per {unit}", rank=row.rank, seller=row.seller,
                  price=row.price, unit=unit)
-        lines.append(f"✅ {line} — " + _("awarded") if row.awarded else line)
+        won = _("won") if request.lot else _("awarded")
+        lines.append(f"✅ {line} — {won}" if row.awarded else line)
     refresh = rows((_("↻ Refresh"), "refresh")) if request.status == RequestState.OPEN else ()
     return [Reply("\n".join(lines), (*refresh, *rows((_("✔ Done"), "done"))))]
 
@@ -194,9 +217,10 @@ requests_flow = Flow(
     state_model=Requests,
     on_start=_requests_start, commands=("requests",),
     intents={DealIntent.VIEW_REQUEST: "{arg}", DealIntent.AWARD_NEXT: "n{arg}"},
-    summary=N_("Your requests for supply and their quotes"),
+    summary=N_("Your requests for supply and their quotes, and your lots at auction"),
     help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
             "seller's rating), awarded with one tap, or closed; a tender's or auction's bids "
-            "ranked (a tender's once its deadline has passed)."),
+            "ranked (a tender's once its deadline has passed). Your lots at auction are listed "
+            "apart, each with its bids ranked, the highest first."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card, on=_on_card)},
 )

@@ -220,22 +220,29 @@ async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
     """The buyer awards the next bid of a closed tender or auction whose award ended (its
     deal cancelled or refunded): a deal as at the close; refused while an award stands."""
     request = await supply_requests.get(uow, request_id, buyer_id)
+    lot = request.side == auction_rules.SELLER
     if request.buyer_id != buyer_id:
-        raise NotAllowed(_("Only the buyer awards."))
+        raise NotAllowed(_("Only the lot's seller sells it to the next bid.") if lot else
+                         _("Only the buyer awards."))
     if request.mode not in BIDDING or request.closed_at is None:
-        raise Conflict(_("That request has no closed bidding to award from."))
+        raise Conflict(_("That lot's bidding has not closed: there is no next bid yet.") if lot
+                       else _("That request has no closed bidding to award from."))
     if await request_award.awarded_milli(uow, request.id):
-        raise Conflict(_("That request's award stands: nothing to award again."))
+        raise Conflict(_("That lot's sale stands: nothing to sell again.") if lot else
+                       _("That request's award stands: nothing to award again."))
     reopened = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request.id, SupplyRequest.status.in_((RequestState.AWARDED, RequestState.CLOSED)))
         .values(status=RequestState.OPEN, updated_at=uow.clock.now()))  # the award takes the open request
     if reopened.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+        raise Conflict(_("That lot is closed: it takes no more bids or sales.") if lot else
+                       _("That request is closed: it takes no more quotes or awards."))
     await uow.session.refresh(request)
     for candidate in await next_bids(uow, request):
         if await award_bid(uow, request, candidate):
             return candidate
-    raise DomainError(_("No other bid can be awarded: ask for supply again from the menu."))
+    raise DomainError(_("No other bid can be awarded: put the lot up again at auction from "
+                        "📦 My listings.") if lot else
+                      _("No other bid can be awarded: ask for supply again from the menu."))
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -258,7 +265,8 @@ async def _held(register: RequestRegister, request_id: int, request: RequestView
 async def _closed_words(register: RequestRegister, request_id: int, request: RequestView,
                         seller_id: int) -> str:
     if request.status == RequestState.CANCELLED:
-        return _("That request was cancelled: it takes no more bids.")
+        return _("That lot was cancelled: it takes no more bids.") if request.lot else \
+            _("That request was cancelled: it takes no more bids.")
     zone = await register.timezone(seller_id)
     closed = request.closed_at or request.deadline
     assert closed is not None  # a saved request has a deadline

@@ -44,16 +44,30 @@ def amount(request: SupplyRequest) -> Money | None:
     return Money(int(share), request.currency)
 
 
-def reference(request_id: int, seller_id: int) -> str:
-    return f"deposit:{request_id}:{seller_id}"
+# A deposit's money reference names its auction's side, so that every place the money is named
+# (the pay page, receipts, wallet lines, notices: core.money.model.described) can say "lot"
+# without reading the request. A lot's deposits asked before it did kept "deposit:": still read.
+REQUEST_PREFIX, LOT_PREFIX = "deposit", "lot-deposit"
+
+
+def reference(request_id: int, seller_id: int, lot: bool = False) -> str:
+    """The deposit's money reference: `deposit:<request>:<seller>`, or on a seller's lot
+    `lot-deposit:<lot>:<buyer>`."""
+    return f"{LOT_PREFIX if lot else REQUEST_PREFIX}:{request_id}:{seller_id}"
 
 
 def parsed(ref: str) -> tuple[int, int] | None:
     """(request, seller) of a deposit's money reference, None for any other reference."""
     head, __, rest = ref.partition(":")
     request, __, seller = rest.partition(":")
-    return (int(request), int(seller)) if head == "deposit" and request.isdigit() \
-        and seller.isdigit() else None
+    return (int(request), int(seller)) if head in (REQUEST_PREFIX, LOT_PREFIX) \
+        and request.isdigit() and seller.isdigit() else None
+
+
+def legacy(ref: str) -> str | None:
+    """The reference a lot's deposit had before lots named theirs (`deposit:`), else None."""
+    found = parsed(ref)
+    return reference(*found) if found is not None and ref.startswith(LOT_PREFIX + ":") else None
 
 
 async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> None:
@@ -96,7 +110,8 @@ async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int,
         uow.add(row)
     if price is not None:
         row.price_minor = price.amount
-    uow.emit(DepositAsked(reference(request.id, seller_id), seller_id, request.buyer_id, due))
+    uow.emit(DepositAsked(reference(request.id, seller_id, request.side == SELLER), seller_id,
+                          request.buyer_id, due))
     return due
 
 
@@ -238,7 +253,9 @@ async def _settle(uow: UnitOfWork, key: tuple[int, int], outcome: str) -> bool:
     """held → returned or forfeited, once; the payments layer then moves the money."""
     if not await _moved(uow, key, (HELD,), outcome):
         return False
-    uow.emit(DepositSettled(reference(*key), outcome))
+    request = await uow.get(SupplyRequest, key[0])
+    uow.emit(DepositSettled(reference(*key, request is not None and request.side == SELLER),
+                            outcome))
     return True
 
 

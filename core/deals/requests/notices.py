@@ -71,8 +71,10 @@ async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
     await recipients(uow, told)
     for party in sorted(told):
         async with addressed_to(uow, party):
-            await notify(uow, party, _("📣 Request for supply #{id} was cancelled by Agora: "
-                                       "{reason}", id=event.request_id, reason=event.reason),
+            await notify(uow, party, _("🔨 Lot #{id} was cancelled by Agora: {reason}",
+                                       id=event.request_id, reason=event.reason) if request.lot
+                         else _("📣 Request for supply #{id} was cancelled by Agora: "
+                                "{reason}", id=event.request_id, reason=event.reason),
                          about=(f"request:{event.request_id}",))
 
 

@@ -41,7 +41,8 @@ class RequestBid(Base):
 class BidDeposit(Base):
     """A seller's bid deposit on a tender or auction: asked, held (paid), then returned at the
     close (or to the winner once the deal completes) or forfeited to the buyer by a winner who
-    does not sign or deliver. The money is the escrow `deposit:<request>:<seller>`."""
+    does not sign or deliver. The money is the escrow `deposit:<request>:<seller>` (on a
+    seller's lot `lot-deposit:<lot>:<buyer>`; core.deals.requests.bid_deposits.reference)."""
 
     __tablename__ = "bid_deposits"
 
