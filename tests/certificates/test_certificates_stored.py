@@ -130,3 +130,26 @@ async def test_search_counts_an_enplus_claim_while_its_certificate_is_valid(app,
                                    date(2027, 12, 1), PDF)
         await uow.commit()
     assert (await found(text="ENplus"), await found(certification="enplus")) == (1, 1)
+
+
+async def test_a_company_certificates_lapse_reindexes_every_colleagues_listing(app, clock):
+    from bots.catalog_jobs import sync_index
+    from core.catalog.query import SearchQuery
+
+    sam = await make_account(app, "sam")
+    eve = await make_account(app, "eve")
+    async with app.uow() as uow:
+        await companies.found(uow, sam.id, "Sam Pellets SIA")
+        code = (await companies.invite(uow, sam.id, ["buyer"], None)).code
+        await companies.join(uow, eve.id, code)
+        await uow.commit()
+    await _add(app, sam.id, valid_until=date(2026, 12, 1))
+    await publish(app, eve, title="Wood pellets", grade="A1", certifications=["enplus"])
+    await sync_index(app)
+    query = SearchQuery(certification="enplus")
+    async with app.uow() as uow:
+        assert (await app.catalog.search(uow, query)).total == 1
+    clock.advance(days=12)
+    await expiry.run(app.uow)
+    async with app.uow() as uow:
+        assert (await app.catalog.search(uow, query)).total == 0
