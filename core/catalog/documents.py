@@ -27,7 +27,7 @@ def search_text(listing: Listing, claims: Iterable[str] | None = None) -> str:
     """Title, product type, grade, certifications, city and country: what free text matches
     (`claims`: the certifications counted, by default every one the listing makes)."""
     kind = product(listing.product_type)
-    claimed = listing.certifications or [] if claims is None else claims
+    claimed = (listing.certifications or []) if claims is None else claims
     certs = " ".join(CERTIFICATIONS.get(c, c) for c in claimed)
     country = _COUNTRIES.get(listing.country or "", "")
     parts = [listing.title, kind.label, listing.grade or "", certs, listing.city, country]
