@@ -238,6 +238,7 @@ during ListingAwaitsReview     core.catalog.notices.tell_admins
 during ListingApproved         core.catalog.notices.approved
 during ListingRejected         core.catalog.notices.rejected
 during ListingMatchedInstantSearch core.catalog.alert_notices.instant_alert
+during CertificateChanged      core.catalog.claims.on_certificate_changed
 during TicketOpened            core.support.notices.on_opened
 during TicketMessagePosted     core.support.notices.on_message
 during TicketMoved             core.support.notices.TICKETS.on_moved

@@ -90,7 +90,8 @@ async def on_published(uow: UnitOfWork | Stock, listing: Listing) -> int:
     unique, so an edited or renewed listing alerts nobody twice."""
     stock = stock_of(uow)
     probe = SearchIndex()
-    probe.add(doc_of(listing, await stock.rating(listing.seller_id)))
+    held = await stock.certified(listing.seller_id) if listing.certifications else ()
+    probe.add(doc_of(listing, await stock.rating(listing.seller_id), held))
     hits = 0
     for saved in await stock.searches_besides(listing.seller_id):
         if not probe.search(SearchQuery.from_dict(saved.query)):

@@ -15,7 +15,7 @@ from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.sql_stock import stock_of
-from core.catalog.stock import Stock
+from core.catalog.stock import Certified, Stock
 from core.catalog.tables import Listing, SearchLog
 from core.events import Event
 from core.storage.uow import UnitOfWork
@@ -57,8 +57,10 @@ class Catalog:
     async def load(self, uow: UnitOfWork | Stock) -> int:
         """Rebuild the index from every published listing."""
         stock, fresh = stock_of(uow), SearchIndex()
-        for listing, rating in await stock.searchable():
-            fresh.add(doc_of(listing, rating))
+        found = await stock.searchable()
+        held = await _held(stock, found)
+        for listing, rating in found:
+            fresh.add(doc_of(listing, rating, held.get(listing.seller_id, ())))
         self.index, self.loaded, self.synced_at = fresh, True, stock.now()
         self._applied, self._looked = {}, time.monotonic()
         return len(fresh)
@@ -71,9 +73,11 @@ class Catalog:
         """Re-read these listings: published ones are (re)indexed, the rest dropped."""
         if not self.loaded or not listing_ids:
             return
-        found = await stock_of(uow).searchable(sorted(listing_ids))
+        stock = stock_of(uow)
+        found = await stock.searchable(sorted(listing_ids))
+        held = await _held(stock, found)
         for listing, rating in found:
-            self.index.add(doc_of(listing, rating))
+            self.index.add(doc_of(listing, rating, held.get(listing.seller_id, ())))
         for gone in listing_ids - {listing.id for listing, _rating in found}:
             self.index.remove(gone)
 
@@ -129,6 +133,14 @@ class Catalog:
         found = await self.search(uow, query, 0, per_page=limit)
         rows = {r.id: r for r in await stock_of(uow).some([h.listing_id for h in found.hits])}
         return [(rows[h.listing_id], h) for h in found.hits if h.listing_id in rows]
+
+
+async def _held(stock: Stock, found: list[tuple[Listing, float]]
+                ) -> dict[int, tuple[Certified, ...]]:
+    """The profile certificates of the sellers of listings that claim a certification, read
+    today: which claims search counts (`core.catalog.documents.counted_claims`)."""
+    sellers = sorted({listing.seller_id for listing, _rating in found if listing.certifications})
+    return {seller_id: await stock.certified(seller_id) for seller_id in sellers}
 
 
 async def log_search(uow: UnitOfWork | Stock, account_id: int | None, query: SearchQuery,

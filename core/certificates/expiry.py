@@ -1,6 +1,10 @@
 """The month-before notice: the holder of a certificate that runs out within a month is told
 once (`warned_at`, claimed by a conditional update, so a second run or a second worker sends
-nothing); a replaced certificate is told again for its new last day."""
+nothing); a replaced certificate is told again for its new last day.
+
+The lapse: on the day after a certificate's last valid day the listings it backs are
+re-indexed, so search stops counting their claim (`lapsed_at`, claimed alike: once; the
+catalogue hears `CertificateChanged`)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy import select, update
 from core.actions import Action
 from core.certificates import rules
 from core.certificates.intents import CertificateIntent
+from core.certificates.service import changed
 from core.certificates.tables import Certificate
 from core.companies.rules import may
 from core.companies.tables import CompanyMember
@@ -71,9 +76,32 @@ async def _tell(uow: UnitOfWork, account_id: int, row: Certificate) -> None:
             buttons=[[Action(CertificateIntent.CERTIFICATES, _("📜 Certificates"))]])
 
 
+async def lapse_due(uow: UnitOfWork) -> list[int]:
+    """Re-index the listings of each certificate past its last valid day, once; the ids of
+    the certificates that lapsed."""
+    today = uow.clock.now().date()
+    rows = (await uow.session.execute(select(Certificate).where(
+        Certificate.lapsed_at.is_(None), Certificate.valid_until < today)
+        .order_by(Certificate.id))).scalars().all()
+    lapsed = []
+    for row in rows:
+        if rules.is_valid(row.valid_until, today):
+            continue
+        claimed = await uow.session.execute(update(Certificate).where(
+            Certificate.id == row.id, Certificate.lapsed_at.is_(None))
+            .values(lapsed_at=uow.clock.now()))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # seen by another worker a moment ago
+        await changed(uow, row)
+        lapsed.append(row.id)
+    return lapsed
+
+
 async def run(uow_factory: Callable[[], UnitOfWork]) -> list[int]:
-    """The scheduler's job: tell what is due, in one transaction."""
+    """The scheduler's job: tell what is due and re-index what lapsed, in one transaction;
+    the ids of the certificates told."""
     async with uow_factory() as uow:
         told = await warn_due(uow)
+        await lapse_due(uow)
         await uow.commit()
     return told

@@ -12,8 +12,10 @@ from pathlib import PurePosixPath
 from sqlalchemy import ColumnElement, select
 
 from core.certificates import rules
+from core.certificates.events import CertificateChanged
 from core.certificates.tables import Certificate
 from core.companies.seats import seat_of
+from core.companies.tables import CompanyMember
 from core.errors import NotAllowed, NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork
@@ -119,6 +121,7 @@ async def add(uow: UnitOfWork, actor_id: int, scheme: str, number: str, holder: 
                       **_file(document))
     uow.session.add(row)
     await uow.session.flush()
+    await changed(uow, row)
     return _held(row, now.date())
 
 
@@ -141,8 +144,9 @@ async def replace(uow: UnitOfWork, actor_id: int, certificate_id: int, number: s
                                                        now.date())
     for key, value in _file(document).items():
         setattr(row, key, value)
-    row.warned_at, row.updated_at = None, now
+    row.warned_at, row.lapsed_at, row.updated_at = None, None, now
     await uow.session.flush()
+    await changed(uow, row)
     return _held(row, now.date())
 
 
@@ -152,6 +156,7 @@ async def remove(uow: UnitOfWork, actor_id: int, certificate_id: int) -> Held:
     gone = _held(row, uow.clock.now().date())
     await uow.session.delete(row)
     await uow.session.flush()
+    await changed(uow, row)
     return gone
 
 
@@ -163,6 +168,19 @@ async def document_of(uow: UnitOfWork, viewer_id: int, certificate_id: int) -> D
     if row is None:
         raise NotFound(_("That certificate is not on your profile."))
     return Document(row.file_path, row.file_name, row.mime_type)
+
+
+async def changed(uow: UnitOfWork, row: Certificate) -> None:
+    """Tell the catalogue a certificate changed (added, replaced, removed, or past its last
+    valid day): the listings it backs — of the company's members, or of the member — are read
+    again by search (core.catalog.claims)."""
+    if row.company_id is None:
+        sellers: tuple[int, ...] = (row.account_id,)
+    else:
+        sellers = tuple((await uow.session.execute(select(CompanyMember.account_id).where(
+            CompanyMember.company_id == row.company_id).order_by(
+                CompanyMember.account_id))).scalars())
+    uow.emit(CertificateChanged(row.scheme, sellers))
 
 
 def _file(document: Document) -> dict[str, str]:

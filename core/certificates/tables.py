@@ -32,5 +32,8 @@ class Certificate(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     # When the holder was told it runs out within a month (once; a replacement clears it).
     warned_at: Mapped[datetime | None]
+    # When it was seen past its last valid day and the listings it backs were re-indexed
+    # (once; a replacement clears it).
+    lapsed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -101,3 +101,55 @@ async def test_the_holder_is_told_a_month_before_once_and_again_for_the_renewal(
     clock.advance(days=16)  # 11 December: a month before 10 January
     assert await expiry.run(app.uow) == [soon.id]
     assert len(await told(app, sam.id, "runs out on")) == 2
+
+
+async def test_search_counts_an_enplus_claim_while_its_certificate_is_valid(app, clock):
+    from bots.catalog_jobs import sync_index
+    from core.catalog.query import SearchQuery
+
+    async def found(**query) -> int:
+        async with app.uow() as uow:
+            return (await app.catalog.search(uow, SearchQuery(**query))).total
+
+    sam = await make_account(app, "sam")
+    held = await _add(app, sam.id, valid_until=date(2026, 12, 1))
+    await publish(app, sam, title="Wood pellets", grade="A1", certifications=["enplus"])
+    await sync_index(app)
+    assert (await found(text="ENplus"), await found(certification="enplus")) == (1, 1)
+    clock.advance(days=11)  # 1 December: its last valid day
+    await expiry.run(app.uow)
+    assert await found(certification="enplus") == 1
+    clock.advance(days=1)  # 2 December: the hourly job sees it lapsed
+    await expiry.run(app.uow)
+    async with app.uow() as uow:
+        assert await expiry.lapse_due(uow) == []  # once: the next run re-indexes nothing
+    assert (await found(text="ENplus"), await found(certification="enplus")) == (0, 0)
+    assert await found(text="pellets") == 1  # still for sale, not as certified
+    async with app.uow() as uow:
+        await certificates.replace(uow, sam.id, held.id, "DE 301 1234", "Sam Pellets SIA",
+                                   date(2027, 12, 1), PDF)
+        await uow.commit()
+    assert (await found(text="ENplus"), await found(certification="enplus")) == (1, 1)
+
+
+async def test_a_company_certificates_lapse_reindexes_every_colleagues_listing(app, clock):
+    from bots.catalog_jobs import sync_index
+    from core.catalog.query import SearchQuery
+
+    sam = await make_account(app, "sam")
+    eve = await make_account(app, "eve")
+    async with app.uow() as uow:
+        await companies.found(uow, sam.id, "Sam Pellets SIA")
+        code = (await companies.invite(uow, sam.id, ["buyer"], None)).code
+        await companies.join(uow, eve.id, code)
+        await uow.commit()
+    await _add(app, sam.id, valid_until=date(2026, 12, 1))
+    await publish(app, eve, title="Wood pellets", grade="A1", certifications=["enplus"])
+    await sync_index(app)
+    query = SearchQuery(certification="enplus")
+    async with app.uow() as uow:
+        assert (await app.catalog.search(uow, query)).total == 1
+    clock.advance(days=12)
+    await expiry.run(app.uow)
+    async with app.uow() as uow:
+        assert (await app.catalog.search(uow, query)).total == 0
