@@ -13,6 +13,7 @@ from payments.providers.base import Charge
 from payments.providers.stripe import StripeProvider
 from payments.tables import Escrow, TransferAccount
 from tests.payments.helpers import BUYER, people
+from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
 CONFIGURED = ["card", "link", "sepa_debit", "customer_balance"]
@@ -24,10 +25,12 @@ def _methods(form):
             if f"payment_method_types[{i}]" in form]
 
 
-async def _opened(world, takes, reference):
+async def _opened(world, takes, reference, buyer_channel=None):
     """A deal's escrow opened on Stripe for a seller taking `takes` ([]: nothing chosen)."""
     world.app.payments.provider.payment_methods = list(CONFIGURED)
     buyer, seller = await people(world.app)
+    if buyer_channel:
+        buyer = (await registered(world.app, "ann", channel=buyer_channel)).id
     if takes:
         async with world.app.uow() as uow:
             await members.update(uow, seller, payment_methods=takes)
@@ -68,6 +71,18 @@ async def test_a_seller_taking_transfers_only_gets_no_card_checkout_and_is_paid_
     assert paid["status"] == "succeeded"
     assert (await stripe_world.deliver("payment_intent.succeeded", paid)).status_code == 200
     assert (await stripe_world.app.payments.get(view.id)).state == "held"
+
+
+async def test_in_chat_the_buyer_of_a_transfer_only_seller_is_offered_the_transfer_alone(
+        stripe_world):
+    view = await _opened(stripe_world, ["transfer"], "deal:w5", buyer_channel="web")
+    ann = ChatUser(stripe_world.app, "ann", channel="web")  # opens links: no test card asked
+    await ann.send(Choice(f"@go:pay:{view.id}"))
+    assert [b.label for row in ann.last[-1].buttons for b in row] == ["🏦 Pay by bank transfer"]
+    stripe_world.app.payments.provider.takes_transfers = False  # nor bank transfers here
+    await ann.send(Choice(f"@go:pay:{view.id}"))
+    assert "Pay" not in " ".join(b.label for row in ann.last[-1].buttons for b in row)
+    assert "they accept: Bank transfer" in ann.last[-1].text
 
 
 async def test_a_seller_who_chose_nothing_is_offered_every_configured_method(stripe_world):
