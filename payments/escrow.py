@@ -18,6 +18,7 @@ import secrets
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from core.deals import accepted
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import Money
@@ -53,7 +54,13 @@ class EscrowService(EscrowSettlement):
         if vat is not None and not 0 <= vat.amount.amount < amount.amount:
             raise DomainError(_("The VAT must be part of the amount."))
         token = secrets.token_urlsafe(16)
-        charge = Charge(kind, reference, amount, token, None, None)
+        ways = None  # anything but goods: every way
+        if kind == "goods":  # their seller's ways, read on opening only
+            async with self.uow() as uow:
+                ways = await accepted.payee_ways(uow, kind, payee_id)
+        charge = Charge(kind, reference, amount, token, None, None, ways)
+        # None: no provider page takes the seller's ways (e.g. transfers only); the payer is
+        # offered the ways there are (transfer details, crypto) and no card page is made.
         checkout = await self.provider.checkout(charge)
         async with self.uow() as uow:
             now = uow.clock.now()
@@ -63,8 +70,9 @@ class EscrowService(EscrowSettlement):
                    "vat": vat.amount.amount if vat else 0,
                    "vat_rate": f"{vat.rate.normalize():f}" if vat else None,
                    "payout_state": "none", "provider": self.provider.name,
-                   "provider_ref": checkout.provider_ref, "charge_ref": None, "pay_token": token,
-                   "pay_url": checkout.url[:500], "changed_by": actor.who,
+                   "provider_ref": checkout.provider_ref if checkout else None,
+                   "charge_ref": None, "pay_token": token,
+                   "pay_url": checkout.url[:500] if checkout else None, "changed_by": actor.who,
                    "change_reason": actor.reason, "direct_payer_at": None,
                    "direct_payee_at": None, "transfer_at": None, "created_at": now, "updated_at": now}
             try:  # one INSERT on the transaction's connection, no unit-of-work flush

@@ -70,3 +70,14 @@ async def check_payee_way(uow: UnitOfWork, kind: str, payee_id: int | None, way:
     """Refuse paying goods in a way their seller does not take (anything else: every way)."""
     if kind == "goods":
         check_way(await of_account(uow, payee_id), way)
+
+
+async def payee_ways(uow: UnitOfWork, kind: str, payee_id: int | None
+                     ) -> tuple[str, ...] | None:
+    """The ways (“card”, “transfer”, “crypto”) goods may be paid into escrow in: those their
+    seller takes. None: every way — anything but goods, or a seller who chose nothing (whose
+    payments are offered every method, as before these choices existed)."""
+    if kind != "goods":
+        return None
+    accepts = await of_account(uow, payee_id)
+    return escrow_ways(accepts, ESCROW_WAYS) if accepts.methods else None

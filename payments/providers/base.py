@@ -43,6 +43,9 @@ class Charge:
     pay_token: str
     provider_ref: str | None
     charge_ref: str | None
+    # The ways the payee takes it in (core.deals.accepted.ESCROW_WAYS: "card", "transfer",
+    # "crypto"); None: every way. A provider's checkout offers only methods that pay in them.
+    ways: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,10 @@ class Provider(Protocol):
     def payment_methods(self) -> Sequence[str]:
         """The method types a payer may use (Stripe's names)."""
 
-    async def checkout(self, charge: Charge) -> Checkout: ...
+    async def checkout(self, charge: Charge) -> Checkout | None:
+        """The page where the payer pays `charge`; None when none of its methods pays in the
+        charge's `ways` (the payer pays in the others: a bank transfer, crypto)."""
+        ...
 
     async def refund(self, key: str, charge: Charge, amount: Money) -> str: ...
 

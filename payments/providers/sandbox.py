@@ -80,6 +80,7 @@ class SandboxProvider:
         self.calls: list[tuple[str, str]] = []
 
     async def checkout(self, charge: Charge) -> Checkout:
+        # Agora's own page: it shows, and takes, only the ways the payee takes.
         return Checkout(None, f"{self.public_url}/pay/{charge.pay_token}")
 
     async def refund(self, key: str, charge: Charge, amount: Money) -> str:

@@ -11,6 +11,10 @@ saved for later is a Checkout Session in setup mode for a Customer (its SetupInt
 off-session use); the authorisation 24 h before a far session is a
 PaymentIntent confirmed off-session with that method, manual capture. Every call carries the
 operation's key as Stripe's idempotency key.
+
+Checkout offers only the configured method types that pay in the ways the payee takes
+(`Charge.ways`, core.deals.accepted): `CHECKOUT_WAYS` maps each of Agora's ways to Stripe's
+types; a configured type in no way's list is offered only where every way is taken.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ from payments.providers.base import (
 # on the Customer's cash balance).
 OPEN_INTENT = ("requires_payment_method", "requires_confirmation", "requires_action")
 
+# Agora's ways to pay (core.deals.accepted.ESCROW_WAYS) and the Checkout payment method types
+# that pay in each. "card": a card, and Link, which pays with the payer's saved cards (Apple
+# Pay and Google Pay come with `card`). "transfer" is none of Checkout's: Agora's bank
+# transfers are a virtual IBAN per payment (`transfer_account`, matched by Stripe), so a
+# `customer_balance` configured for Checkout is not a second way in. "crypto" is the crypto
+# provider's invoice. A configured type in no way's list (`customer_balance`, a debit such as
+# `sepa_debit`, a bank redirect, another wallet) is offered only where every way is taken.
+CHECKOUT_WAYS: dict[str, tuple[str, ...]] = {"card": ("card", "link")}
+
 
 class StripeProvider:
     """Payments through Stripe with the official SDK (async calls, idempotency keys)."""
@@ -56,7 +69,18 @@ class StripeProvider:
         self.transfer_country = transfer_country
         self.takes_transfers = transfer_country is not None
 
-    async def checkout(self, charge: Charge) -> Checkout:
+    def checkout_methods(self, ways: tuple[str, ...] | None) -> list[str]:
+        """The configured method types that pay in `ways` (None: every configured one), in the
+        configured order."""
+        if ways is None:
+            return list(self.payment_methods)
+        types = {kind for way in ways for kind in CHECKOUT_WAYS.get(way, ())}
+        return [kind for kind in self.payment_methods if kind in types]
+
+    async def checkout(self, charge: Charge) -> Checkout | None:
+        methods = self.checkout_methods(charge.ways)
+        if not methods:  # the payee takes no way Checkout offers: no Checkout at all
+            return None
         intent: dict[str, Any] = {"metadata": {"reference": charge.reference,
                                                "pay_token": charge.pay_token}}
         if charge.kind == "session":
@@ -65,7 +89,7 @@ class StripeProvider:
         if charge.kind in ("goods", "deposit", "package"):
             intent["transfer_group"] = charge.reference
         params: dict[str, Any] = {
-            "mode": "payment", "payment_method_types": self.payment_methods,
+            "mode": "payment", "payment_method_types": methods,
             "line_items": [{"quantity": 1, "price_data": {
                 "currency": charge.amount.currency.lower(), "unit_amount": charge.amount.amount,
                 "product_data": {"name": f"Agora {charge.reference}"}}}],

@@ -133,7 +133,13 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return None  # no browser at hand: ask for a test card right here
     pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
         if view.pay_url else ()
-    return Next.end(Reply(state.text, pay + _direct_button(ctx)), menu=False)
+    buttons = pay + _direct_button(ctx)
+    if not buttons:  # no pay page (no card the seller takes) and no other way here: say why
+        try:
+            accepted.check_way(takes, "card")
+        except DomainError as exc:
+            return Next.end(Reply(state.text + "\n" + str(exc)), menu=False)
+    return Next.end(Reply(state.text, buttons), menu=False)
 
 
 def _transfer_offer(ctx: Ctx, view: EscrowView) -> bool:
