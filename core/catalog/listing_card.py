@@ -126,9 +126,9 @@ def backed(claims: Iterable[str], held: Iterable[Certified]) -> tuple[Certified,
 
 async def card_of(uow: UnitOfWork | Stock, listing: Listing) -> ListingCard:
     """The whole card of a listing the viewer may see: with its files and its seller."""
+    held = await stock_of(uow).certified(listing.seller_id) if listing.certifications else ()
     return listing_card(listing, await media_of(uow, listing.id),
-                        await seller_info(uow, listing.seller_id),
-                        await stock_of(uow).certified(listing.seller_id))
+                        await seller_info(uow, listing.seller_id), held)
 
 
 async def viewable_card(uow: UnitOfWork | Stock, listing_id: int, viewer_id: int | None, *,
