@@ -11,6 +11,7 @@ refused."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -269,11 +270,19 @@ async def test_a_buyer_bids_on_a_sellers_lot_from_the_auctions_tab_and_reads_a_c
 
     async with serve(create_app(container, run_workers=False)) as base, \
             chromium_page(375, 740) as page:
+        async def slow(route: Any) -> None:  # the first screen answers late
+            await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/app/part/listings", slow)
         await _open(page, base, "/app/listings",
                     signed_init_data(fake.token, BUYER, clock.now(), "Bea"))
         # The tab is tapped while the first screen still loads: the tapped one stays.
         await page.click(".tabs >> text=Auctions")
         await page.wait_for_selector("main h1 >> text=Auctions")
+        await asyncio.sleep(0.7)  # the listings' late answer has come, and was dropped
+        assert await page.locator("main h1").inner_text() == "Auctions"
+        await page.unroute("**/app/part/listings")
         assert await violations(page) == []
         await page.click(f"a[href='{screen}']")
         await page.wait_for_selector("input[name=price]")
