@@ -4,22 +4,33 @@ A seller publishes a listing with a photo on one screen (live preview, Telegram'
 button), a buyer on a 320 px phone in a dark theme finds it with the one-line search and the
 map and makes an offer, and the seller receives it in the chat; a seeker finds a booking and
 opens its meeting room outside the app, then in My deals the CO₂e her completed deal avoided
-and downloads her yearly carbon statement; a forged initData is refused."""
+and downloads her yearly carbon statement; a buyer bids on a seller's lot from the Auctions tab
+(the bid the step refuses is refused with the chat's words, the outbid bidder hears in the
+chat) and reads a certified listing's "certified, valid until …"; a forged initData is
+refused."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bots.server import create_app
+from core.certificates import service as certificates
 from core.deals import deals
 from core.deals.after_sale import service as after_sale
+from core.deals.requests import auctions, lots
+from core.deals.requests.tables import RequestBid
+from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import confirmed, consultant
 from tests.deals.chat_helpers import agreed_between
+from tests.deals.test_supply_requests import CHIPS
 from tests.site.conftest import jpeg_with_gps
 from tests.support.accessibility import violations
 from tests.support.browser import chromium_page
@@ -230,6 +241,83 @@ async def _bought_pellets(container: Any, buyer_id: int) -> None:
         await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-1", None)
         await deals.take(uow, deal_id, "confirm-receipt", buyer_id)
         await uow.commit()
+
+
+def _eur(text: str) -> Money:
+    return Money.parse(text, "EUR")
+
+
+async def test_a_buyer_bids_on_a_sellers_lot_from_the_auctions_tab_and_reads_a_certified_listing(
+        start_bot, fake, clock, tmp_path):
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"),
+                                    map_tiles_url="")
+    sam = await make_account(container, str(SELLER), channel="telegram", roles=("seller",))
+    bea = await make_account(container, str(BUYER), channel="telegram", roles=("buyer",))
+    ilze = await make_account(container, "5103", channel="telegram", roles=("buyer",))
+    chips = await publish(container, sam, **CHIPS)
+    async with container.uow() as uow:
+        lot = await lots.put_up(uow, sam.id, chips, lots.LotTerms(
+            quantity=Decimal("100"), start=_eur("20"), step=_eur("0.10"), reserve=_eur("21")))
+        assert lot.id is not None
+        await auctions.bid(uow, lot.id, ilze.id, _eur("20.50"))  # Ilze bids first, in the chat
+        await certificates.add(uow, sam.id, "enplus", "DE 301 1234", "Sam Pellets SIA",
+                               date(2027, 6, 30), certificates.Document(
+                                   "ab/ab12cd.pdf", "enplus.pdf", "application/pdf"))
+        await uow.commit()
+    pellets = await publish(container, sam, certifications=["enplus"])  # backed: no document
+    await container.dispatcher.run_once()
+    screen = f"/app/auctions/{lot.id}"
+
+    async with serve(create_app(container, run_workers=False)) as base, \
+            chromium_page(375, 740) as page:
+        async def slow(route: Any) -> None:  # the first screen answers late
+            await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/app/part/listings", slow)
+        await _open(page, base, "/app/listings",
+                    signed_init_data(fake.token, BUYER, clock.now(), "Bea"))
+        # The tab is tapped while the first screen still loads: the tapped one stays.
+        await page.click(".tabs >> text=Auctions")
+        await page.wait_for_selector("main h1 >> text=Auctions")
+        await asyncio.sleep(0.7)  # the listings' late answer has come, and was dropped
+        assert await page.locator("main h1").inner_text() == "Auctions"
+        await page.unroute("**/app/part/listings")
+        assert await violations(page) == []
+        await page.click(f"a[href='{screen}']")
+        await page.wait_for_selector("input[name=price]")
+        assert "at least 20,60\xa0€" in await page.inner_text("main")  # a step above Ilze's (LV)
+        assert (await _main_button(page))["text"] == "🔨 Bid"
+        await page.fill("input[name=price]", "21")
+        await _press_main_button(page)
+        await page.wait_for_selector("text=Your bid of 21,00\xa0€ per t is in.")
+        standing = await page.inner_text(".standing")
+        assert "Highest bid: 21,00\xa0€ per t." in standing, standing
+        assert "ranked 1 of 2" in standing, standing
+        assert await violations(page) == []
+        # A bid under the step above her own is refused with the chat's reason.
+        await page.fill("input[name=price]", "21.05")
+        await _press_main_button(page)
+        await page.wait_for_selector("[role=alert]")
+        refused = await page.inner_text("[role=alert]")
+        assert "Bid at least 21,10\xa0€" in refused, refused
+        assert await violations(page) == []
+
+        # The certified listing reads its profile certificate, dated as Bea reads dates.
+        await page.goto(base + f"/app/listings/{pellets}")
+        await page.wait_for_selector("dd.certified")
+        assert await page.inner_text("dd.certified") \
+            == "ENplus certified, valid until 30 Jun 2027"
+        assert await violations(page) == []
+
+    async with container.uow() as uow:
+        bids = await uow.session.execute(select(RequestBid.seller_id, RequestBid.price_minor)
+                                         .where(RequestBid.request_id == lot.id))
+        assert sorted(bids.all()) == sorted([(ilze.id, 2050), (bea.id, 2100)])
+    await container.dispatcher.run_once()
+    to_ilze = [str(c.params.get("text")) for c in fake.sent()
+               if c.params.get("chat_id") == "5103"]
+    assert any("You were outbid on lot" in t for t in to_ilze), to_ilze
 
 
 async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path):

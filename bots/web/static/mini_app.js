@@ -11,6 +11,14 @@
   var mainForm = null;
   var depth = 0;
   var previewTimer = null;
+  var latest = 0;  // the newest screen asked for: a slower answer to an older one is dropped
+
+  /* Only the answer to the screen asked for last is shown: a tab tapped while the first
+     screen still loads must not be overwritten by that screen arriving after it. */
+  function newest() {
+    var mine = ++latest;
+    return function () { return mine === latest; };
+  }
 
   function signedIn() { return !!(tg && tg.initData); }
 
@@ -76,7 +84,9 @@
   }
 
   function go(address, how) {
-    return request(address).then(function (r) { return show(r, address, how); }, failed);
+    var current = newest();
+    return request(address).then(function (r) { if (current()) return show(r, address, how); },
+                                 function () { if (current()) failed(); });
   }
 
   function send(form, submitter) {
@@ -87,8 +97,10 @@
       return go(action + (query ? "?" + query : ""), "push");
     }
     if (tg.MainButton) tg.MainButton.showProgress(false);
+    var current = newest();
     return request(action, { method: "POST", body: body })
-      .then(function (r) { return show(r, action, "push"); }, failed)
+      .then(function (r) { if (current()) return show(r, action, "push"); },
+            function () { if (current()) failed(); })
       .finally(function () { if (tg.MainButton) tg.MainButton.hideProgress(); });
   }
 
