@@ -17,7 +17,6 @@ from bots.payments_web import (
     _no_such_payment,
     _page,
     _posted,
-    check_way,
 )
 from bots.web.deps import ContainerDep, PaymentsDep
 from config.container import Container
@@ -42,7 +41,6 @@ async def crypto_page(container: ContainerDep, payments: PaymentsDep, token: str
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
-        await check_way(container, view, "crypto")
         details = await payments.crypto_invoice(view.id, view.payer_id)
     except DomainError as exc:
         return _page(_("Payment"), 409, err=str(exc))

@@ -109,7 +109,7 @@ async def pay(request: Request, container: ContainerDep, payments: PaymentsDep, 
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
-        await check_way(container, view, "card")
+        await _check_way(container, view, "card")
         view = await payments.pay_with_test_card(view.id, card)
     except DomainError as exc:
         return await _failed(container, payments, token, str(exc))
@@ -127,7 +127,6 @@ async def transfer_page(container: ContainerDep, payments: PaymentsDep, token: s
     try:
         view = await payments.by_token(token)
         await _for_payer(container, view.payer_id)
-        await check_way(container, view, "transfer")
         details = await payments.transfer_details(view.id, view.payer_id)
     except DomainError as exc:
         return _page(_("Payment"), 409, err=str(exc))
@@ -274,7 +273,7 @@ async def _ways(uow: UnitOfWork, view: Any) -> tuple[str, ...]:
                                 accepted.ESCROW_WAYS)
 
 
-async def check_way(container: Container, view: Any, way: str) -> None:
+async def _check_way(container: Container, view: Any, way: str) -> None:
     """Refuse a way to pay the payee does not take (core.deals.accepted.check_payee_way)."""
     async with container.uow() as uow:
         await accepted.check_payee_way(uow, view.kind, view.payee_id, way)

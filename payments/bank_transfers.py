@@ -23,7 +23,7 @@ import logging
 
 from sqlalchemy import update
 
-from core.deals import deals
+from core.deals import accepted, deals
 from core.errors import DomainError, NotAllowed
 from core.i18n import _
 from core.money.events import BankTransferChosen
@@ -60,6 +60,7 @@ class BankTransfers(TransferReturns):
             view = await self.payable(escrow_id, account_id, tx)
             if view.kind != "goods":
                 return None
+            await accepted.check_payee_way(tx, view.kind, view.payee_id, "transfer")
             row = await transfer_accounts.stored(tx, view.id)
             bank = transfer_accounts.account_of(row) if row is not None else None
             charge = charge_of(await load(tx, view.id))

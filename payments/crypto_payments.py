@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.deals import accepted
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.events import CryptoInvoiceClosed, CryptoPaymentSeen, CryptoReturnClaimable
@@ -80,6 +81,7 @@ class CryptoPayments(BankTransfers):
             view = await self.payable(escrow_id, account_id, tx)
             if view.kind != "goods":
                 return None
+            await accepted.check_payee_way(tx, view.kind, view.payee_id, "crypto")
             received = await received_so_far(tx, view.id)
             missing = view.amount.amount - received
             row = await _open_invoice(tx, view.id, missing)

@@ -13,7 +13,6 @@ from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from conversations.number_and_date_fields import DecimalField
 from core.clock import local_time
-from core.deals import accepted
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -55,8 +54,6 @@ async def _start(ctx: Ctx) -> Next | None:
     payments = ctx.services.payments
     assert payments is not None  # transfers are offered only where payments are wired
     try:
-        escrow = await payments.get(escrow_id, ctx.uow)
-        await accepted.check_payee_way(ctx.uow, escrow.kind, escrow.payee_id, "transfer")
         view = await payments.transfer_details(escrow_id, ctx.account.id, ctx.uow)
     except NotFound:
         return Next.end(Reply(_("There is no such payment."), kind="error"))

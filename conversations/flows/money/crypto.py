@@ -6,7 +6,6 @@ from __future__ import annotations
 from conversations.flow import Ctx, FlowState, Next, OneStepCommand
 from conversations.messages import Button, Reply
 from core.clock import local_time
-from core.deals import accepted
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -42,8 +41,6 @@ async def _crypto(ctx: Ctx) -> Next:
     assert payments is not None  # crypto is offered only where payments are wired
     escrow_id = parse_id(FlowState.of(ctx).args) or 0
     try:
-        escrow = await payments.get(escrow_id, ctx.uow)
-        await accepted.check_payee_way(ctx.uow, escrow.kind, escrow.payee_id, "crypto")
         view = await payments.crypto_invoice(escrow_id, ctx.account.id, ctx.uow)
     except NotFound:
         return Next.end(Reply(_("There is no such payment."), kind="error"))
