@@ -10,10 +10,11 @@ from stdnum import iban as iban_numbers
 
 from conversations.fields import FieldError
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
+from conversations.flows.money.refusals import or_refusal
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from conversations.number_and_date_fields import DecimalField
 from core.clock import local_time
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.intents import MoneyIntent
@@ -53,14 +54,10 @@ async def _start(ctx: Ctx) -> Next | None:
     escrow_id = parse_id(Transferring.of(ctx).args) or 0
     payments = ctx.services.payments
     assert payments is not None  # transfers are offered only where payments are wired
-    try:
-        view = await payments.transfer_details(escrow_id, ctx.account.id, ctx.uow)
-    except NotFound:
-        return Next.end(Reply(_("There is no such payment."), kind="error"))
-    except Conflict as exc:
-        return Next.end(Reply(str(exc)))
-    except DomainError as exc:
-        return Next.end(Reply(str(exc), kind="error"))
+    view, refused = await or_refusal(payments.transfer_details(escrow_id, ctx.account.id,
+                                                               ctx.uow))
+    if refused is not None:
+        return refused
     if view is None:
         return Next.end(Reply(_("This payment cannot be made by bank transfer."), kind="error"))
     text = details_text(ctx, view, described(view.reference))

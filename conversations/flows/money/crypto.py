@@ -4,9 +4,9 @@ test mode the sandbox's test invoice, where a test payment is "sent"), for what 
 from __future__ import annotations
 
 from conversations.flow import Ctx, FlowState, Next, OneStepCommand
+from conversations.flows.money.refusals import or_refusal
 from conversations.messages import Button, Reply
 from core.clock import local_time
-from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.intents import MoneyIntent
@@ -40,14 +40,9 @@ async def _crypto(ctx: Ctx) -> Next:
     payments = ctx.services.payments
     assert payments is not None  # crypto is offered only where payments are wired
     escrow_id = parse_id(FlowState.of(ctx).args) or 0
-    try:
-        view = await payments.crypto_invoice(escrow_id, ctx.account.id, ctx.uow)
-    except NotFound:
-        return Next.end(Reply(_("There is no such payment."), kind="error"))
-    except Conflict as exc:
-        return Next.end(Reply(str(exc)))
-    except DomainError as exc:
-        return Next.end(Reply(str(exc), kind="error"))
+    view, refused = await or_refusal(payments.crypto_invoice(escrow_id, ctx.account.id, ctx.uow))
+    if refused is not None:
+        return refused
     if view is None:
         return Next.end(Reply(_("This payment cannot be made in crypto."), kind="error"))
     button = Button(_("🪙 Open the crypto invoice"), "", url=view.url)
