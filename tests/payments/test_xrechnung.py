@@ -1,0 +1,147 @@
+"""XRechnung: an e-invoice to a buyer in Germany is written as XRechnung 3.0 (UBL and CII),
+passing the EN 16931 schematron and KoSIT's XRechnung schematron with no fatal assertion
+(tests/payments/einvoice_checks.py) — for goods paid by transfer, by card in escrow and on
+terms, and for a consultant's session — with the buyer company's Leitweg-ID as its buyer
+reference; while the seller's phone is not known the buyer gets the EN 16931 invoice; others'
+invoices and the Factur-X PDF stay EN 16931. The facts here are built by hand from the same
+rules the documents use (test_einvoice_categories.py); the journey at the end draws one from a
+paid deal on the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+
+import httpx
+import pytest
+from lxml import etree
+
+from bots.server import create_app
+from core.accounts import billing, xrechnung_details
+from core.errors import DomainError
+from core.issuer import ISSUER, Issuer
+from payments import einvoices, xrechnung
+from payments.einvoice_facts import Facts, Seat
+from payments.lines import Subject, with_vat
+from payments.tables import Escrow, TransferAccount
+from tests.payments.einvoice_checks import (
+    RAM,
+    UBL_RULES,
+    XRECHNUNG_RULES,
+    broken_rules,
+    embedded_xml,
+    is_xrechnung,
+    valid,
+)
+from tests.payments.helpers import held_escrow
+from tests.payments.test_einvoice_categories import BOB_DE, BOB_LV, DEAL, SUE, document, sale
+from tests.support.servers import serve
+
+UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+CONTACT = {"contact": "Sue Ozola", "phone": "+371 2000 0000", "email": "sue@example.com"}
+LEITWEG = "04011000-1234512345-06"
+
+
+def german(facts: Facts, leitweg_id: str | None = None, **seller: str | None) -> Facts:
+    """The facts of a sale to Bob Energie GmbH of Berlin (its clerk's email; its Leitweg-ID
+    if given), from Sue with her contact."""
+    return replace(facts, seller=replace(facts.seller, **(CONTACT | seller)),
+                   buyer=replace(facts.buyer, email="bob@example.com", leitweg_id=leitweg_id))
+
+
+def both(facts: Facts) -> tuple[bytes, bytes]:
+    """The UBL and the CII, each an XRechnung passing the schema and both schematrons."""
+    ubl, cii = einvoices.xml(facts, "ubl"), einvoices.xml(facts)
+    assert is_xrechnung(ubl) and is_xrechnung(cii)
+    return valid(ubl, "ubl-2.1"), valid(cii, "factur-x")
+
+
+def ubl_text(xml: bytes, path: str) -> list[str]:
+    return etree.fromstring(xml).xpath(f"//{path}/text()", namespaces=UBL)
+
+
+def test_goods_paid_by_transfer_are_an_xrechnung_naming_the_account_and_the_seller_contact():
+    paid = TransferAccount(holder="Agora SIA", iban="DE89370400440532013000", bic="COBADEFFXXX",
+                           reference="AGORA-7")
+    ubl, cii = both(replace(german(sale(SUE, BOB_DE, [DEAL.line(123_450)])), paid_into=paid))
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == ["58"]
+    assert ubl_text(ubl, "cbc:PaymentID") == ["AGORA-7"]
+    assert ubl_text(ubl, "cbc:Telephone") == ["+371 2000 0000"]
+    assert ubl_text(ubl, "cbc:BuyerReference") == ["deal:1"]  # no Leitweg-ID: the deal's
+    root = etree.fromstring(cii)
+    where = "//ram:ShipToTradeParty/ram:PostalTradeAddress/ram:"
+    assert root.xpath(f"{where}CityName/text()", namespaces=RAM) == ["Berlin"]
+    assert root.xpath(f"{where}PostcodeCode/text()", namespaces=RAM) == ["10115"]
+    assert root.xpath("//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID/text()",
+                      namespaces=RAM) == ["bob@example.com"]
+
+
+def test_goods_paid_by_card_in_escrow_carry_the_leitweg_id_as_the_buyer_reference():
+    escrow = Escrow(amount=11_900, vat=1_900, vat_rate="19", currency="EUR")  # a domestic sale
+    facts = sale(replace(SUE, country="DE", vat_id="DE136695976", postcode="10115",
+                         town="Berlin"), BOB_DE, with_vat(escrow, 11_900, DEAL.line),
+                 vat_line=True)
+    ubl, cii = both(german(facts, LEITWEG))
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.ONLINE]  # paid at checkout
+    assert ubl_text(ubl, "cbc:BuyerReference") == [LEITWEG]
+    assert etree.fromstring(ubl).xpath("//cbc:EndpointID[@schemeID='0204']/text()",
+                                       namespaces=UBL) == [LEITWEG]
+    assert f"<ram:BuyerReference>{LEITWEG}</ram:BuyerReference>".encode() in cii
+
+
+def test_an_invoice_on_terms_to_a_german_buyer_is_an_xrechnung_due_by_sepa_transfer():
+    note = json.dumps({"due_on": "2026-12-24", "days": 30, "holder": "Sue SIA",
+                       "iban": "LV80BANK0000435195001", "bic": "HABALV22",
+                       "reference": "RF18AGORA1"})
+    facts = sale(SUE, BOB_DE, [DEAL.line(50_000)], kind="terms")
+    ubl, _ = both(german(replace(facts, invoice=document("terms", facts.invoice.lines,
+                                                         note=note))))
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == ["58"]
+    assert ubl_text(ubl, "cbc:DueDate") == ["2026-12-24"]
+
+
+def test_a_consultants_session_for_a_german_client_is_an_xrechnung():
+    alone = billing.Billing("Bob Bauer", "Hauptstraße 5", "10115", "Berlin", "DE")
+    ubl, cii = both(german(sale(SUE, alone, [Subject("booking:7").line(12_100)],
+                                supply="services")))
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.ONLINE]
+    assert b"ShipToTradeParty" not in cii  # a service: no delivery
+
+
+def test_without_the_sellers_phone_a_german_buyer_gets_the_en16931_invoice():
+    """Never an XRechnung its rules reject: until the seller gives a phone, the same invoice
+    as EN 16931 — the one it would be without XRechnung's rules."""
+    facts = german(sale(SUE, BOB_DE, [DEAL.line(123_450)]), phone=None)
+    assert xrechnung.missing(facts) == ["seller phone"]
+    ubl = einvoices.xml(facts, "ubl")
+    assert not is_xrechnung(ubl) and ubl == einvoices.xml(facts, "ubl", german=False)
+    valid(ubl, "ubl-2.1")
+    assert broken_rules(ubl, UBL_RULES) == []
+
+
+def test_a_buyer_outside_germany_keeps_the_en16931_invoice():
+    facts = german(sale(SUE, BOB_LV, [DEAL.line(9_000)]))
+    assert not xrechnung.applies(facts)
+    for syntax in ("ubl", "cii"):
+        xml = einvoices.xml(facts, syntax)
+        assert not is_xrechnung(xml) and xml == einvoices.xml(facts, syntax, german=False)
+
+
+def test_the_xrechnung_rules_are_really_applied():
+    """KoSIT's rules catch what EN 16931's let through: no seller contact (BR-DE-2)."""
+    ubl, _ = both(german(sale(SUE, BOB_DE, [DEAL.line(123_450)])))
+    start, end = ubl.index(b"<cac:Contact>"), ubl.index(b"</cac:Contact>") + 14
+    broken = broken_rules(ubl[:start] + ubl[end:], XRECHNUNG_RULES["ubl-2.1"])
+    assert any(rule.startswith("BR-DE-2") for rule in broken)
+
+
+def test_a_phone_and_a_leitweg_id_are_checked():
+    assert xrechnung_details.check_phone(" +49 30  1234567 ") == "+49 30 1234567"
+    assert xrechnung_details.check_leitweg_id("991-33333test-33") == "991-33333TEST-33"
+    for wrong in ("12", "call me"):
+        with pytest.raises(DomainError):
+            xrechnung_details.check_phone(wrong)
+    for wrong in ("04011000-1234512345-07", "ABC-12", "04011000"):
+        with pytest.raises(DomainError):
+            xrechnung_details.check_leitweg_id(wrong)
