@@ -11,7 +11,7 @@ from core.companies import billing as company_billing
 from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 from payments.papers import Papers
-from payments.tables import IncomingTransfer, Escrow, Invoice, TransferAccount
+from payments.tables import Escrow, IncomingTransfer, Invoice, TransferAccount
 
 
 class SqlPapers(SqlStore):

@@ -11,7 +11,8 @@ What XRechnung adds, from the facts (payments.einvoice_facts):
 - the buyer reference (BT-10, BR-DE-15): the buyer company's Leitweg-ID, else the deal's;
 - payment instructions (BG-16, BR-DE-1) for every document: a transfer to the account it was or
   is to be paid into (58, a SEPA credit transfer to an IBAN), else paid through Agora's online
-  payment service (68: the escrow's card payment);
+  payment service (68: the escrow's card payment, and a credit note's money going back). The
+  card codes (48, 54, 55) would need the card's number (BG-18), which Agora never sees;
 - the delivery address's city and post code (BT-77, BT-78, BR-DE-10/11) for goods: the buyer's
   billing address, where a deal's goods go (a deal's place is an Incoterm's free text)."""
 
@@ -71,9 +72,11 @@ def _address(value: str | None, scheme: str) -> dict[str, Any]:
 
 def _paid(facts: Facts) -> dict[str, Any]:
     """How a document already paid was paid: into the account a transfer arrived in, else
-    through Agora's online payment service (a card at the escrow's checkout)."""
+    through Agora's online payment service (a card at the escrow's checkout). A credit note's
+    money goes back the way it came, through that service (the card, or the transfer's
+    sender), to no account of the seller's."""
     account = facts.paid_into
-    if account is None:
+    if account is None or facts.preceding is not None:
         return {"BT-81": ONLINE}
     number = account.iban.replace(" ", "")
     paid = {"BT-81": SEPA if iban.is_valid(number) else TRANSFER, "BT-84": number}

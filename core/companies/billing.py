@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
-from core.accounts.xrechnung_details import check_leitweg_id
 from core.accounts.vat import VatTreatment, treatment
+from core.accounts.xrechnung_details import check_leitweg_id
 from core.companies import rules
 from core.companies.roster import Roster
 from core.companies.seats import read_seats, seat_of

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from decimal import Decimal
 
-import httpx
 import pytest
 from lxml import etree
 
-from bots.server import create_app
 from core.accounts import billing, xrechnung_details
 from core.errors import DomainError
-from core.issuer import ISSUER, Issuer
 from payments import einvoices, xrechnung
-from payments.einvoice_facts import Facts, Seat
+from payments.einvoice_facts import Facts
 from payments.lines import Subject, with_vat
 from payments.tables import Escrow, TransferAccount
 from tests.payments.einvoice_checks import (
@@ -30,13 +26,10 @@ from tests.payments.einvoice_checks import (
     UBL_RULES,
     XRECHNUNG_RULES,
     broken_rules,
-    embedded_xml,
     is_xrechnung,
     valid,
 )
-from tests.payments.helpers import held_escrow
 from tests.payments.test_einvoice_categories import BOB_DE, BOB_LV, DEAL, SUE, document, sale
-from tests.support.servers import serve
 
 UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
 CONTACT = {"contact": "Sue Ozola", "phone": "+371 2000 0000", "email": "sue@example.com"}
@@ -107,6 +100,17 @@ def test_a_consultants_session_for_a_german_client_is_an_xrechnung():
                                 supply="services")))
     assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.ONLINE]
     assert b"ShipToTradeParty" not in cii  # a service: no delivery
+
+
+def test_a_credit_note_to_a_german_buyer_is_an_xrechnung_naming_the_receipt():
+    receipt = document("payment", [DEAL.line(10_000)])
+    credit = document("credit_note", [DEAL.line(3_000)], "CN-2026-000001")
+    paid = TransferAccount(iban="DE89370400440532013000", bic="COBADEFFXXX", reference="A-7")
+    facts = german(replace(sale(SUE, BOB_DE, receipt.lines), invoice=credit, preceding=receipt,
+                           paid_into=paid))
+    ubl, cii = both(facts)
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.ONLINE]  # back the way it came
+    assert b">381</ram:TypeCode>" in cii and b"RC-2026-000001" in cii
 
 
 def test_without_the_sellers_phone_a_german_buyer_gets_the_en16931_invoice():
