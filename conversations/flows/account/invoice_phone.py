@@ -24,7 +24,7 @@ def _phone_ok(values: dict[str, Any]) -> str | None:
 
 
 def _form(ctx: Ctx) -> Form:
-    return Form("invoice_phone", N_("Phone for German invoices"), [
+    return Form("invoice_phone", N_("Phone for invoices"), [
         TextField("phone", N_("Your phone number"), max_length=40,
                   hint=N_("XRechnung, the e-invoice German buyers book, names the seller's "
                           "phone and email. With the country code, like +49 30 1234567."))],
