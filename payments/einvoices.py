@@ -1,6 +1,7 @@
 """EN 16931 e-invoices: the machine-readable twin of a document Agora issues, written with the
 factur-x library — Cross Industry Invoice XML embedded in the PDF (Factur-X / ZUGFeRD, profile
-EN 16931), or on request the same invoice as UBL 2.1, the syntax XRechnung uses.
+EN 16931), or on request the same invoice as CII or UBL 2.1: for a buyer in Germany an
+XRechnung (payments.xrechnung) once what it asks beyond EN 16931 is known.
 
 The XML says what the PDF says, from the same rows and the same rules: the lines and their
 amounts, the total, the VAT breakdown and the VAT treatment's note (in English). A document

