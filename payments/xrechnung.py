@@ -37,17 +37,19 @@ def applies(facts: Facts) -> bool:
 
 def missing(facts: Facts) -> list[str]:
     """What the XRechnung of a German buyer's invoice still lacks (empty: it can be written):
-    the seller's contact phone or email, the buyer's electronic address."""
+    the seller's contact phone or email, either party's city and post code (BR-DE-3/4/8/9; the
+    buyer's are also where goods are delivered), the buyer's electronic address. A seller's
+    phone is asked once (payments.xrechnung_phone); the rest come with billing details and
+    registration, but a session's client who gave none is named by country alone."""
     seller, buyer = facts.seller, facts.buyer
-    lacking = [name for name, given in (("seller phone", seller.phone),
-                                        ("seller email", seller.email),
-                                        ("seller post code", seller.postcode),
-                                        ("seller city", seller.town),
-                                        ("buyer electronic address",
-                                         buyer.leitweg_id or buyer.email)) if not given]
-    if facts.goods and not (buyer.postcode and buyer.town):
-        lacking.append("delivery address")
-    return lacking
+    return [name for name, given in (("seller phone", seller.phone),
+                                     ("seller email", seller.email),
+                                     ("seller post code", seller.postcode),
+                                     ("seller city", seller.town),
+                                     ("buyer post code", buyer.postcode),
+                                     ("buyer city", buyer.town),
+                                     ("buyer electronic address",
+                                      buyer.leitweg_id or buyer.email)) if not given]
 
 
 def cius(document: dict[str, Any], facts: Facts) -> dict[str, Any]:

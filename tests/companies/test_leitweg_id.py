@@ -31,7 +31,7 @@ async def test_finance_or_an_admin_gives_it_once_the_billing_details_are_given()
         await billing.give_leitweg_id(roster, alice, "991-33333TEST-34")
     assert await billing.give_leitweg_id(roster, alice, " 991-33333test-33 ") == "991-33333TEST-33"
     assert (await roster.seat(bob)).company.billing.leitweg_id == "991-33333TEST-33"
-    assert [d.action for d in await roster.decisions(company.id, 5)][0] == "leitweg_id"
+    assert (await roster.decisions(company.id, 5))[0].action == "leitweg_id"
     assert await billing.give_leitweg_id(roster, alice, "") is None  # forgotten
     assert (await roster.company(company.id)).billing == BERLIN
     with pytest.raises(DomainError, match="set up its company"):

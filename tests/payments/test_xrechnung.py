@@ -16,9 +16,11 @@ import pytest
 from lxml import etree
 
 from core.accounts import billing, xrechnung_details
+from core.accounts.intents import AccountIntent
 from core.errors import DomainError
+from core.money.model import Money
 from payments import einvoices, xrechnung
-from payments.einvoice_facts import Facts
+from payments.einvoice_facts import Facts, Seat
 from payments.lines import Subject, with_vat
 from payments.tables import Escrow, TransferAccount
 from tests.payments.einvoice_checks import (
@@ -29,7 +31,9 @@ from tests.payments.einvoice_checks import (
     is_xrechnung,
     valid,
 )
+from tests.payments.helpers import BUYER, people, register
 from tests.payments.test_einvoice_categories import BOB_DE, BOB_LV, DEAL, SUE, document, sale
+from tests.support.outbox import told_buttons, told_texts
 
 UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
 CONTACT = {"contact": "Sue Ozola", "phone": "+371 2000 0000", "email": "sue@example.com"}
@@ -118,6 +122,8 @@ def test_without_the_sellers_phone_a_german_buyer_gets_the_en16931_invoice():
     as EN 16931 — the one it would be without XRechnung's rules."""
     facts = german(sale(SUE, BOB_DE, [DEAL.line(123_450)]), phone=None)
     assert xrechnung.missing(facts) == ["seller phone"]
+    consumer = replace(facts, buyer=Seat("Bob Bauer", "DE", email="bob@example.com"))
+    assert xrechnung.missing(consumer) == ["seller phone", "buyer post code", "buyer city"]
     ubl = einvoices.xml(facts, "ubl")
     assert not is_xrechnung(ubl) and ubl == einvoices.xml(facts, "ubl", german=False)
     valid(ubl, "ubl-2.1")
@@ -149,3 +155,35 @@ def test_a_phone_and_a_leitweg_id_are_checked():
     for wrong in ("04011000-1234512345-07", "ABC-12", "04011000"):
         with pytest.raises(DomainError):
             xrechnung_details.check_leitweg_id(wrong)
+
+
+async def test_the_seller_of_a_sale_to_a_german_buyer_is_asked_for_a_phone_until_given(app):
+    """The notice handing the seller the receipt asks for the phone, with its button, only
+    where a German buyer's XRechnung needs it and only until the seller gives one."""
+    bob, sue = await people(app)
+    carl = await register(app, "carl", ["buyer"])
+    async with app.uow() as uow:
+        for who, details in ((sue, SUE), (bob, BOB_DE), (carl, replace(BOB_LV, vat_id=None))):
+            await billing.set_billing(uow, who, legal_name=details.legal_name,
+                                      street=details.street, postcode=details.postcode,
+                                      town=details.town, country=details.country,
+                                      vat_id=details.vat_id)
+        await uow.commit()
+
+    async def sold_to(buyer: int, reference: str) -> list[str]:
+        view = await app.payments.open("goods", "bioenergy", reference, buyer, sue,
+                                       Money(10_000, "EUR"), BUYER)
+        await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+        told = await told_texts(app, sue, "payment of €100.00")
+        assert len(told) == int(reference[-1])  # the seller heard of each sale
+        return told[-1:]
+
+    asks = "books XRechnung e-invoices"
+    assert asks not in " ".join(await sold_to(carl, "deal:1"))  # a buyer in Latvia
+    assert asks in " ".join(await sold_to(bob, "deal:2"))
+    assert (AccountIntent.INVOICE_PHONE.value, "") in await told_buttons(app, sue, asks)
+    assert asks not in " ".join(await told_texts(app, bob))  # the buyer is not asked
+    async with app.uow() as uow:
+        await xrechnung_details.set_phone(uow, sue, "+371 2000 0000")
+        await uow.commit()
+    assert asks not in " ".join(await sold_to(bob, "deal:3"))
