@@ -125,8 +125,9 @@ async def facts_of(uow: UnitOfWork | Papers, invoice: Invoice) -> Facts | None:
         return None
     seller, buyer, tax = found
     goods = escrow.kind == "goods" and original.payee_id is not None
-    return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods,
-                 await papers.paid_into(escrow.id))
+    # How it was paid, for an XRechnung's payment instructions (payments.xrechnung).
+    paid_into = await papers.paid_into(escrow.id) if buyer.country == "DE" else None
+    return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods, paid_into)
 
 
 async def _sides(papers: Papers, escrow: Escrow, invoice: Invoice
