@@ -13,6 +13,7 @@ What XRechnung adds, from the facts (payments.einvoice_facts):
   is to be paid into (58, a SEPA credit transfer to an IBAN), else paid through Agora's online
   payment service (68: the escrow's card payment, and a credit note's money going back). The
   card codes (48, 54, 55) would need the card's number (BG-18), which Agora never sees;
+- a VAT rate in every VAT breakdown (BR-DE-14): 0 where not subject to VAT (O);
 - the delivery address's city and post code (BT-77, BT-78, BR-DE-10/11) for goods: the buyer's
   billing address, where a deal's goods go (a deal's place is an Incoterm's free text)."""
 
@@ -61,6 +62,8 @@ def cius(document: dict[str, Any], facts: Facts) -> dict[str, Any]:
     routed = _address(buyer.leitweg_id, "0204") if buyer.leitweg_id else _address(
         buyer.email, "EM")
     document["BG-7"] = document["BG-7"] | routed
+    # BR-DE-14: every VAT breakdown states its rate, even one not subject to VAT (O: 0).
+    document["BG-23"] = [{"BT-119": "0"} | breakdown for breakdown in document["BG-23"]]
     if "BG-13" in document:
         document["BG-13"] = document["BG-13"] | {"city": buyer.town, "postcode": buyer.postcode}
     if "BT-81" not in document:  # an invoice on terms says already where to transfer to

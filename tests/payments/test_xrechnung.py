@@ -32,7 +32,15 @@ from tests.payments.einvoice_checks import (
     valid,
 )
 from tests.payments.helpers import BUYER, people, register
-from tests.payments.test_einvoice_categories import BOB_DE, BOB_LV, DEAL, SUE, document, sale
+from tests.payments.test_einvoice_categories import (
+    BOB_DE,
+    BOB_LV,
+    DEAL,
+    SUE,
+    SUE_ALONE,
+    document,
+    sale,
+)
 from tests.support.outbox import told_buttons, told_texts
 
 UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
@@ -115,6 +123,17 @@ def test_a_credit_note_to_a_german_buyer_is_an_xrechnung_naming_the_receipt():
     ubl, cii = both(facts)
     assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.ONLINE]  # back the way it came
     assert b">381</ram:TypeCode>" in cii and b"RC-2026-000001" in cii
+
+
+def test_a_consultant_not_registered_for_vat_states_a_rate_of_0_to_a_german_client():
+    _, cii = both(german(sale(SUE_ALONE, BOB_DE, [Subject("booking:8").line(9_000)],
+                                supply="services")))
+    assert b"<ram:CategoryCode>O</ram:CategoryCode>" in cii
+    root = etree.fromstring(cii)  # BR-DE-14 asks the breakdown's rate, BR-O-05 none per line
+    assert root.xpath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
+                      "ram:RateApplicablePercent/text()", namespaces=RAM) == ["0"]
+    assert not root.xpath("//ram:SpecifiedLineTradeSettlement//ram:RateApplicablePercent",
+                          namespaces=RAM)
 
 
 def test_without_the_sellers_phone_a_german_buyer_gets_the_en16931_invoice():
