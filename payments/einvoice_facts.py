@@ -87,7 +87,10 @@ def _issuer() -> Seat | None:
         return None
     # Its VAT number is its identifier too (BT-29): an invoice not subject to VAT carries no
     # VAT number (BR-O-02), yet must name the seller by one (BR-CO-26).
-    return Seat(issuer.name, issuer.country, issuer.address, vat_id=number, identifier=number)
+    # Its post code, town and contact are given for XRechnung (payments.xrechnung).
+    return Seat(issuer.name, issuer.country, issuer.address, issuer.postcode, issuer.town,
+                vat_id=number, identifier=number, contact=issuer.name,
+                phone=issuer.phone or None, email=issuer.email or None)
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ async def facts_of(uow: UnitOfWork | Papers, invoice: Invoice) -> Facts | None:
     seller, buyer, tax = found
     goods = escrow.kind == "goods" and original.payee_id is not None
     # How it was paid, for an XRechnung's payment instructions (payments.xrechnung).
-    paid_into = await papers.paid_into(escrow.id) if buyer.country == "DE" else None
+    sale = original.payee_id is not None  # (Agora's own documents: paid otherwise)
+    paid_into = await papers.paid_into(escrow.id) if sale and buyer.country == "DE" else None
     return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods, paid_into)
 
 

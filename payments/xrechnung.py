@@ -11,8 +11,9 @@ What XRechnung adds, from the facts (payments.einvoice_facts):
 - the buyer reference (BT-10, BR-DE-15): the buyer company's Leitweg-ID, else the deal's;
 - payment instructions (BG-16, BR-DE-1) for every document: a transfer to the account it was or
   is to be paid into (58, a SEPA credit transfer to an IBAN), else paid through Agora's online
-  payment service (68: the escrow's card payment, and a credit note's money going back). The
-  card codes (48, 54, 55) would need the card's number (BG-18), which Agora never sees;
+  payment service (68: the escrow's card payment, a charge's, and a credit note's money going
+  back); a commission invoice: cleared against the payout it was kept from (97). The card
+  codes (48, 54, 55) would need the card's number (BG-18), which Agora never sees;
 - a VAT rate in every VAT breakdown (BR-DE-14): 0 where not subject to VAT (O);
 - the delivery address's city and post code (BT-77, BT-78, BR-DE-10/11) for goods: the buyer's
   billing address, where a deal's goods go (a deal's place is an Incoterm's free text)."""
@@ -28,6 +29,7 @@ from payments.einvoice_facts import Facts
 SPECIFICATION = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"  # BT-23: billing, PEPPOL's BIS
 ONLINE = "68"  # UNTDID 4461: online payment service — the escrow's card payment at Agora
+NETTED = "97"  # clearing between partners: a commission kept from the payout it is due on
 SEPA, TRANSFER = "58", "30"
 
 
@@ -79,7 +81,9 @@ def _paid(facts: Facts) -> dict[str, Any]:
     """How a document already paid was paid: into the account a transfer arrived in, else
     through Agora's online payment service (a card at the escrow's checkout). A credit note's
     money goes back the way it came, through that service (the card, or the transfer's
-    sender), to no account of the seller's."""
+    sender), to no account of the seller's. A commission was kept from the payout it is due on."""
+    if facts.invoice.kind == "commission":
+        return {"BT-81": NETTED}
     account = facts.paid_into
     if account is None or facts.preceding is not None:
         return {"BT-81": ONLINE}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from lxml import etree
@@ -18,8 +19,9 @@ from lxml import etree
 from core.accounts import billing, xrechnung_details
 from core.accounts.intents import AccountIntent
 from core.errors import DomainError
+from core.issuer import ISSUER, Issuer
 from core.money.model import Money
-from payments import einvoices, xrechnung
+from payments import einvoice_facts, einvoices, xrechnung
 from payments.einvoice_facts import Facts, Seat
 from payments.lines import Subject, with_vat
 from payments.tables import Escrow, TransferAccount
@@ -31,6 +33,7 @@ from tests.payments.einvoice_checks import (
     is_xrechnung,
     valid,
 )
+from tests.payments.fakes import MemoryPapers
 from tests.payments.helpers import BUYER, people, register
 from tests.payments.test_einvoice_categories import (
     BOB_DE,
@@ -134,6 +137,31 @@ def test_a_consultant_not_registered_for_vat_states_a_rate_of_0_to_a_german_clie
                       "ram:RateApplicablePercent/text()", namespaces=RAM) == ["0"]
     assert not root.xpath("//ram:SpecifiedLineTradeSettlement//ram:RateApplicablePercent",
                           namespaces=RAM)
+
+
+async def test_a_commission_invoice_to_a_german_seller_is_an_xrechnung_once_agoras_contact_is_set(
+        monkeypatch):
+    """Agora invoices its commission to Sue Handel GmbH of Berlin (reverse charged): EN 16931
+    until the issuer's post code, town, phone and email are set, then an XRechnung cleared
+    against the payout it was kept from (97)."""
+    papers = MemoryPapers()
+    bob, sue = papers.person("bob"), papers.person("sue")
+    papers.bill(sue, legal_name="Sue Handel GmbH", street="Hauptstraße 5", postcode="10115",
+                town="Berlin", country="DE", vat_id="DE136695976")
+    agora = Issuer("Agora SIA", "Brīvības iela 2", "LV40003000001", "LV", Decimal("21"))
+    monkeypatch.setitem(ISSUER, "issuer", agora)
+    invoice = papers.commission_invoice(papers.receipt(bob, sue, 10_000, "deal:1"), 500)
+    facts = await einvoice_facts.facts_of(papers, invoice)
+    assert xrechnung.missing(facts) == ["seller phone", "seller email", "seller post code",
+                                        "seller city"]
+    assert not is_xrechnung(valid(einvoices.xml(facts, "ubl"), "ubl-2.1"))
+    monkeypatch.setitem(ISSUER, "issuer", replace(
+        agora, postcode="LV-1010", town="Rīga", phone="+371 6700 0000",
+        email="invoices@agora.example.com"))
+    ubl, cii = both(await einvoice_facts.facts_of(papers, invoice))
+    assert ubl_text(ubl, "cbc:PaymentMeansCode") == [xrechnung.NETTED]
+    assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in cii
+    assert ubl_text(ubl, "cbc:ElectronicMail") == ["invoices@agora.example.com"]
 
 
 def test_without_the_sellers_phone_a_german_buyer_gets_the_en16931_invoice():
