@@ -1,6 +1,6 @@
 """XRechnung across channels: Bob buys on Slack for a German public authority — its company,
-billed in Berlin, whose admin gives its Leitweg-ID on the company card (a modal) — from Sam on
-Telegram, and pays by card into escrow. Sam's notice of the payment asks, this once, for the
+billed in Berlin, whose admin gives its Leitweg-ID on the company card (a modal that checks its
+check digits) — from Sam on Telegram, and pays by card into escrow. Sam's notice of the payment asks, this once, for the
 phone XRechnung names (until then Bob's e-invoice is EN 16931); Sam gives it from the
 notice's button, and the same download links give Bob an XRechnung (UBL and CII) carrying the
 Leitweg-ID as its buyer reference, passing the EN 16931 and KoSIT's XRechnung schematron,
@@ -46,6 +46,9 @@ async def test_a_german_public_buyer_gets_an_xrechnung_once_the_seller_gives_a_p
     await world.bob.command("company")
     await world.bob_sees("Leitweg-ID (German public buyers): none")
     await world.bob_presses("Leitweg-ID")
+    view = world.slack.calls_to("views.open")[-1]["view"]
+    wrong = await world.bob.submit(view, {"leitweg_id": "991-33333TEST-34"})
+    assert "check digits" in wrong.json()["errors"]["leitweg_id"]  # asked again, in the modal
     await world.bob_fills({"leitweg_id": LEITWEG.lower()})
     await world.bob_sees(f"Leitweg-ID saved: your XRechnung e-invoices carry {LEITWEG}")
 
