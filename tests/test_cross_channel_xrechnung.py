@@ -1,10 +1,10 @@
 """XRechnung across channels: Bob buys on Slack for a German public authority — its company,
 billed in Berlin, whose admin gives its Leitweg-ID on the company card (a modal that checks its
-check digits) — from Sam on Telegram, and pays by card into escrow. Sam's notice of the payment asks, this once, for the
-phone XRechnung names (until then Bob's e-invoice is EN 16931); Sam gives it from the
-notice's button, and the same download links give Bob an XRechnung (UBL and CII) carrying the
-Leitweg-ID as its buyer reference, passing the EN 16931 and KoSIT's XRechnung schematron,
-while the receipt's Factur-X PDF stays EN 16931."""
+check digits) — from Sam on Telegram, and pays by card into escrow. Sam's notice of the
+payment asks, this once, for the phone XRechnung names (until then Bob's e-invoice is
+EN 16931); Sam gives it from the notice's button, and the same download links give Bob an
+XRechnung (UBL and CII) carrying the Leitweg-ID as its buyer reference, passing the EN 16931
+and KoSIT's XRechnung schematron, while the receipt's Factur-X PDF stays EN 16931."""
 
 from __future__ import annotations
 
