@@ -192,8 +192,8 @@ async def invoice(payments: PaymentsDep, token: str) -> Response:
 
 @router.get("/invoices/{token}.xml")
 async def invoice_xml(payments: PaymentsDep, token: str, syntax: str = "cii") -> Response:
-    """A document's EN 16931 e-invoice: CII (as embedded in its PDF) or, with ?syntax=ubl,
-    UBL 2.1 — the syntax XRechnung takes."""
+    """A document's e-invoice: CII or, with ?syntax=ubl, UBL 2.1 — XRechnung for a buyer in
+    Germany once it can be written, else EN 16931 as the PDF embeds it (payments.xrechnung)."""
     if not _known_shape(token) or syntax not in ("cii", "ubl"):
         return Response("No such e-invoice.", status_code=404)
     try:

@@ -139,9 +139,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""
-    issuer.ISSUER["issuer"] = issuer.Issuer(settings.issuer_name, settings.issuer_address,
-                                            settings.issuer_vat_number, settings.issuer_country,
-                                            settings.issuer_vat_rate)
+    issuer.ISSUER["issuer"] = issuer.Issuer(
+        settings.issuer_name, settings.issuer_address, settings.issuer_vat_number,
+        settings.issuer_country, settings.issuer_vat_rate, settings.issuer_postcode,
+        settings.issuer_town, settings.issuer_phone, settings.issuer_email)
     clock = clock or SystemClock()
     db = db or create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(db)

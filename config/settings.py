@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     # it invoices (Latvia's 21 % for development; set both for the real entity).
     issuer_country: str = Field(default="LV", pattern=r"^[A-Z]{2}$")
     issuer_vat_rate: Decimal = Field(default=Decimal("21"), ge=0, le=100)
+    # What an XRechnung names of the issuer as seller (payments.xrechnung): its post code and
+    # town apart, and a contact's phone and email. Until all four are set, Agora's own invoices
+    # to German members (commission, charges) stay EN 16931.
+    issuer_postcode: str = ""
+    issuer_town: str = ""
+    issuer_phone: str = ""
+    issuer_email: str = ""
     # Several workers: Redis holds what they share beyond the database (optional; /healthz
     # reports it when set). On PostgreSQL, workers try for the scheduler lead this often.
     redis_url: str | None = None

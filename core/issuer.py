@@ -21,6 +21,11 @@ class Issuer:
     vat_number: str
     country: str = "LV"  # where it is established (ISO 3166 alpha-2)
     vat_rate: Decimal = Decimal("21")  # its standard VAT rate there, in percent
+    # What an XRechnung to a German member names beyond the address line (payments.xrechnung).
+    postcode: str = ""
+    town: str = ""
+    phone: str = ""
+    email: str = ""
 
     def line(self) -> str:
         """'Issued by Agora SIA · Riga · VAT LV…', in the current reader's language."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from core.actions import Action, ActionRows
-from core.i18n import N_
+from core.i18n import N_, _
 from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
-from payments import invoices
+from payments import invoices, xrechnung_phone
 from payments.tables import Invoice
 
 
@@ -25,10 +25,16 @@ async def with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[]
     """A notice with the invoice's PDF attached (once per chat: the outbox keeps it to one) and
     its Receipt button, which downloads it again, after `steps`; a plain notice when there is
     no document. A text given as a function is written for the recipient (their money
-    format)."""
+    format). A seller whose German buyer's XRechnung wants its phone is asked for it here
+    (payments.xrechnung_phone)."""
+    asked = await xrechnung_phone.phone_wanted(uow, account_id, invoice)
+    if asked:
+        steps = [*steps, xrechnung_phone.phone_step()]
     # Written inside the recipient's reading: the text and the buttons' labels alike.
     async with addressed_to(uow, account_id):
         written = text() if callable(text) else text
+        if asked:
+            written = f"{written}\n{_(xrechnung_phone.ASK)}"
         if invoice is None:
             await notify(uow, account_id, written, buttons=list(steps) or None)
             return

@@ -20,7 +20,7 @@ from core.storage.uow import UnitOfWork
 from payments.member_sales import _sale
 from payments.papers import Papers
 from payments.sql_papers import papers_of
-from payments.tables import Escrow, Invoice
+from payments.tables import Escrow, Invoice, TransferAccount
 
 # The VATEX exemption reason of each category charged at no rate (CEF code list).
 REASON_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
@@ -52,6 +52,13 @@ class Seat:
     town: str = ""
     vat_id: str | None = None
     identifier: str | None = None  # BT-29: a member's number at Agora ("AGORA-12")
+    # What an XRechnung names beyond EN 16931 (payments.xrechnung): the person to contact with
+    # their phone and email, which is also the party's electronic address (BT-34, BT-49)
+    # unless a public buyer's Leitweg-ID routes its invoices.
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    leitweg_id: str | None = None
 
     def party(self, with_vat_id: bool) -> dict[str, Any]:
         seat: dict[str, Any] = {"name": self.name, "country_code": self.country}
@@ -64,9 +71,12 @@ class Seat:
         return seat
 
 
-def _seat(billing: Billing, member: int | None = None) -> Seat:
+def _seat(billing: Billing, member: int | None = None, person: Account | None = None) -> Seat:
+    """A party as billed, with the `person` acting for it (their name, phone and email)."""
     return Seat(billing.legal_name, billing.country, billing.street, billing.postcode,
-                billing.town, billing.vat_id, f"AGORA-{member}" if member else None)
+                billing.town, billing.vat_id, f"AGORA-{member}" if member else None,
+                person.display_name if person else None, person.phone if person else None,
+                person.email if person else None, billing.leitweg_id)
 
 
 def _issuer() -> Seat | None:
@@ -77,7 +87,10 @@ def _issuer() -> Seat | None:
         return None
     # Its VAT number is its identifier too (BT-29): an invoice not subject to VAT carries no
     # VAT number (BR-O-02), yet must name the seller by one (BR-CO-26).
-    return Seat(issuer.name, issuer.country, issuer.address, vat_id=number, identifier=number)
+    # Its post code, town and contact are given for XRechnung (payments.xrechnung).
+    return Seat(issuer.name, issuer.country, issuer.address, issuer.postcode, issuer.town,
+                vat_id=number, identifier=number, contact=issuer.name,
+                phone=issuer.phone or None, email=issuer.email or None)
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,7 @@ class Facts:
     reference: str  # the money reference ("deal:12"): the buyer's reference
     preceding: Invoice | None = None  # the document a credit note credits
     goods: bool = False  # a deal's goods (else a service: Agora's, or a consultant's)
+    paid_into: TransferAccount | None = None  # the account a transfer paid it into, if any
 
 
 async def facts_of(uow: UnitOfWork | Papers, invoice: Invoice) -> Facts | None:
@@ -114,7 +128,10 @@ async def facts_of(uow: UnitOfWork | Papers, invoice: Invoice) -> Facts | None:
         return None
     seller, buyer, tax = found
     goods = escrow.kind == "goods" and original.payee_id is not None
-    return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods)
+    # How it was paid, for an XRechnung's payment instructions (payments.xrechnung).
+    sale = original.payee_id is not None  # (Agora's own documents: paid otherwise)
+    paid_into = await papers.paid_into(escrow.id) if sale and buyer.country == "DE" else None
+    return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods, paid_into)
 
 
 async def _sides(papers: Papers, escrow: Escrow, invoice: Invoice
@@ -156,7 +173,7 @@ def charge_vat(invoice: Invoice, customer: Account) -> Any:
 def _customer(account: Account) -> Seat | None:
     details = from_account(account)
     if details is not None:
-        return _seat(details)
+        return _seat(details, person=account)
     return Seat(account.display_name, account.country) if account.country else None
 
 
@@ -185,7 +202,11 @@ async def _members(papers: Papers, escrow: Escrow, invoice: Invoice
     found, ours, theirs = sale
     tax = sale_tax(found, ours.vat_id, Money(invoice.total, invoice.currency),
                    bool(escrow.vat_rate))
-    return (_seat(ours, invoice.payee_id), _seat(theirs), tax) if tax else None
+    if tax is None:
+        return None
+    assert invoice.payee_id is not None  # a sale has both parties
+    seller, buyer = await papers.account(invoice.payee_id), await papers.account(invoice.payer_id)
+    return _seat(ours, invoice.payee_id, seller), _seat(theirs, person=buyer), tax
 
 
 def sale_tax(found: VatTreatment, seller_vat_id: str | None, total: Money, vat_line: bool

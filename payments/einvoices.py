@@ -1,6 +1,7 @@
 """EN 16931 e-invoices: the machine-readable twin of a document Agora issues, written with the
 factur-x library — Cross Industry Invoice XML embedded in the PDF (Factur-X / ZUGFeRD, profile
-EN 16931), or on request the same invoice as UBL 2.1, the syntax XRechnung uses.
+EN 16931), or on request the same invoice as CII or UBL 2.1: for a buyer in Germany an
+XRechnung (payments.xrechnung) once what it asks beyond EN 16931 is known.
 
 The XML says what the PDF says, from the same rows and the same rules: the lines and their
 amounts, the total, the VAT breakdown and the VAT treatment's note (in English). A document
@@ -28,6 +29,7 @@ from stdnum import iban
 
 from core import said as say
 from core.money.model import Money
+from payments import xrechnung
 from payments.einvoice_facts import Facts, Tax
 from payments.lines import VAT_LINE, line_text
 from payments.tables import Invoice
@@ -138,13 +140,24 @@ def _line(number: int, name: str, minor: int, tax: Tax, decimal: Any) -> dict[st
     return line
 
 
-def xml(facts: Facts, syntax: str = "cii") -> bytes:
-    """The invoice as CII (the Factur-X XML) or UBL 2.1, checked against its XML schema."""
+def xml(facts: Facts, syntax: str = "cii", german: bool = True) -> bytes:
+    """The invoice as CII or UBL 2.1, checked against its XML schema: XRechnung for a German
+    buyer once it can be written (payments.xrechnung; `german` False: EN 16931 as the Factur-X
+    PDF embeds it), else EN 16931."""
     from facturx import generate_xml  # loaded when an e-invoice is drawn
 
+    document = data(facts)
+    cius = german and xrechnung.applies(facts) and not xrechnung.missing(facts)
+    if cius:
+        document = xrechnung.cius(document, facts)
     flavor = "ubl-2.1" if syntax == "ubl" else "factur-x"
-    return generate_xml(data(facts), flavor=flavor, level="en16931", check_xsd=True,
-                        check_schematron=False)
+    written = generate_xml(document, flavor=flavor, level="en16931", check_xsd=True,
+                           check_schematron=False)
+    if not cius:
+        return written
+    # factur-x writes the EN 16931 identifier of its level; XRechnung's extends it (BT-24).
+    return written.replace(f">{SPECIFICATION}</".encode(),
+                           f">{xrechnung.SPECIFICATION}</".encode(), 1)
 
 
 def embedded(pdf: bytes, cii: bytes, language: str | None) -> bytes:

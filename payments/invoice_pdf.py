@@ -70,7 +70,7 @@ async def pdf_of(uow: UnitOfWork | Papers, invoice: Invoice) -> bytes:
             totals=einvoices.breakdown(facts) if facts else None)
     if facts is None:
         return pdf
-    return await asyncio.to_thread(einvoices.embedded, pdf, einvoices.xml(facts),
+    return await asyncio.to_thread(einvoices.embedded, pdf, einvoices.xml(facts, german=False),
                                    addressee.language if addressee else "en")
 
 

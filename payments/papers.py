@@ -10,7 +10,7 @@ from typing import Protocol
 
 from core.accounts.billing import Billing, Party
 from core.accounts.tables import Account
-from payments.tables import Escrow, Invoice
+from payments.tables import Escrow, Invoice, TransferAccount
 
 
 class Papers(Protocol):
@@ -28,6 +28,11 @@ class Papers(Protocol):
 
     async def commission_number(self, journal_id: int) -> str | None:
         """The number of the commission invoice issued with a journal (a payout's), if any."""
+        ...
+
+    async def paid_into(self, escrow_id: int) -> TransferAccount | None:
+        """The account of its own a transfer for the escrow arrived in (a provider's
+        per-payment IBAN), or None: paid another way (a card)."""
         ...
 
     async def billed(self, account_id: int) -> Billing | None:

@@ -161,8 +161,9 @@ class PaymentsService(CryptoPayments):
             return invoice.number or "pending", await pdf_of(uow, invoice)
 
     async def invoice_xml(self, token: str, syntax: str = "cii") -> tuple[str, bytes]:
-        """A document's EN 16931 e-invoice by its secret token: CII (Factur-X's XML) or UBL
-        (XRechnung's syntax); NotFound when the document has none (payments.einvoices)."""
+        """A document's e-invoice by its secret token: CII or UBL, XRechnung for a buyer in
+        Germany (payments.xrechnung), else EN 16931; NotFound when the document has none
+        (payments.einvoices)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, token, by_token=True)
             facts = await einvoice_facts.facts_of(uow, invoice)

@@ -11,7 +11,7 @@ from core.companies import billing as company_billing
 from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 from payments.papers import Papers
-from payments.tables import Escrow, Invoice
+from payments.tables import Escrow, IncomingTransfer, Invoice, TransferAccount
 
 
 class SqlPapers(SqlStore):
@@ -28,6 +28,14 @@ class SqlPapers(SqlStore):
         number: str | None = await self._uow.session.scalar(select(Invoice.number).where(
             Invoice.journal_id == journal_id, Invoice.kind == "commission"))
         return number
+
+    async def paid_into(self, escrow_id: int) -> TransferAccount | None:
+        arrived = select(IncomingTransfer.id).where(IncomingTransfer.escrow_id == escrow_id,
+                                                IncomingTransfer.applied > 0)
+        found: TransferAccount | None = await self._uow.session.scalar(
+            select(TransferAccount).where(TransferAccount.escrow_id == escrow_id,
+                                          arrived.exists()))
+        return found
 
     async def billed(self, account_id: int) -> Billing | None:
         return await company_billing.billed(self._uow, account_id)

@@ -41,6 +41,9 @@ class Billing:
     country: str  # ISO 3166 alpha-2
     vat_id: str | None = None
     vat_rate: Decimal | None = None  # the rate it charges, when not its country's standard
+    # A German public buyer's routing id, its XRechnungs' buyer reference (BT-10): a company's,
+    # kept beside its details and given apart (core.companies.billing.give_leitweg_id).
+    leitweg_id: str | None = None
 
     @property
     def is_business(self) -> bool:

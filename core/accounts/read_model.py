@@ -45,6 +45,7 @@ class Member:
     billing_country: str | None
     vat_id: str | None
     vat_rate: str | None
+    phone: str | None = None  # a seller's, for its XRechnungs' contact
     carbon_public: bool = False  # their CO₂e avoided shown on their public profile (opt-in)
     # What they accept as a seller (core.accounts.accepted); empty: not chosen, everything.
     currencies: tuple[str, ...] = ()
@@ -66,6 +67,7 @@ def member_of(account: Account) -> Member:
         billing_street=account.billing_street, billing_postcode=account.billing_postcode,
         billing_town=account.billing_town, billing_country=account.billing_country,
         vat_id=account.vat_id, vat_rate=account.vat_rate,
+        phone=account.phone,
         carbon_public=bool(account.carbon_public),
         currencies=tuple(account.currencies or ()),
         payment_methods=tuple(account.payment_methods or ()))

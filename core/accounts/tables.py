@@ -42,6 +42,9 @@ class Account(BillingColumns, Base):
     display_name: Mapped[str] = mapped_column(String(80))
     company: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
+    # A seller's phone, named with its email as the seller contact of an XRechnung (BR-DE-6);
+    # asked once, when a sale to a German buyer first needs it (core.accounts.xrechnung_details).
+    phone: Mapped[str | None] = mapped_column(String(40))
     email_verified_at: Mapped[datetime | None]
     roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
     country: Mapped[str | None] = mapped_column(String(2))

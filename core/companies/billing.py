@@ -8,10 +8,13 @@ from __future__ import annotations
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
+from core.accounts.xrechnung_details import check_leitweg_id
 from core.companies import rules
 from core.companies.roster import Roster
 from core.companies.seats import read_seats, seat_of
 from core.companies.sql_roster import roster_of
+from core.errors import DomainError
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 
@@ -46,6 +49,26 @@ async def give(uow: UnitOfWork | Roster, account_id: int, *, legal_name: str, st
     await roster.audit(company.id, account_id, "billing", f"company:{company.id}",
                        legal_name=details.legal_name, vat_id=details.vat_id)
     return details
+
+
+async def give_leitweg_id(uow: UnitOfWork | Roster, account_id: int, leitweg_id: str | None
+                          ) -> str | None:
+    """Keep the Leitweg-ID a German public buyer's XRechnungs carry (empty: forget it): its
+    company's — a public authority buys as one — which finance or an admin gives once the
+    billing details are given. The checked id, or None."""
+    checked = check_leitweg_id(leitweg_id) if leitweg_id and leitweg_id.strip() else None
+    roster = roster_of(uow)
+    seat = await roster.seat(account_id)
+    if seat is None:
+        raise DomainError(_("A Leitweg-ID is a public authority's: set up its company first."))
+    company = seat.company
+    if company.billing is None:
+        raise DomainError(_("Give the company's billing details first."))
+    rules.check_may_bill(True, seat.roles, company.name)
+    await roster.set_leitweg_id(company.id, checked)
+    await roster.audit(company.id, account_id, "leitweg_id", f"company:{company.id}",
+                       leitweg_id=checked)
+    return checked
 
 
 async def party_for(uow: UnitOfWork, account_id: int | None) -> Party:

@@ -139,6 +139,10 @@ class Roster(Protocol):
         """Keep the company's checked billing details."""
         ...
 
+    async def set_leitweg_id(self, company_id: int, leitweg_id: str | None) -> None:
+        """Keep (None: forget) the company's checked Leitweg-ID, beside its billing details."""
+        ...
+
     async def route_approvals(self, company_id: int, chat: str | None,
                               language: str | None) -> CompanyView:
         """Send the company's approval cards to `chat` in `language` (None: approvers' DMs);

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Integer, bindparam, select
@@ -42,7 +42,13 @@ class CompanyView:
 def company_view(company: Company) -> CompanyView:
     """The read model of a company's row."""
     return CompanyView(company.id, company.name, company.slack_team, company.approvals_chat,
-                       company.approvals_language, company.terms_days, from_account(company))
+                       company.approvals_language, company.terms_days, _billing(company))
+
+
+def _billing(company: Company) -> Billing | None:
+    """The company's billing details with its Leitweg-ID, once they are given."""
+    found = from_account(company)
+    return replace(found, leitweg_id=company.leitweg_id) if found else None
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,11 @@ class SqlRoster(SqlStore):
         own.keep(company, details)
         company.updated_at = self.now()
 
+    async def set_leitweg_id(self, company_id: int, leitweg_id: str | None) -> None:
+        company = await company_row(self._uow, company_id)
+        company.leitweg_id = leitweg_id
+        company.updated_at = self.now()
+
     async def route_approvals(self, company_id: int, chat: str | None,
                               language: str | None) -> CompanyView:
         company = await company_row(self._uow, company_id)

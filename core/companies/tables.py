@@ -31,6 +31,9 @@ class Company(BillingColumns, Base):
     # up to `terms_days` after shipment, and at most `terms_limit_minor` owed at once (prices
     # without VAT, in `terms_currency`). None: every purchase is paid before shipping.
     terms_days: Mapped[int | None] = mapped_column(Integer)
+    # A German public buyer's Leitweg-ID, its XRechnungs' buyer reference (BT-10), given by
+    # finance or an admin apart from the billing details (core.companies.billing).
+    leitweg_id: Mapped[str | None] = mapped_column(String(46))
     terms_limit_minor: Mapped[int | None] = mapped_column(BigId)
     terms_currency: Mapped[str | None] = mapped_column(String(3))
     terms_approved_by: Mapped[int | None] = mapped_column(Integer)

@@ -152,7 +152,15 @@ class MemoryRoster:
         return self.people.get(account_id)
 
     async def set_billing(self, company_id: int, details: Billing) -> None:
+        kept = self.companies[company_id].billing  # the Leitweg-ID is kept apart
+        details = replace(details, leitweg_id=kept.leitweg_id if kept else None)
         self.companies[company_id] = replace(self.companies[company_id], billing=details)
+
+    async def set_leitweg_id(self, company_id: int, leitweg_id: str | None) -> None:
+        company = self.companies[company_id]
+        assert company.billing is not None
+        self.companies[company_id] = replace(
+            company, billing=replace(company.billing, leitweg_id=leitweg_id))
 
     async def route_approvals(self, company_id: int, chat: str | None,
                               language: str | None) -> CompanyView:

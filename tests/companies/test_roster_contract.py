@@ -134,6 +134,17 @@ class RosterContract:
         assert (await roster.company(company.id)).billing == DETAILS
         assert (await roster.seat(alice)).company.billing == DETAILS
 
+    async def test_a_leitweg_id_is_kept_beside_the_billing_details_until_forgotten(self, rosters):
+        roster, alice = rosters.roster, await rosters.person("Alice")
+        company = await roster.put_company(new("Bezirksamt Mitte", alice))
+        await roster.set_billing(company.id, DETAILS)
+        await roster.set_leitweg_id(company.id, "991-33333TEST-33")
+        assert (await roster.seat(alice)).company.billing.leitweg_id == "991-33333TEST-33"
+        await roster.set_billing(company.id, DETAILS)  # details changed: the id stays
+        assert (await roster.company(company.id)).billing.leitweg_id == "991-33333TEST-33"
+        await roster.set_leitweg_id(company.id, None)
+        assert (await roster.company(company.id)).billing == DETAILS
+
     async def test_approval_cards_routed_to_a_chat_show_in_the_company_until_routed_back(
             self, rosters):
         roster, alice = rosters.roster, await rosters.person("Alice")

@@ -20,7 +20,7 @@ from core.money.model import Money
 from payments.commission_invoices import commission_document
 from payments.lines import Subject
 from payments.settlement_notices import statement_lines
-from payments.tables import Escrow, Invoice
+from payments.tables import Escrow, Invoice, TransferAccount
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -30,6 +30,7 @@ class MemoryPapers:
     accounts: dict[int, Account] = field(default_factory=dict)
     escrows: dict[int, Escrow] = field(default_factory=dict)
     invoices: dict[int, Invoice] = field(default_factory=dict)
+    transfers: dict[int, TransferAccount] = field(default_factory=dict)  # paid into, by escrow
 
     async def account(self, account_id: int) -> Account | None:
         return self.accounts.get(account_id)
@@ -43,6 +44,9 @@ class MemoryPapers:
     async def commission_number(self, journal_id: int) -> str | None:
         return next((i.number for i in self.invoices.values()
                      if i.journal_id == journal_id and i.kind == "commission"), None)
+
+    async def paid_into(self, escrow_id: int) -> TransferAccount | None:
+        return self.transfers.get(escrow_id)
 
     async def billed(self, account_id: int) -> Billing | None:
         account = self.accounts.get(account_id)

@@ -15,11 +15,12 @@ from core.accounts import billing
 from core.accounts.tables import Account
 from payments.lines import Subject
 from payments.sql_papers import SqlPapers
-from payments.tables import Escrow, Invoice, LedgerJournal
+from payments.tables import Escrow, IncomingTransfer, Invoice, LedgerJournal, TransferAccount
 from tests.payments.fakes import MemoryPapers
 from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+IBAN = "DE89370400440532013000"
 SUE = {"legal_name": "Sue Handel GmbH", "street": "Hauptstraße 5", "postcode": "10115",
        "town": "Berlin", "country": "DE", "vat_id": "DE136695976"}
 
@@ -45,6 +46,15 @@ class PapersContract:
         assert await desk.papers.commission_number(receipt.journal_id) is None
         await desk.commission(receipt, "C-2026-000001")
         assert await desk.papers.commission_number(receipt.journal_id) == "C-2026-000001"
+
+    async def test_a_payment_is_paid_into_its_own_account_once_a_transfer_arrived_there(self, desk):
+        bob, sue = await desk.person("bob"), await desk.person("sue")
+        receipt = await desk.receipt(bob, sue, 12_300, "deal:9")
+        await desk.transfer_account(receipt.escrow_id, arrived=False)  # asked for, not used
+        assert await desk.papers.paid_into(receipt.escrow_id) is None
+        await desk.transfer_account(receipt.escrow_id, arrived=True)
+        paid = await desk.papers.paid_into(receipt.escrow_id)
+        assert (paid.iban, paid.reference) == (IBAN, "AGORA-9")
 
     async def test_an_account_is_billed_with_its_own_details_once_given(self, desk):
         sue = await desk.person("sue")
@@ -79,6 +89,12 @@ class MemoryDesk:
         invoice = Invoice(id=len(self.papers.invoices) + 1, number=number, kind="commission",
                           journal_id=receipt.journal_id, escrow_id=receipt.escrow_id)
         self.papers.invoices[invoice.id] = invoice
+
+
+    async def transfer_account(self, escrow_id: int, arrived: bool) -> None:
+        if arrived:
+            self.papers.transfers[escrow_id] = TransferAccount(
+                escrow_id=escrow_id, iban=IBAN, bic="COBADEFFXXX", reference="AGORA-9")
 
 
 class TestMemoryPapers(PapersContract):
@@ -124,6 +140,19 @@ class SqlDesk:
             kind="commission", payer_id=receipt.payee_id, payee_id=None, currency="EUR",
             lines=[["Platform commission", 615]], commission=0, total=615,
             token=f"token-{number}", created_at=NOW))
+
+    async def transfer_account(self, escrow_id: int, arrived: bool) -> None:
+        """The escrow's own account as the provider gave it; `arrived`: a transfer came in."""
+        if await self.uow.get(TransferAccount, escrow_id) is None:
+            self.uow.add(TransferAccount(
+                escrow_id=escrow_id, provider="stripe", holder="Agora SIA", iban=IBAN,
+                bic="COBADEFFXXX", reference="AGORA-9", provider_ref=f"pi_{escrow_id}",
+                created_at=NOW))
+        if arrived:
+            self.uow.add(IncomingTransfer(
+                bank_ref=f"bank-{escrow_id}", escrow_id=escrow_id, currency="EUR",
+                amount=12_300, applied=12_300, back=0, outcome="paid", received_at=NOW))
+        await self.uow.session.flush()
 
     async def _add(self, invoice: Invoice) -> Invoice:
         self.uow.add(invoice)

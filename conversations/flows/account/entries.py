@@ -2,6 +2,7 @@
 
 from conversations.flow import Entry
 from conversations.flows.account.certificates import certificates_flow
+from conversations.flows.account.invoice_phone import invoice_phone
 from conversations.flows.account.language import language
 from conversations.flows.account.linking import link
 from conversations.flows.account.onboarding import notifications, onboarding
@@ -10,5 +11,5 @@ from conversations.flows.account.registration import registration, verify_email
 
 ACCOUNT_FLOWS: list[Entry] = [
     registration, verify_email, language, onboarding, notifications, profile, certificates_flow,
-    link,
+    link, invoice_phone,
 ]

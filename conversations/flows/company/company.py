@@ -27,7 +27,7 @@ from conversations.flows.company.company_colleagues import (
 from conversations.flows.company.company_records import _deals, _decisions
 from conversations.flows.company.company_state import AtCompany
 from conversations.form_runner import FormState
-from conversations.forms import Form
+from conversations.forms import Form, Rule
 from conversations.messages import (
     Choice,
     Inbound,
@@ -37,7 +37,9 @@ from conversations.messages import (
     go,
     rows,
 )
+from core.accounts.xrechnung_details import check_leitweg_id
 from core.companies import approvals_chat, rules
+from core.companies import billing as company_billing
 from core.companies import service as companies
 from core.companies.intents import CompanyIntent
 from core.companies.seats import Seat
@@ -104,12 +106,20 @@ async def _card(ctx: Ctx) -> list[Outbound]:
              _("Your spending limit per purchase: {limit}", limit=_limit(seat.limit)),
              _("Billing details: {details}", details=seat.company.billing.legal_name
                if seat.company.billing else _("asked at the company's first deal"))]
+    if _leitweg_asked(seat) and seat.company.billing:
+        lines.append(_("Leitweg-ID (German public buyers): {leitweg_id}",
+                       leitweg_id=seat.company.billing.leitweg_id or _("none")))
     if waiting:
         lines.append(_("⏳ Waiting for approval: {count}", count=len(waiting)))
     lines.append(_("Approval cards: in a team channel") if seat.company.approvals_chat
                  else _("Approval cards: by direct message to each approver"))
     buttons = _card_buttons(seat, bool(waiting), ctx.forms_at_once)
     return [Reply("\n".join(lines), rows(*buttons, per_row=2))]
+
+
+def _leitweg_asked(seat: Seat) -> bool:
+    """A company billed in Germany may give the Leitweg-ID its XRechnungs carry."""
+    return seat.company.billing is not None and seat.company.billing.country == "DE"
 
 
 def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[str, str]]:
@@ -124,6 +134,8 @@ def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[st
         buttons.append((_("🤝 Company deals"), "deals"))
     if seat.may("billing") or seat.company.billing is None:
         buttons.append((_("🧾 Billing details"), "billing"))
+    if _leitweg_asked(seat) and seat.may("billing"):
+        buttons.append((_("🏛 Leitweg-ID"), "leitweg"))
     if seat.may("see_all"):
         buttons.append((_("📋 Decisions"), "decisions"))
     if seat.may("manage"):
@@ -147,7 +159,8 @@ async def _no_company(ctx: Ctx) -> Reply:
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     choice = msg.data if isinstance(msg, Choice) else ""
-    if choice in ("found", "code", "members", "invite", "deals", "decisions", "approvals_chat"):
+    if choice in ("found", "code", "members", "invite", "deals", "decisions", "approvals_chat",
+                  "leitweg"):
         return Next(state=choice)
     if choice == "billing":
         deal_billing.seed(ctx, "billing")
@@ -220,6 +233,34 @@ async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
     return Next(state="card", remember=False, replies=[Reply(_("✅ Billing details saved."))])
 
 
+def _leitweg_ok(values: dict[str, Any]) -> str | None:
+    try:
+        if values.get("leitweg_id"):
+            check_leitweg_id(values["leitweg_id"])
+    except DomainError as exc:
+        return str(exc)
+    return None
+
+
+def _leitweg_form(ctx: Ctx) -> Form:
+    return Form("leitweg", N_("Leitweg-ID"), [TextField(
+        "leitweg_id", N_("Leitweg-ID"), max_length=46, required=False,
+        hint=N_("A German public authority's routing id, like 04011000-1234512345-06: its "
+                "XRechnung e-invoices carry it as the buyer reference. Leave it empty if you "
+                "have none."))],
+        submit_label=N_("Save"), rules=[Rule(("leitweg_id",), _leitweg_ok)])
+
+
+async def _leitweg_given(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    given = await company_billing.give_leitweg_id(ctx.uow, ctx.account.id,
+                                                  values.get("leitweg_id"))
+    said = _("✅ Leitweg-ID saved: your XRechnung e-invoices carry {leitweg_id}.",
+             leitweg_id=given) if given else _("✅ No Leitweg-ID: e-invoices carry the deal's "
+                                               "reference.")
+    return Next(state="card", remember=False, replies=[Reply(said)])
+
+
 async def _back(ctx: Ctx, msg: Inbound) -> Next:
     return Next(state="card", remember=False)
 
@@ -243,6 +284,7 @@ company = Flow(
             "approvals_chat": FormState(form=_chat_form, done=_chat_chosen, cancel_to="card"),
             "billing": FormState(form=deal_billing.billing_form(charges=False), done=_billed,
                                  cancel_to="card"),
+            "leitweg": FormState(form=_leitweg_form, done=_leitweg_given, cancel_to="card"),
             "deals": Ask(prompt=_deals, on=_back),
             "decisions": Ask(prompt=_decisions, on=_back)},
 )
