@@ -17,6 +17,7 @@ from core.money.model import Money
 from tests.consulting.inspection_helpers import CARD, balanced, inspector, shipped_deal
 from tests.deals.test_deal_payments import status_of
 from tests.slack.conftest import _settle
+from tests.test_cross_channel_freight import told_on_telegram
 from tests.support.accounts import registered
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 from tests.telegram.conftest import TelegramUser
@@ -53,25 +54,27 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     assert (await app.payments.get(fee.id)).state == "authorised"
 
     # Ines reads the quality terms in German, without the parties or the price, and accepts.
-    card = await world.sam_told("Inspektion #1", mark)  # any chat: hers is the one told
-    assert "Feuchtigkeit" in card and "Sam" not in card and "Bob" not in card
+    card = await told_on_telegram(world, INES_TG, "Inspektion #1 für Deal #1", mark)
+    assert "Feuchte / Moisture: höchstens 10" in card and "16,5 MJ/kg" in card
+    assert "Sam" not in card and "Bob" not in card and "220" not in card
     ines_tg = TelegramUser(world.telegram, INES_TG)
-    await ines_tg.tap("Annehmen", "Probenahmeprotokoll")
+    await ines_tg.tap("Annehmen", "Angenommen: Nehmen Sie Proben")
+    card = await ines_tg.tap("Inspektion", "Status: angenommen")  # the card, with her steps
+    assert "📎 Probenahmeprotokoll senden" in ines_tg.labels(card)
     await world.bob_sees("accepted the inspection of deal #1")
-    await ines_tg.tap("Inspektion", "Probenahmeprotokoll senden")
     await ines_tg.tap("Probenahmeprotokoll senden", "PDF")
     world.telegram.files[f"D{INES_TG}"] = PDF
     document = world.telegram.document(INES_TG, "probenahme.pdf", "application/pdf", len(PDF))
-    await ines_tg.send(document, "Laborergebnisse eingeben")
+    await ines_tg.send(document, "Probenahmeprotokoll gespeichert")
     await ines_tg.tap("Laborergebnisse eingeben", "moisture")
     await ines_tg.say("11,5", "ash")
     await ines_tg.say("0,8", "ncv")
-    await ines_tg.say("4,75", "kWh/kg")  # 17.1 MJ/kg: above its limit
+    await ines_tg.say("4,75", "Einheit des Heizwerts")  # in kWh/kg: 17.1 MJ/kg, above its limit
     await ines_tg.tap("kWh/kg", "Ergebnisse gesendet")
 
     # Both see the figures and the adjustment: 1.5 points too wet, 4.40 € each a tonne, on 100 t: 660 €.
-    await world.bob_sees("take €660.00 off the price")
-    await world.sam_told("660,00", mark)
+    await world.bob_sees("take 660,00\xa0€ off the price")
+    await told_on_telegram(world, TELEGRAM_USER, "take 660,00", mark)
     assert PDF in world.slack.uploads.values()  # the sampling record, with the results
     await world.bob_presses("Report quality with these figures")
     await world.bob_presses("Report these figures")
@@ -81,9 +84,9 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
         assert report.measured == {"moisture": "11.5", "ash": "0.8", "ncv": "17.1"}
         assert report.adjustment_minor == 66000
     sam_tg = world.sam
-    await world.sam_told("by independent inspector Ines Prüf", mark)
-    await sam_tg.tap("Accept the adjustment", "Deal #1")
-    await sam_tg.tap("Accept the adjustment", "✅")
+    await told_on_telegram(world, TELEGRAM_USER, "by independent inspector Ines Prüf", mark)
+    await sam_tg.tap("Accept the price adjustment", "Deal #1")
+    await sam_tg.tap("Accept the adjustment", "Done")
     assert await status_of(app, deal_id) == "completed"
 
     # Her fee is captured less the consulting commission; the ledger balances.

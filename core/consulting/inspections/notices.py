@@ -3,7 +3,8 @@ the other party that one was booked; the inspector, once the fee is authorised, 
 inspection's card with the deal's quality terms and Accept or Decline; both parties the
 inspector's answer; both the lab's figures with the sampling record and the price adjustment
 they give under the frozen terms (the buyer with the step that reports them); a lapse to all
-three. Each party's deal card is rewritten to show where the inspection stands."""
+three. (The deal card shows the inspection when next opened: core's deal card, which notices
+rewrite, knows nothing of the consultants' market.)"""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from core.deals.after_sale import quality_report
 from core.deals.intents import DealIntent
 from core.deals.tables import Deal
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients, rewrite_card
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork
 
 ABOUT = "inspection:{id}"
@@ -48,7 +49,6 @@ async def on_booked(uow: UnitOfWork, event: InspectionBooked) -> None:
             "goods and has them analysed. Their figures come to both of you, with the sampling "
             "record.",
             deal=deal.id, inspector=facts.inspector), buttons=[[_view(row.id)]])
-    await rewrite_card(uow, event.payer_id, f"deal:{deal.id}")
 
 
 async def on_moved(uow: UnitOfWork, event: InspectionMoved) -> None:
@@ -63,7 +63,6 @@ async def on_moved(uow: UnitOfWork, event: InspectionMoved) -> None:
         await _to_inspector(uow, row)
         return
     for party in parties:
-        await rewrite_card(uow, party, f"deal:{deal.id}")
         async with addressed_to(uow, party):
             await _to_party(uow, row, deal, party, event.state)
     if event.state == InspectionState.LAPSED:
