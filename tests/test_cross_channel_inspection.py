@@ -17,10 +17,10 @@ from core.money.model import Money
 from tests.consulting.inspection_helpers import CARD, balanced, inspector, shipped_deal
 from tests.deals.test_deal_payments import status_of
 from tests.slack.conftest import _settle
-from tests.test_cross_channel_freight import told_on_telegram
 from tests.support.accounts import registered
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 from tests.telegram.conftest import TelegramUser
+from tests.test_cross_channel_freight import told_on_telegram
 
 INES_TG = TELEGRAM_USER + 9
 PDF = b"%PDF-1.4 sampling record\n%%EOF\n"

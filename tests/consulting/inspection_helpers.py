@@ -23,10 +23,11 @@ CARD = "4242 4242 4242 4242"
 
 
 async def inspector(app: Container, name: str, *, channel: str = "terminal",
-                    language: str = "en", fee: str = "150.00", **profile: Any) -> Account:
-    """A live consultant named “Ines Prüf” whose profile offers inspections at `fee`."""
+                    language: str = "en", fee: str = "150.00", display_name: str = "Ines Prüf",
+                    **profile: Any) -> Account:
+    """A live consultant whose profile offers inspections at `fee`."""
     account = await registered(app, name, roles=("consultant",), channel=channel,
-                               address=name, display_name="Ines Prüf", language=language,
+                               address=name, display_name=display_name, language=language,
                                country="DE", **profile)
     async with app.uow() as uow:
         await profiles.save(uow, account.id, **complete(
