@@ -193,6 +193,7 @@ def inspection_money(bus: EventBus, deps: PaymentsWiring) -> None:
     bridge = InspectionPayments(deps.payments)
     bus.after_commit(inspections.InspectionBooked, bridge.after_booked)
     bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
+    bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
     bus.after_commit(inspections.InspectionSettled, bridge.after_settled)
 
 

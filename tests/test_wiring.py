@@ -207,6 +207,7 @@ during FreightBooked           core.deals.freight.notices.on_booked
 during FreightMoved            core.deals.freight.notices.on_moved
 during SessionCreated          payments.bridges.sessions.SessionPayments.on_created
 during AuthorisationVoided     payments.bridges.sessions.SessionPayments.on_voided
+during AuthorisationVoided     payments.bridges.inspections.InspectionPayments.on_voided
 during SessionJoined           core.consulting.sessions.notices.on_joined
 during SessionJoined           core.consulting.sessions.link.on_joined
 during SessionMoved            core.consulting.sessions.notices.SESSIONS.on_moved

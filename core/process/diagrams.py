@@ -75,7 +75,7 @@ _INSPECTION_ROWS = (
     ("accepted", "delivered", "the inspector (sampling record, then the lab's figures)",
      "the fee is captured less the consulting commission; both parties get the figures, the "
      "sampling record and the adjustment they give under the frozen terms"),
-    ("awaiting_payment, booked, accepted", "lapsed", "system, 14 days after booking",
+    ("awaiting_payment, booked, accepted", "lapsed", "system, 5 days after booking",
      "the fee's authorisation is voided; all three are told"))
 INSPECTION = INSPECTION.format(rows="\n".join(
     [f"| {' | '.join(row)} |" for row in _INSPECTION_ROWS[:1]] + ["|---|---|---|---|"]

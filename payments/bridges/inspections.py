@@ -3,7 +3,7 @@ pre-authorisation opens (kind `session`, reference `inspection:<id>`, the party 
 pays, the inspector is the payee) and the payer gets its page; authorised, core asks the
 inspector in the payment's transaction; the results in, the fee is captured after commit (the
 consulting commission deducted and the inspector paid out, as a session's capture); declined or
-lapsed, the authorisation is voided. Every step is idempotent: the escrow is opened once per
+lapsed, the authorisation is voided (and one voided otherwise lapses its open inspection). Every step is idempotent: the escrow is opened once per
 reference, capture and void are guarded transitions, and `catch_up` moves what a crash left."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from core.consulting.inspections.rules import InspectionState
 from core.consulting.inspections.tables import Inspection
 from core.errors import DomainError
 from core.i18n import N_, _
-from core.money.events import PaymentAuthorised
+from core.money.events import AuthorisationVoided, PaymentAuthorised
 from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor, EscrowState
@@ -59,6 +59,10 @@ class InspectionPayments:
     async def on_authorised(self, uow: UnitOfWork, event: PaymentAuthorised) -> None:
         """In the payment's transaction: the inspector is asked."""
         await inspections.authorised(uow, event.reference)
+
+    async def on_voided(self, uow: UnitOfWork, event: AuthorisationVoided) -> None:
+        """In the void's transaction: an open inspection without its fee lapses."""
+        await inspections.authorisation_lost(uow, event.reference)
 
     async def after_settled(self, events: Sequence[InspectionSettled]) -> None:
         """After commit: capture a delivered inspection's fee, void a declined or lapsed one."""

@@ -106,6 +106,16 @@ async def test_an_inspection_without_results_by_its_deadline_lapses_and_its_fee_
     assert await state_of(app, inspection_id, bob.id) == InspectionState.LAPSED
 
 
+async def test_a_fee_voided_as_its_card_hold_nears_expiry_lapses_the_open_inspection(app, clock):
+    __, bob, deal_id = await shipped_deal(app)
+    ines = await inspector(app, "ines")
+    inspection_id, fee_id = await booked(app, deal_id, bob.id, ines.id)
+    clock.advance(minutes=1)
+    assert await app.payments.settle_expiring(older_than_days=0) == 1
+    assert await state_of(app, inspection_id, ines.id) == InspectionState.LAPSED
+    assert any("lapsed" in t for t in await told_texts(app, ines.id))
+
+
 async def test_only_the_deal_s_parties_book_and_only_the_booked_inspector_reports(app):
     __, bob, deal_id = await shipped_deal(app)
     ines = await inspector(app, "ines")

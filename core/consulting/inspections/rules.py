@@ -12,7 +12,10 @@ from core.deals.after_sale.quality_report import MEASURABLE
 from core.process.deals import DealState
 
 CATEGORY = "sampling-lab"  # the consultants' category an inspector offers (profiles.taxonomy)
-DELIVER_DAYS = 14  # from booking: the results are in by then, or the fee is given back
+# From booking: the results are in by then, or the fee is given back. A card hold lapses after
+# about a week, and the money layer voids any older than five days (`settle_expiring`), so the
+# deadline falls before that, counted from the booking, which comes before the authorisation.
+DELIVER_DAYS = 5
 MJ_PER_KWH = Decimal("3.6")
 # The deal's states in which a party may book one: paid, not yet quality-confirmed.
 BOOKABLE_DEAL_STATES = (DealState.TO_SHIP, DealState.SHIPPED, DealState.DELIVERED)

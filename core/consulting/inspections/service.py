@@ -98,6 +98,14 @@ async def authorised(uow: UnitOfWork, reference: str) -> None:
         uow.emit(InspectionMoved(inspection_id, InspectionState.BOOKED))
 
 
+async def authorisation_lost(uow: UnitOfWork, reference: str) -> None:
+    """In the void's transaction: an open inspection whose fee is no longer authorised (a card
+    hold voided as it neared its expiry) lapses; its inspector and parties are told."""
+    inspection_id = rules.inspection_of(reference)
+    if inspection_id is not None and await _move(uow, inspection_id, InspectionState.LAPSED):
+        uow.emit(InspectionMoved(inspection_id, InspectionState.LAPSED))
+
+
 async def answer(uow: UnitOfWork, inspection_id: int, inspector_id: int, accept: bool) -> None:
     """The inspector accepts the inspection, or declines it (the fee is given back)."""
     await _inspectors(uow, inspection_id, inspector_id)
