@@ -2,9 +2,10 @@
 pre-authorisation opens (kind `session`, reference `inspection:<id>`, the party who booked
 pays, the inspector is the payee) and the payer gets its page; authorised, core asks the
 inspector in the payment's transaction; the results in, the fee is captured after commit (the
-consulting commission deducted and the inspector paid out, as a session's capture); declined or
-lapsed, the authorisation is voided (and one voided otherwise lapses its open inspection). Every step is idempotent: the escrow is opened once per
-reference, capture and void are guarded transitions, and `catch_up` moves what a crash left."""
+consulting commission deducted and the inspector paid out, as a session's capture); declined
+or lapsed, the authorisation is voided (and one voided otherwise lapses its open inspection).
+Every step is idempotent: the escrow is opened once per reference, capture and void are
+guarded transitions, and `catch_up` moves what a crash left."""
 
 from __future__ import annotations
 

@@ -111,6 +111,7 @@ async def test_a_fee_voided_as_its_card_hold_nears_expiry_lapses_the_open_inspec
     ines = await inspector(app, "ines")
     inspection_id, fee_id = await booked(app, deal_id, bob.id, ines.id)
     clock.advance(minutes=1)
+    assert (await app.payments.get(fee_id)).state == "authorised"
     assert await app.payments.settle_expiring(older_than_days=0) == 1
     assert await state_of(app, inspection_id, ines.id) == InspectionState.LAPSED
     assert any("lapsed" in t for t in await told_texts(app, ines.id))
