@@ -6,6 +6,7 @@ goods' quality is unconfirmed; only the booked inspector answers and reports."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -151,3 +152,21 @@ async def test_once_the_quality_is_confirmed_no_inspection_is_offered(app):
     async with app.uow() as uow:
         with pytest.raises(Conflict):
             await inspections.inspectors(uow, deal_id, bob.id)
+
+
+async def test_two_parties_booking_at_once_book_one_inspection(app):
+    sam, bob, deal_id = await shipped_deal(app)
+    ines = await inspector(app, "ines")
+    otto = await inspector(app, "otto", display_name="Otto Labor")
+
+    async def book(party_id: int, inspector_id: int) -> str:
+        try:
+            async with app.uow() as uow:
+                await inspections.book(uow, deal_id, party_id, inspector_id)
+                await uow.commit()
+            return "booked"
+        except Conflict:
+            return "refused"
+
+    results = await asyncio.gather(book(bob.id, ines.id), book(sam.id, otto.id))
+    assert sorted(results) == ["booked", "refused"]
