@@ -9,6 +9,8 @@ ledger balances, and the sampling record is in the deal's documents."""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from core.consulting.inspections.rules import reference
@@ -50,8 +52,8 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     assert fee is not None and (fee.payer_id, fee.payee_id, fee.amount) == (
         bob.id, ines.id, Money(15000, "EUR"))
     mark = world.telegram.mark()
-    await app.payments.pay_with_test_card(fee.id, CARD)
-    assert (await app.payments.get(fee.id)).state == "authorised"
+    paid = await world.http.post(urlparse(fee.pay_url).path, data={"card_number": CARD})
+    assert paid.status_code == 200 and (await app.payments.get(fee.id)).state == "authorised"
 
     # Ines reads the quality terms in German, without the parties or the price, and accepts.
     card = await told_on_telegram(world, INES_TG, "Inspektion #1 für Deal #1", mark)

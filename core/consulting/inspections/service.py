@@ -178,7 +178,11 @@ async def get(uow: UnitOfWork, inspection_id: int, actor_id: int | None) -> Insp
 
 
 async def of_deal(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> InspectionFacts | None:
-    """The deal's latest inspection, as `actor_id` reads it (None: none booked)."""
+    """The deal's latest inspection, as `actor_id` reads it (None: none booked). Inspections
+    are the database's: a deal held in memory (the deal flows' tests without one) has none,
+    as it has no transport (core.deals.views)."""
+    if not isinstance(uow, UnitOfWork):
+        return None
     found = (await uow.session.execute(select(Inspection.id).where(
         Inspection.deal_id == deal_id).order_by(Inspection.id.desc()).limit(1))).scalar()
     return await get(uow, found, actor_id) if found is not None else None
