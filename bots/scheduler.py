@@ -13,6 +13,7 @@ from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
 from core.certificates import expiry as certificate_expiry
 from core.consulting.bookings import due as booking_due
+from core.consulting.inspections import service as inspections
 from core.consulting.packages import notices as package_notices
 from core.consulting.packages import retainers
 from core.consulting.packages import settlement as package_settlement
@@ -32,6 +33,7 @@ from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
 from payments.bridges.freight import FreightPayments
+from payments.bridges.inspections import InspectionPayments
 from payments.bridges.packages import PackagePayments
 from payments.bridges.sessions import SessionPayments
 
@@ -196,6 +198,12 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="freight-close", **common)
     scheduler.add_job(FreightPayments(container.payments).catch_up, "interval", minutes=5,
                       id="freight-money-catch-up", **common, **at_start())
+    # Inspections: lapsed without results by their deadline; their fee captured or voided
+    # where a crash left it (core.consulting.inspections, payments.bridges.inspections).
+    scheduler.add_job(_lapse_inspections, "interval", minutes=5, args=[container.uow],
+                      id="inspections-lapse", **common)
+    scheduler.add_job(InspectionPayments(container.payments).catch_up, "interval", minutes=5,
+                      id="inspection-money-catch-up", **common, **at_start())
     # Invoices on terms: the reminders before and after the due date, each on its day, once.
     scheduler.add_job(terms_reminders.run, "interval", minutes=30, args=[container.uow],
                       id="terms-reminders", **common)
@@ -274,6 +282,13 @@ async def _remind_promotions(container: Container) -> None:
     """Consultants whose promotion ends within two days are told once, with Renew."""
     async with container.uow() as uow:
         await promotions.remind_ending(uow)
+        await uow.commit()
+
+
+async def _lapse_inspections(uow_factory: UowFactory) -> None:
+    """Inspections without results by their deadline lapse (core.consulting.inspections)."""
+    async with uow_factory() as uow:
+        await inspections.lapse_due(uow)
         await uow.commit()
 
 

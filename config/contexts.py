@@ -31,6 +31,8 @@ from core.community import wiring as community
 from core.companies import wiring as companies
 from core.consulting import wiring as consulting
 from core.consulting.bookings import calendar as booking_calendar
+from core.consulting.inspections import attachments as inspection_files
+from core.consulting.inspections import wiring as inspections
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
 from core.deals import wiring as deals
@@ -98,7 +100,8 @@ def _deal_cards(parts: Parts) -> dict[str, CardBuilder]:
 
 def _consulting_files(parts: Parts) -> dict[str, Resolver]:
     return {**session_recap.resolvers(parts.uow, parts.files),
-            **booking_calendar.resolvers(parts.uow)}
+            **booking_calendar.resolvers(parts.uow),
+            **inspection_files.resolvers(parts.uow, parts.files)}
 
 
 def _receipts(parts: Parts) -> dict[str, Resolver]:
@@ -118,7 +121,8 @@ CONTEXTS: tuple[Context, ...] = (
             home=(OnHome(20, deals_text), OnHome(25, carbon_section)), attachments=_deal_files,
             cards=_deal_cards),
     Context("consulting", wire=(money.session_money, money.promotion_money, consulting.wire,
-                                money.booking_money, money.package_money),
+                                money.booking_money, money.package_money, inspections.wire,
+                                money.inspection_money),
             home=(OnHome(30, bookings_text), OnHome(40, metrics_section)),
             attachments=_consulting_files, after_turn=(still_active,)),
     Context("catalog", wire=(listings.wire,), home=(OnHome(70, market_section),)),

@@ -13,6 +13,7 @@ import core.certificates.tables
 import core.community.tables
 import core.companies.tables
 import core.consulting.calendars.tables
+import core.consulting.inspections.tables
 import core.consulting.packages.tables
 import core.consulting.sessions.tables
 import core.consulting.tables
@@ -42,6 +43,7 @@ MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, 
            core.deals.requests.tables,
            core.deals.terms.tables, core.deals.threads.tables,
            core.consulting.tables, core.consulting.calendars.tables, core.consulting.packages.tables,
+           core.consulting.inspections.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
            core.learning.tables, core.loyalty.tables, payments.tables)

@@ -122,6 +122,16 @@ ARTICLES: tuple[Article, ...] = (
                "reach both of you, and the freight is paid to the haulier once the delivery is "
                "confirmed, or refunded if you cancel before loading."),
             "transport haulier truck freight logistics delivery shipping carrier cmr"),
+    Article("book-inspection", N_("Deals and payment"),
+            N_("Can an independent inspector check the goods?"),
+            N_("Yes. On the deal's card tap 🔬 Book an inspection (once it is paid, until the "
+               "quality is confirmed) and choose a consultant who offers sampling and lab "
+               "analysis, at their fixed fee, which you authorise. They sample the goods and "
+               "enter the lab's figures; both parties get them with the sampling record and the "
+               "price adjustment they give under the terms, and the buyer can report them as the "
+               "deal's quality. The fee is charged once the results are in, and given back if "
+               "the inspector declines or misses the deadline."),
+            "inspection inspector sampling lab analysis moisture ash calorific quality survey"),
     Article("haulier", N_("Deals and payment"), N_("How do I haul for Agora members?"),
             N_("Type /haulier (or 🚚 Haulier profile on your profile): the countries you serve as "
                "two-letter codes (LV, EE: any route between them) or routes (LV-DE), your loading "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.consulting import events as consulting
+from core.consulting.inspections import events as inspections
 from core.consulting.packages import events as packages
 from core.consulting.sessions import events as sessions
 from core.consulting.sessions.lifecycle import SESSION_PROCESS, SETTLE
@@ -27,6 +28,7 @@ from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
 from payments.bridges.freight import FreightPayments
+from payments.bridges.inspections import InspectionPayments
 from payments.bridges.packages import PackagePayments
 from payments.bridges.promotions import PromotionPayments
 from payments.bridges.sessions import SessionPayments
@@ -183,6 +185,16 @@ def freight_money(bus: EventBus, deps: PaymentsWiring) -> None:
     bus.after_commit(freight.FreightBooked, bridge.after_booked)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.after_commit(freight.FreightSettled, bridge.after_settled)
+
+
+def inspection_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """An inspection's fee, paid as a session: booked, it is to be authorised; authorised, the
+    inspector is asked; settled by core, captured or voided (payments.bridges.inspections)."""
+    bridge = InspectionPayments(deps.payments)
+    bus.after_commit(inspections.InspectionBooked, bridge.after_booked)
+    bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
+    bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
+    bus.after_commit(inspections.InspectionSettled, bridge.after_settled)
 
 
 def booking_money(bus: EventBus, deps: PaymentsWiring) -> None:

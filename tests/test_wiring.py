@@ -125,7 +125,9 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 # emits both (a tender's deposit and a consultant's session), and every event meets its own
 # handlers in the order it always did. A deal's transport (core.deals.freight) is wired with the
 # deals after the deposits: its freight's bridge hears a payment after the deposits' bridge, and
-# a deal's move releases a delivered transport's freight before the deal earns points.
+# a deal's move releases a delivered transport's freight before the deal earns points. An
+# inspection booked into a deal (core.consulting.inspections) is wired with the consultants
+# after their packages: its fee's bridge hears an authorisation after the sessions' handlers.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded
@@ -136,6 +138,7 @@ during EscrowFunded            payments.loyalty.on_paid
 during PaymentAuthorised       payments.notices.on_funded
 during PaymentAuthorised       payments.bridges.sessions.SessionPayments.on_authorised
 during PaymentAuthorised       core.consulting.sessions.link.on_authorised
+during PaymentAuthorised       payments.bridges.inspections.InspectionPayments.on_authorised
 during PaymentAuthorised       payments.loyalty.on_paid
 during PromotionCharged        payments.notices.on_funded
 during PromotionCharged        payments.bridges.sessions.SessionPayments.on_charged
@@ -204,6 +207,7 @@ during FreightBooked           core.deals.freight.notices.on_booked
 during FreightMoved            core.deals.freight.notices.on_moved
 during SessionCreated          payments.bridges.sessions.SessionPayments.on_created
 during AuthorisationVoided     payments.bridges.sessions.SessionPayments.on_voided
+during AuthorisationVoided     payments.bridges.inspections.InspectionPayments.on_voided
 during SessionJoined           core.consulting.sessions.notices.on_joined
 during SessionJoined           core.consulting.sessions.link.on_joined
 during SessionMoved            core.consulting.sessions.notices.SESSIONS.on_moved
@@ -234,6 +238,8 @@ during BookingConfirmed        core.consulting.sessions.link.open_instant
 during SessionDue              core.consulting.sessions.link.on_session_due
 during BookingCancelled        core.consulting.sessions.link.on_booking_ended
 during SeekerNoShow            core.consulting.sessions.link.on_booking_ended
+during InspectionBooked        core.consulting.inspections.notices.on_booked
+during InspectionMoved         core.consulting.inspections.notices.on_moved
 during ListingAwaitsReview     core.catalog.notices.tell_admins
 during ListingApproved         core.catalog.notices.approved
 during ListingRejected         core.catalog.notices.rejected
@@ -273,6 +279,8 @@ after  PackageSessionUsed      payments.bridges.packages.PackagePayments.after_u
 after  PackageExpired          payments.bridges.packages.PackagePayments.after_expired
 after  RetainerSubscribed      payments.bridges.packages.PackagePayments.after_subscribed
 after  RetainerMonthDue        payments.bridges.packages.PackagePayments.after_month_due
+after  InspectionBooked        payments.bridges.inspections.InspectionPayments.after_booked
+after  InspectionSettled       payments.bridges.inspections.InspectionPayments.after_settled
 after  ProfileChanged          config.event_wiring.directory_upkeep.<locals>.handle
 after  AccountSuspended        config.event_wiring.directory_upkeep.<locals>.handle
 after  AccountSuspended        config.catalog_wiring.index_upkeep.<locals>.handle

@@ -28,3 +28,9 @@ class ConsultingIntent:
     PACKAGES = Intent("packages")  # a consultant's session packages (arg: their id), or one's own
     # a consultant's own calendar connected, and one's bookings' address
     CALENDAR = Intent("calendar")
+    # Inspections (core.consulting.inspections): a deal's party books one (arg: the deal's
+    # id); an inspection's card (arg: its id); its steps ("accept:7", "decline:7",
+    # "record:7", "results:7", "file:7": the sampling record sent again).
+    BOOK_INSPECTION = Intent("book_inspection")
+    VIEW_INSPECTION = Intent("view_inspection", about="inspection")
+    INSPECTION_STEP = Intent("inspection_step", about="inspection")

@@ -30,6 +30,8 @@ class ConsultantProfile(Base):
     rate_kind: Mapped[str | None] = mapped_column(String(8))  # session | minute
     session_minutes: Mapped[int | None] = mapped_column(Integer)  # 30 | 60 for session rates
     price_minor: Mapped[int | None] = mapped_column(BigId)  # per session, or per minute
+    # An inspector's fixed fee per inspection (sampling and lab analysis), in `currency`.
+    inspection_fee_minor: Mapped[int | None] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA
     weekly_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"mon": [["09:00","12:00"]]}

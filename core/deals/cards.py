@@ -251,7 +251,11 @@ def measured_text(report: QualityFacts, deal: DealFacts) -> str:
         parts.append(_("delivered {quantity} of {agreed}",
                        quantity=present.quantity(report.delivered, deal.unit),
                        agreed=present.quantity(deal.quantity, deal.unit)))
-    return ", ".join(parts) or _("as agreed")
+    said = ", ".join(parts) or _("as agreed")
+    if report.measured_by:
+        return _("{measured} (by independent inspector {inspector})", measured=said,
+                 inspector=report.measured_by)
+    return said
 
 
 def adjustment_text(report: QualityReport | QualityFacts, deal: Deal | DealFacts,

@@ -133,13 +133,15 @@ class QualityFacts:
     adjustment: Money  # the price goes down by this (zero: within the tolerances)
     refund: Money  # what that gives the buyer back, with the deal's VAT
     answer: str | None  # the seller's: accepted | rejected
+    measured_by: str | None = None  # the independent inspector who measured, if not the buyer
 
 
 def quality_facts(row: QualityReport, deal: Deal) -> QualityFacts:
     adjustment = Money(row.adjustment_minor, deal.currency)
     delivered = present.thousandths(row.delivered_milli) if row.delivered_milli is not None else None
     return QualityFacts(MappingProxyType(dict(row.measured)), delivered, adjustment,
-                        sale_vat.refund_of(deal, row.adjustment_minor), row.answer)
+                        sale_vat.refund_of(deal, row.adjustment_minor), row.answer,
+                        row.measured_by)
 
 
 @dataclass(frozen=True)

@@ -229,4 +229,6 @@ class QualityReport(Base):
     delivered_milli: Mapped[int | None] = mapped_column(BigId)
     adjustment_minor: Mapped[int] = mapped_column(BigId)
     answer: Mapped[str | None] = mapped_column(String(8))  # accepted | rejected
+    # Who measured, when not the buyer: the independent inspector's name as of the report.
+    measured_by: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime]

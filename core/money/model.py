@@ -113,7 +113,7 @@ _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}
           "deposit": N_("the bid deposit on request #{number}"),
           "lot-deposit": N_("the bid deposit on lot #{number}"),
           "package": N_("session package #{number}"), "retainer": N_("retainer #{number}"),
-          "freight": N_("transport #{number}")}
+          "freight": N_("transport #{number}"), "inspection": N_("inspection #{number}")}
 # A part of a package's payment: a session used, or what unused sessions left the consultant.
 _PARTS = {"use": N_("session package #{number} (a session used)"),
           "kept": N_("session package #{number} (unused sessions kept)")}

@@ -43,7 +43,43 @@ def deal_page() -> str:
             "moves, a deposit is settled or points are earned is read from this declaration "
             "only.\n")
     return head + "".join(f"\n## {p.name}\n" + diagram_and_table(p)
-                          for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
+                          for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS)) + INSPECTION
+
+
+# An inspection stands beside the deal, not in its process: what it adds to the deal's steps.
+INSPECTION = """
+## Beside the deal: an independent inspection
+
+While a deal is paid and its quality not yet confirmed (`to_ship`, `shipped`, `delivered`),
+either party may book an independent inspector from the deal card (🔬 Book an inspection): a
+live consultant whose profile offers *sampling and lab analysis* at a fixed fee per inspection
+(`core/consulting/inspections/`). It is not a state of the deal; it feeds the deal's own
+`report-quality` step.
+
+{rows}
+
+With the figures in, the buyer's `report-quality` (🔬 Report quality with these figures) offers
+them first: reported as they are, the quality report is marked *by independent inspector X*
+and the deal goes on as after any report (`confirm-receipt` within the limits, else
+`adjustment_proposed` for the seller to accept or reject); the buyer may enter her own instead.
+One inspection is open per deal at a time; the sampling record stays in the deal's documents.
+"""
+_INSPECTION_ROWS = (
+    ("inspection", "next", "who", "what follows"),
+    ("awaiting_payment", "booked", "the party who booked (authorises the fee)",
+     "the inspector is asked, with the deal's frozen goods and quality terms (no parties, no "
+     "price)"),
+    ("booked", "accepted, declined", "the inspector",
+     "both parties are told; declined: the fee's authorisation is voided and another inspector "
+     "may be booked"),
+    ("accepted", "delivered", "the inspector (sampling record, then the lab's figures)",
+     "the fee is captured less the consulting commission; both parties get the figures, the "
+     "sampling record and the adjustment they give under the frozen terms"),
+    ("awaiting_payment, booked, accepted", "lapsed", "system, 5 days after booking",
+     "the fee's authorisation is voided; all three are told"))
+INSPECTION = INSPECTION.format(rows="\n".join(
+    [f"| {' | '.join(row)} |" for row in _INSPECTION_ROWS[:1]] + ["|---|---|---|---|"]
+    + [f"| {' | '.join(row)} |" for row in _INSPECTION_ROWS[1:]]))
 
 
 def booking_page() -> str:

@@ -37,7 +37,8 @@ from tests.deals.timer_support import (
 WEBHOOK = Actor("system:stripe-webhook", "Stripe reported it")
 # The jobs a worker's scheduler runs as it starts (bots.scheduler.at_start): what a crash left.
 AT_START = ("payments-recover", "deal-money-catch-up", "deposit-money-catch-up",
-            "freight-money-catch-up", "session-money-catch-up", "booking-money-catch-up")
+            "freight-money-catch-up", "inspection-money-catch-up", "session-money-catch-up",
+            "booking-money-catch-up")
 
 
 async def test_an_unpaid_deal_is_cancelled_at_its_deadline_returns_its_stock_and_closes_escrow(

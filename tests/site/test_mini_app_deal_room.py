@@ -18,13 +18,19 @@ import pytest
 
 from bots.server import create_app
 from config.container import Container
+from core.catalog import media
+from core.catalog.media import FileStore
+from core.consulting.inspections import rules as inspection_rules
+from core.consulting.inspections import service as inspections
 from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
 from core.deals.tables import Deal
+from core.deals.threads.service import SharedFile
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
+from tests.consulting.inspection_helpers import inspector
 from tests.deals.chat_helpers import agreed_between, status_of
 from tests.site.conftest import BOT, PUBLIC_URL
 from tests.site.test_mini_app import TOKEN, defaults, signed
@@ -281,3 +287,33 @@ async def test_two_taps_at_once_move_the_deal_once_and_tell_each_party_once(
     assert await status_of(room_app, deal_id) == "completed"
     assert len(await told_texts(room_app, seller.id, "Deal completed")) == 1
     assert len(await told_texts(room_app, buyer.id, "Deal completed")) == 1
+
+
+async def test_the_independent_inspector_s_sampling_record_is_among_both_parties_documents(
+        room_app, room_web, clock):
+    seller, buyer = await _people(room_app)
+    deal_id = await _shipped(room_app, seller, buyer, moisture="10")
+    ines = await inspector(room_app, "ines")
+    record = b"%PDF-1.4 sampling record\n%%EOF\n"
+    __, path = media.keep(FileStore(room_app.settings.data_dir), "document", "probe.pdf",
+                          "application/pdf", record)
+    async with room_app.uow() as uow:
+        booked = await inspections.book(uow, deal_id, buyer.id, ines.id)
+        await uow.commit()
+    fee = await room_app.payments.by_reference(inspection_rules.reference(booked.id))
+    await room_app.payments.pay_with_test_card(fee.id, "4242 4242 4242 4242")
+    async with room_app.uow() as uow:
+        await inspections.answer(uow, booked.id, ines.id, accept=True)
+        await inspections.keep_record(uow, booked.id, ines.id,
+                                      SharedFile(path, "probe.pdf", "application/pdf"))
+        await uow.commit()
+    for reader in (BUYER, SELLER):
+        room = await room_web.get(f"/app/part/deals/{deal_id}", headers=signed(clock, reader))
+        assert "Sampling record" in room.text
+        link = _link(room.text, "https://agora.example/app/documents/inspection-")
+        got = await room_web.get(link.removeprefix("https://agora.example"))
+        assert (got.status_code, got.content) == (200, record)
+    stranger = await make_account(room_app, str(STRANGER), channel="telegram")
+    forged = link.removeprefix("https://agora.example").replace(f"-{seller.id}-",
+                                                                f"-{stranger.id}-")
+    assert (await room_web.get(forged)).status_code == 404

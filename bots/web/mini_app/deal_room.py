@@ -12,6 +12,7 @@ chat."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -34,6 +35,7 @@ from conversations.flows.opening import quote_allowed
 from conversations.forms import Form
 from core.companies import billing
 from core.companies.seats import seat_of
+from core.consulting.inspections import service as inspections
 from core.deals import cards, deals, sale_vat
 from core.deals.after_sale import quality_report
 from core.deals.after_sale import service as after_sale
@@ -41,12 +43,12 @@ from core.deals.after_sale.service import ASPECTS
 from core.deals.dashboard import WAITING_ON_OTHERS
 from core.deals.freight import rules as freight_rules
 from core.deals.notices.parties import BUTTONS
-from core.deals.room import TERMS, DealRoom, deal_room
+from core.deals.room import TERMS, DealDocument, DealRoom, deal_room
 from core.deals.rules import ShipmentStatus
 from core.deals.steps import MORE
 from core.deals.terms import service as terms
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _, dates
+from core.i18n import N_, _, dates
 from core.ids import parse_id
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.uow import UnitOfWork
@@ -62,7 +64,12 @@ async def _room(container: Container, person: Registered, deal_id: int) -> DealR
     payments = container.engine.services.payments
     assert payments is not None  # wired by the composition root
     async with container.uow() as uow:
-        return await deal_room(uow, payments, deal_id, person.account.id)
+        room = await deal_room(uow, payments, deal_id, person.account.id)
+        inspection = await inspections.of_deal(uow, deal_id, person.account.id)
+    if inspection is not None and inspection.has_record:  # an independent inspector's record
+        return replace(room, documents=(*room.documents, DealDocument(
+            documents.RECORD, N_("📄 Sampling record"))))
+    return room
 
 
 def _pay_url(room: DealRoom, person: Registered) -> str | None:

@@ -164,6 +164,9 @@ def short_form() -> Form:
                                                                       ("60", N_("60 minutes"))],
                     when=lambda v: v.get("rate_kind") == "session"),
         DecimalField("price", N_("Price (per session, or per minute)"), places=2),
+        DecimalField("inspection_fee", N_("Fee per inspection (sampling and lab analysis)"),
+                     places=2, required=False,
+                     when=lambda v: "sampling-lab" in (v.get("categories") or [])),
         WeekField("weekly_hours", N_("Weekly hours, in your time zone"),
                   hint=N_("Like: {example}; {saturday} 10:00-13:00"))],
         submit_label=N_("Preview"))

@@ -141,6 +141,8 @@ def _seed(ctx: Ctx, key: str, profile: ProfileView) -> None:
              "rate_kind": profile.rate_kind,
              "session_minutes": str(profile.session_minutes) if profile.session_minutes else None,
              "price": str(profile.rate.decimal) if profile.rate else None,
+             "inspection_fee": str(profile.inspection_fee.decimal)
+             if profile.inspection_fee else None,
              "weekly_hours": dict(profile.weekly_hours) or None,
              "keywords": list(profile.keywords), "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),

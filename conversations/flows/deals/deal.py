@@ -21,6 +21,10 @@ from conversations.messages import (
     rows,
 )
 from core.companies.seats import seat_of
+from core.consulting.inspections import rules as inspection_rules
+from core.consulting.inspections import service as inspections
+from core.consulting.inspections.cards import STATE_WORDS as INSPECTION_WORDS
+from core.consulting.inspections.view import InspectionFacts
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
@@ -60,14 +64,20 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
                              sha256=view.terms.sha256[:16]))
     if dispute:
         text += "\n" + dispute
+    inspection = await inspections.of_deal(ctx.uow, deal.id, ctx.account_id) \
+        if view.role in ("buyer", "seller") else None
+    if inspection is not None:
+        text += "\n" + _("🔬 Inspection by {inspector}: {status}", inspector=inspection.inspector,
+                         status=_(INSPECTION_WORDS[inspection.state]))
     steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
     buttons = [tuple(action_button(a) for a in row) for row in steps]
     share = ((Button(*share_button(f"deal:{deal.id}")),),) if view.role in ("buyer", "seller") \
         else ()
-    return Reply(text, (*buttons, *await _more(ctx, view), *share))
+    return Reply(text, (*buttons, *await _more(ctx, view, inspection), *share))
 
 
-async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...], ...]:
+async def _more(ctx: Ctx, view: deal_views.DealView, inspection: InspectionFacts | None
+                ) -> tuple[tuple[Button, ...], ...]:
     deal, more = view.deal, []
     if view.role in ("buyer", "seller"):
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
@@ -84,6 +94,7 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
             more.append((_("🚚 Ask for transport"), go("freight_ask", deal.id)))
         if transport is not None and transport.has_cmr:  # the haulier's signed CMR
             more.append((_("📄 CMR"), go("freight_step", "cmr", transport.id)))
+        more += _inspection_buttons(view, inspection)
     if view.terms is not None:
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:
@@ -91,6 +102,20 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
     if deal.status in (DealState.COMPLETED, DealState.CLOSED) and view.role in ("buyer", "seller", "admin"):
         more.append((_("🌱 Carbon receipt"), go("deal_step", deal.id, "carbon")))
     return rows(*more, (_("✔ Done"), "done"), per_row=2)
+
+
+def _inspection_buttons(view: deal_views.DealView, inspection: InspectionFacts | None
+                        ) -> list[tuple[str, str]]:
+    """The deal's inspection and its sampling record; or booking one, while the goods are
+    not yet quality-confirmed and none is open."""
+    found = []
+    if inspection is not None and inspection.state not in inspection_rules.VOIDED:
+        found.append((_("🔬 Inspection"), go("inspection", inspection.id)))
+        if inspection.has_record:
+            found.append((_("📄 Sampling record"), go("inspection_step", "file", inspection.id)))
+    elif inspection_rules.bookable(view.deal.status):
+        found.append((_("🔬 Book an inspection"), go("inspection_book", view.deal.id)))
+    return found
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:

@@ -9,6 +9,7 @@ from typing import Any
 from conversations import confirmations, form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing
+from conversations.flows.deals import inspected_quality
 from conversations.flows.deals.deal_step_forms import (
     _adjustment_text,
     _change_form,
@@ -75,6 +76,8 @@ async def _start(ctx: Ctx) -> Next | None:
         body = view.terms.body if view.terms is not None else {}
         if step == "report-quality":
             state.specs = [s["name"] for s in body.get("quality") or []]
+            if view.role == "buyer" and await inspected_quality.delivered(ctx, deal_id):
+                return Next(state="inspected", remember=False)  # the inspector's figures first
         if step == "change-terms":
             known = {k: body.get(k) for k in terms.CHANGEABLE if body.get(k)}
             method = str(body.get("payment_method") or "")
@@ -197,6 +200,7 @@ deal_step = Flow(
             "ship": FormState(form=_ship_form, done=_shipped),
             "update": FormState(form=_update_form, done=_updated),
             "quality": FormState(form=_quality_form, done=_reported),
+            "inspected": Ask(prompt=inspected_quality.prompt, on=inspected_quality.on_answer),
             "dispute": FormState(form=_dispute_form, done=_disputed),
             "change": FormState(form=_change_form, done=_changed)},
 )

@@ -48,6 +48,9 @@ def _checked(profile: ProfileView, changes: dict[str, Any]) -> dict[str, Any]:
     if "languages" in changes:
         out["languages"] = check_languages(list(changes["languages"]))
     out |= _rate(profile, changes)
+    if "inspection_fee" in changes:
+        out["inspection_fee_minor"] = _fee(changes["inspection_fee"],
+                                           out.get("currency", profile.currency))
     if "timezone" in changes:
         out["timezone"] = zone_of(str(changes["timezone"])).key
     if "weekly_hours" in changes:
@@ -105,6 +108,16 @@ def _rate(profile: ProfileView, changes: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(_("The rate must be more than zero."))
     return {"rate_kind": kind, "session_minutes": minutes, "price_minor": minor,
             "currency": currency}
+
+
+def _fee(fee: Any, currency: str) -> int | None:
+    """An inspector's fixed fee per inspection in the rate's currency; empty: none offered."""
+    if fee in (None, ""):
+        return None
+    minor = (fee if isinstance(fee, Money) else Money.parse(str(fee), currency)).amount
+    if minor <= 0:
+        raise DomainError(_("The fee per inspection must be more than zero."))
+    return minor
 
 
 def _days(values: Any) -> list[str]:

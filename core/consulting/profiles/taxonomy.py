@@ -21,6 +21,8 @@ CATEGORIES: dict[str, str] = {
     "financing": N_("Financing & subsidies"),
     "energy-markets": N_("Energy markets"),
     "legal": N_("Legal & contracts"),
+    # An independent inspector: booked into a deal at a fixed fee (core.consulting.inspections).
+    "sampling-lab": N_("Sampling and lab analysis"),
 }
 
 RATE_KINDS = ("session", "minute")  # per session of 30 or 60 minutes, or per minute

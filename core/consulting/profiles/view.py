@@ -39,6 +39,7 @@ class ProfileView:
     slot_minutes: int  # starts are offered every 15, 30 or 60 minutes
     live: bool  # in the directory
     online_until: datetime | None  # "online now" while in the future
+    inspection_fee: Money | None = None  # per inspection, offering sampling and lab analysis
 
 
 def profile_view(profile: ConsultantProfile | SimpleNamespace) -> ProfileView:
@@ -55,7 +56,9 @@ def profile_view(profile: ConsultantProfile | SimpleNamespace) -> ProfileView:
         notice_minutes=profile.notice_minutes, buffer_minutes=profile.buffer_minutes,
         daily_max=profile.daily_max, days_off=tuple(profile.days_off or ()),
         meeting_url=profile.meeting_url, horizon_days=profile.horizon_days,
-        slot_minutes=profile.slot_minutes, live=profile.live, online_until=profile.online_until)
+        slot_minutes=profile.slot_minutes, live=profile.live, online_until=profile.online_until,
+        inspection_fee=Money(fee, profile.currency)
+        if (fee := getattr(profile, "inspection_fee_minor", None)) else None)
 
 
 @dataclass(frozen=True)

@@ -22,28 +22,44 @@ MEASURABLE = {"moisture": "%", "ash": "%", "ncv": "MJ/kg"}
 
 
 async def report(uow: UnitOfWork | Logbook, deal_id: int, buyer_id: int, measured: dict[str, str],
-                 delivered: str | None = None) -> QualityFacts:
+                 delivered: str | None = None, measured_by: str | None = None) -> QualityFacts:
     """Record what arrived; within tolerance the deal completes, outside it an adjustment is
-    proposed to the seller (deviation * agreed penalty * quantity, never below zero)."""
+    proposed to the seller (deviation * agreed penalty * quantity, never below zero).
+    `measured_by`: the independent inspector whose figures the buyer took."""
     book = logbook_of(uow)
     deal = await book.deal(deal_id, buyer_id)
     if await book.role(deal, buyer_id) != BUYER:
         raise NotAllowed(_("Only the buyer reports what arrived."))
     values = {name: _number(name, text) for name, text in measured.items() if text not in (None, "")}
-    body = await book.terms(deal_id)
-    price = Money(deal.price_minor, deal.currency)
     agreed = Decimal(deal.quantity_milli) / 1000
     arrived = _number("delivered quantity", delivered) if delivered else agreed
-    tolerance = Decimal(str(body.get("tolerance_percent") or rules.QUANTITY_TOLERANCE_PERCENT))
-    cost = rules.price_adjustment(rules.specs_of(body, deal.currency), values, agreed, arrived,
-                                  tolerance, price, deals.total(deal))
+    cost = await _adjustment(book, deal, values, arrived)
     row = QualityReport(deal_id=deal_id, measured={k: str(v) for k, v in values.items()},
                         delivered_milli=int(arrived * 1000), adjustment_minor=cost.amount,
-                        created_at=book.now())
+                        measured_by=(measured_by or "")[:120] or None, created_at=book.now())
     await book.put(row)
     await book.take(deal_id, "report-quality" if row.adjustment_minor else
                      "confirm-receipt", buyer_id)
     return quality_facts(row, deal)
+
+
+async def preview(uow: UnitOfWork | Logbook, deal_id: int, measured: dict[str, Decimal]) -> Money:
+    """The adjustment these figures would give under the deal's frozen terms, the whole
+    quantity arrived (what both parties are shown before the buyer reports them)."""
+    book = logbook_of(uow)
+    deal = await book.stored_deal(deal_id)
+    assert deal is not None
+    return await _adjustment(book, deal, measured, Decimal(deal.quantity_milli) / 1000)
+
+
+async def _adjustment(book: Logbook, deal: Deal, values: dict[str, Decimal], arrived: Decimal
+                      ) -> Money:
+    body = await book.terms(deal.id)
+    price = Money(deal.price_minor, deal.currency)
+    agreed = Decimal(deal.quantity_milli) / 1000
+    tolerance = Decimal(str(body.get("tolerance_percent") or rules.QUANTITY_TOLERANCE_PERCENT))
+    return rules.price_adjustment(rules.specs_of(body, deal.currency), values, agreed, arrived,
+                                  tolerance, price, deals.total(deal))
 
 
 def within_tolerances(report: QualityFacts) -> bool:

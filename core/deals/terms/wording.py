@@ -97,6 +97,12 @@ def main_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(label_of(key), _text(values[key])) for key in ORDER if values.get(key)]
 
 
+def quality_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The terms' quality limits and their penalties, as label and text."""
+    currency = str(body.get("currency") or "")
+    return [_quality(item, currency) for item in body.get("quality") or []]
+
+
 def _deadline(key: str, value: Any) -> tuple[str, str]:
     """A deadline's label and words in the reader's language (English beside), or a moment."""
     label = bilingual(deadline_words.LABELS[key]) if key in deadline_words.LABELS \
