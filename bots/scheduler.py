@@ -47,6 +47,12 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
         scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
                           id="directory-sync", max_instances=1, coalesce=True,
                           replace_existing=True)
+        # Companies' webhooks: every worker sends what is due; each try is claimed once in the
+        # database (core.webhooks.delivery), so workers share the queue without sending twice.
+        if container.webhooks is not None:
+            scheduler.add_job(container.webhooks.run_once, "interval", seconds=5,
+                              id="webhooks", max_instances=1, coalesce=True,
+                              replace_existing=True)
     if leader_jobs:
         add_leader_jobs(scheduler, container)
     return scheduler

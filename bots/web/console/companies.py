@@ -1,17 +1,20 @@
 """Console companies: which companies may pay on terms, for how many days and up to what they
-owe at once — approved and withdrawn by Agora's finance, through core.deals.on_terms."""
+owe at once — approved and withdrawn by Agora's finance, through core.deals.on_terms; and a
+company's webhooks — its endpoints, their deliveries with every try, re-sent by support
+(core.webhooks.service)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console.auth import Operator, TermsApprover, reading
+from bots.web.console.auth import Operator, Supporter, TermsApprover, reading
 from bots.web.console.pages import attempt, done, field, id_of, page
 from core.accounts.model import CURRENCIES
 from core.deals import on_terms
 from core.errors import DomainError
 from core.money.model import Money
+from core.webhooks import service as webhooks
 
 router = APIRouter()
 
@@ -58,3 +61,22 @@ async def withdraw(request: Request, operator: TermsApprover) -> Response:
     if failed is None:
         return done("/admin/companies", "terms-withdrawn")
     return await _page(request, operator, {"company": str(failed)})
+
+
+@router.get("/companies/{company_id}/webhooks", response_class=HTMLResponse)
+async def company_webhooks(request: Request, company_id: int, operator: Supporter
+                           ) -> HTMLResponse:
+    async with reading(request) as uow:
+        found = await webhooks.company_endpoints(uow, operator.account_id, company_id)
+    return page(request, operator, "admin/company_webhooks.html", company_id=company_id,
+                endpoints=found)
+
+
+@router.post("/companies/{company_id}/webhooks/resend")
+async def resend(request: Request, company_id: int, operator: Supporter) -> Response:
+    delivery_id = id_of(await field(request, "delivery", 20))
+    failed = None if delivery_id is None else await attempt(
+        request, lambda uow: webhooks.console_resend(uow, operator.account_id, delivery_id))
+    if delivery_id is None or failed is not None:
+        return Response(str(failed or "Choose a delivery."), status_code=400)
+    return done(f"/admin/companies/{company_id}/webhooks", "webhook-resent")
