@@ -15,10 +15,10 @@ class HttpPoster:
     """core.webhooks.delivery's Poster over httpx, one client per call (webhooks are few)."""
 
     async def post(self, url: str, body: bytes, headers: dict[str, str],
-                   timeout: float) -> Answer:
+                   limit_seconds: float) -> Answer:
         started = time.monotonic()
         try:
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            async with httpx.AsyncClient(timeout=limit_seconds, follow_redirects=False) as client:
                 response = await client.post(url, content=body, headers=headers)
         except httpx.TimeoutException:
             return Answer(None, error="timeout", millis=_since(started))

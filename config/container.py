@@ -34,10 +34,10 @@ from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
 from core.policy import BookingPolicy, Policy
 from core.sealed import Sealer
+from core.storage import workers
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
-from core.storage import workers
 from core.storage.uow import UnitOfWork
 from core.webhooks.delivery import Deliverer, Poster
 from core.webhooks.keys import Keys

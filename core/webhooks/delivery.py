@@ -57,7 +57,7 @@ class Poster(Protocol):
     """What sends a webhook: an adapter at the edge (bots.webhook_poster)."""
 
     async def post(self, url: str, body: bytes, headers: dict[str, str],
-                   timeout: float) -> Answer: ...
+                   limit_seconds: float) -> Answer: ...
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def money(amount: Money) -> dict[str, str]:
 
 
 def quantity(milli: int, unit: str) -> dict[str, str]:
-    return {"value": str(Decimal(milli).scaleb(-3).normalize()), "unit": unit}
+    """A quantity with its three decimals as a string: {"value": "100.000", "unit": "t"}."""
+    return {"value": str(Decimal(milli).scaleb(-3)), "unit": unit}
 
 
 async def _companies(uow: UnitOfWork, *accounts: int | None, also: int | None = None

@@ -9,10 +9,23 @@ import hmac
 import random
 import secrets
 from datetime import timedelta
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from core.errors import DomainError
 from core.i18n import N_, _
+
+
+class DeliveryStatus(StrEnum):
+    """A delivery: pending (due at `next_at`) → sending (claimed, under a lease until
+    `lease_until`) → delivered, or back to pending for its next try, or failed once the
+    retries are spent (a re-send makes it pending again)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
 
 # Every event type an endpoint may choose, with what it tells (the admin reads the words).
 EVENT_TYPES = {

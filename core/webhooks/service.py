@@ -150,7 +150,8 @@ async def _deliveries_of(uow: UnitOfWork, endpoint_id: int) -> list[DeliveryView
     found = (await uow.session.execute(
         select(d, WebhookEvent.public_id, WebhookEvent.type)
         .join(WebhookEvent, WebhookEvent.id == d.event_id)
-        .where(d.endpoint_id == endpoint_id).order_by(d.id.desc()).limit(SHOWN))).all()
+        .where(d.endpoint_id == endpoint_id).order_by(d.id.desc()).limit(SHOWN)
+        .execution_options(populate_existing=True))).all()  # a re-send just updated one
     tried: dict[int, list[AttemptView]] = {}
     for a in (await uow.session.execute(select(WebhookAttempt).where(
             WebhookAttempt.delivery_id.in_([row.id for row, *__ in found]))

@@ -4,24 +4,13 @@ and event (the webhooks' outbox, written in the event's transaction) and its att
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
-
-
-class DeliveryStatus(StrEnum):
-    """A delivery: pending (due at `next_at`) → sending (claimed, under a lease until
-    `lease_until`) → delivered, or back to pending for its next try, or failed once the
-    retries are spent (a re-send makes it pending again)."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
+from core.webhooks.rules import DeliveryStatus
 
 
 class WebhookEndpoint(Base):

@@ -19,7 +19,7 @@ from core.webhooks import rules
 from core.webhooks import service as webhooks
 from core.webhooks.intents import WebhookIntent
 from core.webhooks.keys import Keys
-from core.webhooks.tables import DeliveryStatus
+from core.webhooks.rules import DeliveryStatus
 
 STATUS = {DeliveryStatus.PENDING: N_("⏳ waiting"), DeliveryStatus.SENDING: N_("📤 sending"),
           DeliveryStatus.DELIVERED: N_("✅ delivered"), DeliveryStatus.FAILED: N_("⚠ failed")}
