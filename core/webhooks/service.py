@@ -87,7 +87,8 @@ async def register(uow: UnitOfWork, actor_id: int, keys: Keys, url: str,
     count = (await uow.session.execute(select(func.count()).where(
         WebhookEndpoint.company_id == company_id))).scalar_one()
     if count >= ENDPOINTS_MAX:
-        raise Conflict(_("A company has at most {count} webhook endpoints; disable or reuse one.",
+        raise Conflict(_("A company keeps at most {count} webhook endpoints; disable one it no longer uses "
+                           "before adding another.",
                          count=present.number(ENDPOINTS_MAX)))
     now, secret = uow.clock.now(), rules.new_secret()
     row = WebhookEndpoint(company_id=company_id, url=rules.check_url(url, local_http=keys.local_http),

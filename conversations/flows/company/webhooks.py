@@ -52,7 +52,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     found = await webhooks.endpoints(ctx.uow, ctx.account.id)
     lines = [_("🔗 Webhooks: your company's systems hear of its deals, requests and documents "
-               "as they happen, signed with each endpoint's secret.")]
+               "as they happen.")]
     lines += [f"• {_endpoint_line(e)}" for e in found] or [_("No endpoint yet.")]
     buttons = [(_("➕ Add an endpoint"), "add")]
     buttons += [(e.url[:40], f"endpoint:{e.id}") for e in found]
@@ -60,7 +60,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
 
 
 def _endpoint_line(e: webhooks.EndpointView) -> str:
-    state = _("on") if e.enabled else _("⏸ disabled")
+    state = _("active") if e.enabled else _("⏸ disabled")
     return " · ".join((e.url, n_("{n} event type", "{n} event types", len(e.types)), state))
 
 
@@ -77,7 +77,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 
 def _add_form(ctx: Ctx) -> Form:
-    return Form("webhook_add", N_("Add a webhook endpoint"), [
+    return Form("webhook_add", N_("New webhook"), [
         TextField("url", N_("Address (https://…)"), max_length=rules.MAX_URL,
                   hint=N_("Where Agora posts each event, signed with the endpoint's secret.")),
         MultiChoiceField("types", N_("Events"), choices=list(rules.EVENT_TYPES.items()))],
@@ -100,7 +100,7 @@ async def _added(ctx: Ctx, values: dict[str, Any]) -> Next:
 def _delivery_line(d: webhooks.DeliveryView) -> str:
     last = d.attempts[-1] if d.attempts else None
     answer = (_("last answer {code}", code=str(last.status_code)) if last and last.status_code
-              else _("no answer ({error})", error=last.error) if last and last.error else "")
+              else _("no answer: {error}", error=last.error) if last and last.error else "")
     return " · ".join(part for part in (
         d.type, _(STATUS[d.status]), n_("{n} try", "{n} tries", len(d.attempts)), answer) if part)
 
@@ -174,7 +174,7 @@ async def _on_delivery(ctx: Ctx, msg: Inbound) -> Next:
         except DomainError as exc:
             return Next.stay(Reply(str(exc), kind="error"))
         return Next.stay(Reply(_("🔁 Queued again: it is sent within a few seconds, with the "
-                                 "same event id.")))
+                                 "same event id as before.")))
     return Next(state="endpoint", remember=False)
 
 
