@@ -125,7 +125,9 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 # emits both (a tender's deposit and a consultant's session), and every event meets its own
 # handlers in the order it always did. A deal's transport (core.deals.freight) is wired with the
 # deals after the deposits: its freight's bridge hears a payment after the deposits' bridge, and
-# a deal's move releases a delivered transport's freight before the deal earns points.
+# a deal's move releases a delivered transport's freight before the deal earns points. A
+# company's webhooks (core.webhooks) are wired last: each event meets them after every other
+# handler of it, and the bus hears of BiddingClosed and DocumentIssued in a transaction only there.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded

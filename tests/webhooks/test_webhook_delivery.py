@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bots.webhook_poster import HttpPoster
+from core.companies.seats import seat_may
 from core.deals import deals
 from core.deals.terms import service as deal_terms
 from core.webhooks import queue, rules
@@ -24,7 +25,7 @@ from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account
 from tests.deals.test_offers import agreed
 from tests.support.outbox import told_texts
-from tests.webhooks.receiver import company_endpoint, receiving
+from tests.webhooks.helpers import company_endpoint, receiving
 
 
 async def _deliveries(app) -> list[WebhookDelivery]:
@@ -42,7 +43,7 @@ async def _attempts(app) -> list[WebhookAttempt]:
 async def _queued(app, company_admin: int, key: str = "deal:1:pay:to_ship") -> None:
     """A fact for the admin's company, queued as a domain event's handler queues it."""
     async with app.uow() as uow:
-        seat = await webhooks.seat_may(uow, company_admin, "manage")
+        seat = await seat_may(uow, company_admin, "manage")
         await queue.record(uow, Fact((seat.company.id,), "deal.paid", key, {"deal": {"id": 1}}))
         await uow.commit()
 

@@ -13,7 +13,7 @@ from core.webhooks import queue
 from core.webhooks.payloads import Fact
 from tests.support.accounts import registered
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
-from tests.webhooks.receiver import receiving
+from tests.webhooks.helpers import receiving
 
 
 async def test_an_admin_registers_on_slack_and_another_re_sends_a_failed_delivery_on_telegram(
