@@ -192,8 +192,10 @@ class Deliverer:
 
 
 def _claimable(now: Any) -> Any:
+    """Due (or under a lease that ran out), with a try left, to an endpoint still enabled."""
     d = WebhookDelivery
-    return and_(d.retries_left > 0, or_(
+    enabled = select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(True))
+    return and_(d.retries_left > 0, d.endpoint_id.in_(enabled.scalar_subquery()), or_(
         and_(d.status == DeliveryStatus.PENDING, d.next_at <= now),
         and_(d.status == DeliveryStatus.SENDING, d.lease_until < now)))
 

@@ -25,7 +25,7 @@ from core.webhooks.tables import (
     WebhookEvent,
 )
 
-ENDPOINTS_MAX = 10  # a company's endpoints
+ENDPOINTS_MAX = 10  # a company's enabled endpoints
 SHOWN = 20  # deliveries listed, newest first
 
 
@@ -85,7 +85,7 @@ async def register(uow: UnitOfWork, actor_id: int, keys: Keys, url: str,
     """A new endpoint of the actor's company (as its admin), with a new secret."""
     company_id = await _company(uow, actor_id)
     count = (await uow.session.execute(select(func.count()).where(
-        WebhookEndpoint.company_id == company_id))).scalar_one()
+        WebhookEndpoint.company_id == company_id, WebhookEndpoint.enabled.is_(True)))).scalar_one()
     if count >= ENDPOINTS_MAX:
         raise Conflict(_("A company keeps at most {count} webhook endpoints; disable one it no longer uses "
                            "before adding another.",
@@ -177,6 +177,9 @@ async def _resend(uow: UnitOfWork, row: WebhookDelivery) -> DeliveryView:
     """Pending now, with at least one try left (a delivery that failed for good gets one);
     never one a worker is sending at this moment."""
     d = WebhookDelivery
+    endpoint = await uow.session.get(WebhookEndpoint, row.endpoint_id)
+    if endpoint is None or not endpoint.enabled:
+        raise Conflict(_("That endpoint is disabled: enable it to send again."))
     again = await uow.session.execute(update(d).where(
         d.id == row.id, d.status != DeliveryStatus.SENDING).values(
         status=DeliveryStatus.PENDING, next_at=uow.clock.now(),

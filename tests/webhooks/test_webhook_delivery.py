@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bots.webhook_poster import HttpPoster
+from core.companies import service as companies
 from core.companies.seats import seat_may
 from core.deals import deals
 from core.deals.terms import service as deal_terms
+from core.errors import DomainError
 from core.webhooks import queue, rules
 from core.webhooks import service as webhooks
 from core.webhooks.delivery import Deliverer
@@ -150,3 +153,28 @@ async def test_two_workers_claiming_one_delivery_at_once_send_it_once(app, clock
     assert [a.number for a in await _attempts(app)] == [1]
     [delivery] = await _deliveries(app)
     assert (delivery.status, delivery.attempts) == ("delivered", 1)
+
+
+async def test_only_the_company_s_admins_manage_its_endpoints_and_a_disabled_one_gets_nothing(
+        app, clock):
+    sam, bob, ann = [await make_account(app, name) for name in ("sam", "bob", "ann")]
+    keys = app.engine.services.webhooks
+    async with app.uow() as uow:
+        await companies.found(uow, sam.id, "Sam Pellets SIA")
+        invitation = await companies.invite(uow, sam.id, ["buyer"], None)
+        await companies.join(uow, ann.id, invitation.code)
+        made = await webhooks.register(uow, sam.id, keys, "http://127.0.0.1:9/hooks",
+                                       ["deal.paid"])
+        with pytest.raises(DomainError):  # plain HTTP elsewhere than this machine
+            await webhooks.register(uow, sam.id, keys, "http://erp.example.com/h", ["deal.paid"])
+        for outsider in (bob.id, ann.id):  # no company; a buyer of it
+            with pytest.raises(DomainError):
+                await webhooks.endpoints(uow, outsider)
+            with pytest.raises(DomainError):
+                await webhooks.rotate(uow, outsider, keys, made.endpoint.id)
+        rotated = await webhooks.rotate(uow, sam.id, keys, made.endpoint.id)
+        assert rotated.secret != made.secret and rotated.secret.startswith("whsec_")
+        await webhooks.set_enabled(uow, sam.id, made.endpoint.id, False)
+        await uow.commit()
+    await _queued(app, sam.id)
+    assert await _deliveries(app) == [] and await app.webhooks.run_once() == 0

@@ -39,8 +39,14 @@ def _keys(ctx: Ctx) -> Keys:
 
 
 async def _start(ctx: Ctx) -> Next | None:
-    """`endpoint:ID` (a failure notice's button) opens that endpoint's card; none: the list."""
+    """`endpoint:ID` (a failure notice's button) opens that endpoint's card; none: the list.
+    Someone who is not an admin of a company is told why not."""
+    assert ctx.account is not None
     state = Hooks.of(ctx)
+    try:
+        await webhooks.endpoints(ctx.uow, ctx.account.id)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"), menu=False)
     verb, __, number = state.args.strip().partition(":")
     if verb == "endpoint" and (which := parse_id(number)) is not None:
         state.endpoint = which
