@@ -113,8 +113,7 @@ class Deliverer:
         claim = await self._claim(delivery_id)
         if claim is None:
             return False
-        async with self._uow() as uow:
-            timestamp = int(uow.clock.now().timestamp())
+        timestamp = int(self._uow().clock.now().timestamp())  # the signature's, as it leaves
         try:
             answer = await self._poster.post(claim.url, claim.body, headers(claim, timestamp),
                                              TIMEOUT)

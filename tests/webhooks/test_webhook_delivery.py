@@ -1,9 +1,11 @@
 """A company's webhooks on the database (SQLite and PostgreSQL), delivered over real HTTP to a
-receiver the test serves on 127.0.0.1, which checks every signature: a deal paid in a real
-journey reaches the seller's company once, signed; a receiver failing twice gets three tries
-on the retry schedule (the clock is moved, nothing sleeps); a delivery out of tries fails,
-the admins are told, and a re-send is one more try of the same event; two workers claiming the
-same delivery at once send it once."""
+receiver the test serves on 127.0.0.1, which checks every signature: a deal's real journey
+(agreed, paid, shipped, delivered, completed, its documents) reaches the seller's company,
+each event once and signed, and a company's request for supply its quote and award; a
+receiver failing twice gets three tries on the retry schedule (the clock is moved, nothing
+sleeps); a delivery out of tries fails, the admins are told, and a re-send is one more try of
+the same event; two workers claiming the same delivery at once send it once; only a company's
+admins manage its endpoints, and a disabled one gets nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from bots.webhook_poster import HttpPoster
 from core.companies import service as companies
 from core.companies.seats import seat_may
 from core.deals import deals
+from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.terms import service as deal_terms
 from core.errors import DomainError
 from core.webhooks import queue, rules
@@ -26,7 +30,9 @@ from core.webhooks.payloads import Fact
 from core.webhooks.tables import WebhookAttempt, WebhookDelivery, WebhookEvent
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account
-from tests.deals.test_offers import agreed
+from tests.deals.test_offers import terms
+from tests.deals.test_offers import world as deal_parties
+from tests.deals.test_supply_requests import market, posted, quoted
 from tests.support.outbox import told_texts
 from tests.webhooks.helpers import company_endpoint, receiving
 
@@ -51,10 +57,19 @@ async def _queued(app, company_admin: int, key: str = "deal:1:pay:to_ship") -> N
         await uow.commit()
 
 
-async def test_a_deal_paid_in_a_real_journey_reaches_the_seller_s_company_once_signed(app, clock):
-    sam, bob, _, _, deal_id = await agreed(app)  # 100 t at 220.00 EUR
-    async with receiving(clock) as receiver:
-        await company_endpoint(app, sam.id, receiver, ["deal.paid"])
+async def test_a_deal_s_journey_reaches_the_seller_s_company_each_event_once_signed(app, clock):
+    sam, bob, _, listing_id = await deal_parties(app, quantity="100")
+    async with receiving(clock) as paid_only, receiving(clock) as everything:
+        await company_endpoint(app, sam.id, paid_only, ["deal.paid"])
+        async with app.uow() as uow:  # a second endpoint of the company, taking every event
+            made = await webhooks.register(uow, sam.id, app.engine.services.webhooks,
+                                           everything.url, list(rules.EVENT_TYPES))
+            await uow.commit()
+        everything.secret = made.secret
+        async with app.uow() as uow:
+            offer = await offers.make_offer(uow, listing_id, bob.id, terms(quantity="100"))
+            deal_id = (await offers.accept(uow, offer.id, sam.id)).id
+            await uow.commit()
         async with app.uow() as uow:
             version = await deal_terms.current(uow, deal_id)
             await deal_terms.accept(uow, deal_id, bob.id, version.sha256)
@@ -63,10 +78,15 @@ async def test_a_deal_paid_in_a_real_journey_reaches_the_seller_s_company_once_s
         async with app.uow() as uow:
             escrow = await by_reference(uow, deals.reference(deal_id))
         await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
-        assert await app.webhooks.run_once() == 1
-        assert await app.webhooks.run_once() == 0  # nothing else queued, nothing twice
+        async with app.uow() as uow:
+            await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-1", None)
+            await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
+            await deals.take(uow, deal_id, "confirm-receipt", bob.id)
+            await uow.commit()
+        while await app.webhooks.run_once():
+            pass
 
-    [got] = receiver.got
+    [got] = paid_only.got
     event = got.event
     assert got.verified and got.headers["agora-event-id"] == event["id"] == \
         got.headers["idempotency-key"]
@@ -76,14 +96,25 @@ async def test_a_deal_paid_in_a_real_journey_reaches_the_seller_s_company_once_s
     assert (deal["id"], deal["status"], deal["seller_id"]) == (deal_id, "to_ship", sam.id)
     assert deal["total"] == {"amount": "22000.00", "currency": "EUR"}
     assert deal["quantity"] == {"value": "100.000", "unit": "t"}
-    [delivery] = await _deliveries(app)
-    assert (delivery.status, delivery.attempts, delivery.last_status) == ("delivered", 1, 200)
+    assert event["data"]["transition"] == "payment-received"
+
+    assert all(r.verified for r in everything.got)
+    types = [r.event["type"] for r in everything.got]
+    assert [t for t in types if t.startswith("deal.")] == [
+        "deal.agreed", "deal.paid", "deal.shipped", "deal.delivered", "deal.completed"]
+    documents = [r.event["data"]["document"] for r in everything.got
+                 if r.event["type"] == "document.issued"]
+    assert documents and all(d["reference"] == f"deal:{deal_id}" for d in documents)
+    assert {"amount": "22000.00", "currency": "EUR"} in [d["total"] for d in documents]
+    assert len({r.event["id"] for r in everything.got}) == len(everything.got)
+    assert all(d.status == "delivered" and d.attempts == 1 for d in await _deliveries(app))
 
     # The same fact heard again queues nothing (one event per company and fact).
     async with app.uow() as uow:
-        kept = (await uow.session.execute(select(WebhookEvent))).scalar_one()
+        kept = (await uow.session.execute(select(WebhookEvent).where(
+            WebhookEvent.type == "deal.paid"))).scalar_one()
         again = Fact((kept.company_id,), "deal.paid", kept.key, {})
-        assert kept.key.startswith(f"deal:{deal_id}:") and kept.key.endswith(":to_ship")
+        assert kept.key == f"deal:{deal_id}:payment-received:to_ship"
         assert await queue.record(uow, again) == 0
         await uow.commit()
 
@@ -178,3 +209,26 @@ async def test_only_the_company_s_admins_manage_its_endpoints_and_a_disabled_one
         await uow.commit()
     await _queued(app, sam.id)
     assert await _deliveries(app) == [] and await app.webhooks.run_once() == 0
+
+
+async def test_a_company_s_request_for_supply_tells_of_each_quote_and_the_award(app, clock):
+    hanna, (aivar, *_) = await market(app)
+    async with receiving(clock) as receiver:
+        await company_endpoint(app, hanna.id, receiver,
+                               ["request.offer_received", "request.awarded"])
+        request_id = await posted(app, hanna)
+        quote = await quoted(app, aivar, request_id, "1200", "21")
+        async with app.uow() as uow:
+            deal = await offers.accept(uow, quote, hanna.id)
+            await uow.commit()
+        while await app.webhooks.run_once():
+            pass
+    received, awarded = (r.event for r in receiver.got)
+    assert received["type"] == "request.offer_received"
+    assert received["data"]["request"]["id"] == request_id
+    offer = received["data"]["offer"]
+    assert (offer["id"], offer["seller_id"]) == (quote, aivar.id)
+    assert offer["total"] == {"amount": "25200.00", "currency": "EUR"}  # 1,200 t at 21.00
+    assert awarded["type"] == "request.awarded"
+    assert (awarded["data"]["request"]["id"], awarded["data"]["deal"]["id"]) == (request_id,
+                                                                                 deal.id)
