@@ -65,10 +65,23 @@ async def _queue(uow: UnitOfWork, company_id: int, fact: Fact, endpoints: list[i
     return len(endpoints)
 
 
+async def _any_endpoint(uow: UnitOfWork) -> bool:
+    """Whether any endpoint is enabled, asked once per transaction: a deployment (or a test)
+    where no company uses webhooks pays one small query per transaction, not a read model per
+    event."""
+    known: dict[str, bool] = uow.kept("webhooks-any-endpoint", dict)
+    if "any" not in known:
+        known["any"] = (await uow.session.execute(select(WebhookEndpoint.id).where(
+            WebhookEndpoint.enabled.is_(True)).limit(1))).first() is not None
+    return known["any"]
+
+
 def handler(build: Callable[[UnitOfWork, E], Awaitable[list[Fact]]]
             ) -> Callable[[Any, E], Awaitable[None]]:
     """An in-transaction handler queueing what `build` makes of its event."""
     async def queue(uow: UnitOfWork, event: E) -> None:
+        if not await _any_endpoint(uow):
+            return  # no company has one: nothing to read, nothing to queue
         for fact in await build(uow, event):
             await record(uow, fact)
     # Named as what it queues (`core.webhooks.payloads.deal_moved`): tests/test_wiring.py reads it.
