@@ -10,7 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select, update
 
-from core.companies.seats import seat_may
+from core.companies.seats import company_row, seat_may
+from core.companies.sql_roster import roster_of
 from core.errors import Conflict, NotFound
 from core.i18n import _, present
 from core.operators.roles import require
@@ -83,20 +84,33 @@ async def _view(uow: UnitOfWork, row: WebhookEndpoint) -> EndpointView:
 async def register(uow: UnitOfWork, actor_id: int, keys: Keys, url: str,
                    types: list[str]) -> Registered:
     """A new endpoint of the actor's company (as its admin), with a new secret."""
-    company_id = await _company(uow, actor_id)
+    return await _make(uow, await _company(uow, actor_id), actor_id, keys, url, types)
+
+
+async def _make(uow: UnitOfWork, company_id: int, actor_id: int, keys: Keys, url: str,
+                types: list[str]) -> Registered:
     count = (await uow.session.execute(select(func.count()).where(
-        WebhookEndpoint.company_id == company_id, WebhookEndpoint.enabled.is_(True)))).scalar_one()
+        WebhookEndpoint.company_id == company_id,
+        WebhookEndpoint.enabled.is_(True)))).scalar_one()
     if count >= ENDPOINTS_MAX:
-        raise Conflict(_("A company keeps at most {count} webhook endpoints; disable one it no longer uses "
-                           "before adding another.",
+        raise Conflict(_("A company keeps at most {count} webhook endpoints; disable one it no "
+                         "longer uses before adding another.",
                          count=present.number(ENDPOINTS_MAX)))
     now, secret = uow.clock.now(), rules.new_secret()
-    row = WebhookEndpoint(company_id=company_id, url=rules.check_url(url, local_http=keys.local_http),
+    row = WebhookEndpoint(company_id=company_id,
+                          url=rules.check_url(url, local_http=keys.local_http),
                           types=rules.check_types(types), secret_sealed=keys.sealer.seal(secret),
                           enabled=True, created_by=actor_id, created_at=now, updated_at=now)
     uow.session.add(row)
     await uow.session.flush()
+    await _audit(uow, row, actor_id, "webhook_added", url=row.url)
     return Registered(await _view(uow, row), secret)
+
+
+async def _audit(uow: UnitOfWork, row: WebhookEndpoint, actor_id: int, action: str,
+                 **detail: object) -> None:
+    """The company's decisions (`/company` → 📋 Decisions) keep who changed its webhooks."""
+    await roster_of(uow).audit(row.company_id, actor_id, action, f"webhook:{row.id}", **detail)
 
 
 async def endpoints(uow: UnitOfWork, actor_id: int) -> list[EndpointView]:
@@ -128,6 +142,7 @@ async def rotate(uow: UnitOfWork, actor_id: int, keys: Keys, endpoint_id: int) -
     secret = rules.new_secret()
     row.secret_sealed, row.updated_at = keys.sealer.seal(secret), uow.clock.now()
     await uow.session.flush()
+    await _audit(uow, row, actor_id, "webhook_secret")
     return Registered(await _view(uow, row), secret)
 
 
@@ -137,6 +152,7 @@ async def set_enabled(uow: UnitOfWork, actor_id: int, endpoint_id: int,
     row = await _own(uow, actor_id, endpoint_id)
     row.enabled, row.updated_at = enabled, uow.clock.now()
     await uow.session.flush()
+    await _audit(uow, row, actor_id, "webhook_enabled" if enabled else "webhook_disabled")
     return await _view(uow, row)
 
 
@@ -207,3 +223,12 @@ async def console_resend(uow: UnitOfWork, operator_id: int, delivery_id: int) ->
     if row is None:
         raise NotFound(_("There is no such delivery."))
     return await _resend(uow, row)
+
+
+async def console_register(uow: UnitOfWork, operator_id: int, company_id: int, keys: Keys,
+                           url: str, types: list[str]) -> Registered:
+    """Support registers an endpoint for a company (helping its admins set one up); the
+    secret is shown once, to the operator, to hand on."""
+    await require(uow, operator_id, "handle_support")
+    await company_row(uow, company_id)  # NotFound for a company that is not there
+    return await _make(uow, company_id, operator_id, keys, url, types)
