@@ -20,7 +20,7 @@ from core.actions import Action
 from core.companies.seats import with_role
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
-from core.sealed import Sealer
+from core.sealed import Sealer, Unsealable
 from core.storage.uow import UnitOfWork
 from core.webhooks import rules
 from core.webhooks.intents import WebhookIntent
@@ -65,7 +65,7 @@ class Claim:
     delivery_id: int
     attempt: int
     url: str
-    secret: str
+    sealed: str  # the endpoint's secret, opened only to sign
     event_public_id: str
     body: bytes
 
@@ -75,11 +75,11 @@ def body_of(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def headers(claim: Claim, timestamp: int) -> dict[str, str]:
+def headers(claim: Claim, secret: str, timestamp: int) -> dict[str, str]:
     """The signed request's headers; the event id names it for de-duplication (a retry and a
     re-send carry the same)."""
     return {"Content-Type": "application/json", "User-Agent": "Agora-Webhooks/1",
-            rules.SIGNATURE_HEADER: rules.signature(claim.secret, timestamp, claim.body),
+            rules.SIGNATURE_HEADER: rules.signature(secret, timestamp, claim.body),
             rules.EVENT_ID_HEADER: claim.event_public_id,
             "Idempotency-Key": claim.event_public_id,
             "Agora-Delivery-Attempt": str(claim.attempt)}
@@ -115,11 +115,16 @@ class Deliverer:
             return False
         timestamp = int(self._uow().clock.now().timestamp())  # the signature's, as it leaves
         try:
-            answer = await self._poster.post(claim.url, claim.body, headers(claim, timestamp),
-                                             TIMEOUT)
-        except Exception as exc:  # the adapter answers errors itself; anything else is one too
-            log.warning("webhook %s: %r", delivery_id, exc)
-            answer = Answer(None, error=type(exc).__name__)
+            signed = headers(claim, self._sealer.open(claim.sealed), timestamp)
+        except Unsealable:  # the deployment's secret key changed: a new secret is needed
+            log.error("webhook %s: its endpoint's secret cannot be opened", delivery_id)
+            answer = Answer(None, error="secret unreadable: give the endpoint a new secret")
+        else:
+            try:
+                answer = await self._poster.post(claim.url, claim.body, signed, TIMEOUT)
+            except Exception as exc:  # the adapter answers errors itself; anything else too
+                log.warning("webhook %s: %r", delivery_id, exc)
+                answer = Answer(None, error=type(exc).__name__)
         await self._record(claim, answer)
         return True
 
@@ -143,8 +148,8 @@ class Deliverer:
             uow.session.add(WebhookAttempt(delivery_id=delivery_id, number=attempt,
                                            started_at=now, excerpt="", millis=0))
             await uow.commit()
-        return Claim(delivery_id, attempt, endpoint.url, self._sealer.open(endpoint.secret_sealed),
-                     event.public_id, body_of(event.payload))
+        return Claim(delivery_id, attempt, endpoint.url, endpoint.secret_sealed, event.public_id,
+                     body_of(event.payload))
 
     async def _record(self, claim: Claim, answer: Answer) -> None:
         d = WebhookDelivery
