@@ -232,3 +232,11 @@ async def test_a_company_s_request_for_supply_tells_of_each_quote_and_the_award(
     assert awarded["type"] == "request.awarded"
     assert (awarded["data"]["request"]["id"], awarded["data"]["deal"]["id"]) == (request_id,
                                                                                  deal.id)
+
+
+def test_every_worker_sends_what_is_due_every_five_seconds_leader_or_not(app):
+    from bots.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app, leader_jobs=False)  # a worker that does not lead
+    [job] = [j for j in scheduler.get_jobs() if j.id == "webhooks"]
+    assert job.trigger.interval == timedelta(seconds=5) and job.func == app.webhooks.run_once
