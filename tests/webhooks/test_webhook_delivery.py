@@ -5,7 +5,8 @@ each event once and signed, and a company's request for supply its quote and awa
 receiver failing twice gets three tries on the retry schedule (the clock is moved, nothing
 sleeps); a delivery out of tries fails, the admins are told, and a re-send is one more try of
 the same event; two workers claiming the same delivery at once send it once; only a company's
-admins manage its endpoints, and a disabled one gets nothing."""
+admins manage its endpoints, and a disabled one gets nothing; events settled a month ago are
+forgotten."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.terms import service as deal_terms
 from core.errors import DomainError
-from core.webhooks import queue, rules
+from core.webhooks import pruning, queue, rules
 from core.webhooks import service as webhooks
 from core.webhooks.delivery import Deliverer
 from core.webhooks.payloads import Fact
@@ -240,3 +241,17 @@ def test_every_worker_sends_what_is_due_every_five_seconds_leader_or_not(app):
     scheduler = build_scheduler(app, leader_jobs=False)  # a worker that does not lead
     [job] = [j for j in scheduler.get_jobs() if j.id == "webhooks"]
     assert job.trigger.interval == timedelta(seconds=5) and job.func == app.webhooks.run_once
+
+
+async def test_events_settled_a_month_ago_are_forgotten_and_waiting_ones_kept(app, clock):
+    sam = await make_account(app, "sam")
+    async with receiving(clock, answers=[500]) as receiver:
+        await company_endpoint(app, sam.id, receiver, ["deal.paid"])
+        await _queued(app, sam.id, "deal:1:payment-received:to_ship")
+        await _queued(app, sam.id, "deal:2:payment-received:to_ship")
+        assert await app.webhooks.run_once() == 2  # the first answered 500, the second 200
+    clock.advance(days=31)
+    assert await pruning.forget_old(app.uow) == 1
+    [waiting] = await _deliveries(app)
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+    assert [a.delivery_id for a in await _attempts(app)] == [waiting.id]
