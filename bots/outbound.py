@@ -1,5 +1,6 @@
 """What a process of Agora reaches outside itself with, given to the container it builds: email
-(SMTP when configured) and consultants' own calendars (CalDAV and ICS addresses). The adapters
+(SMTP when configured), consultants' own calendars (CalDAV and ICS addresses) and companies'
+webhooks (HTTP posts). The adapters
 live here, at the edge; `config` wires whatever it is given and imports none of them."""
 
 from __future__ import annotations
@@ -13,5 +14,7 @@ from config.settings import Settings
 def outbound(settings: Settings) -> dict[str, Any]:
     """`config.container.build`'s keyword arguments for the adapters to the outside."""
     from bots.calendars import RemoteCalendars  # its HTTP and XML libraries, loaded when built
+    from bots.webhook_poster import HttpPoster
 
-    return {"senders": email_senders(settings), "calendar_port": RemoteCalendars()}
+    return {"senders": email_senders(settings), "calendar_port": RemoteCalendars(),
+            "webhook_poster": HttpPoster()}

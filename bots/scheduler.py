@@ -28,6 +28,7 @@ from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.storage.uow import UowFactory
 from core.support import due as ticket_due
+from core.webhooks import pruning as webhook_pruning
 from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
@@ -49,6 +50,12 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
         scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
                           id="directory-sync", max_instances=1, coalesce=True,
                           replace_existing=True)
+        # Companies' webhooks: every worker sends what is due; each try is claimed once in the
+        # database (core.webhooks.delivery), so workers share the queue without sending twice.
+        if container.webhooks is not None:
+            scheduler.add_job(container.webhooks.run_once, "interval", seconds=5,
+                              id="webhooks", max_instances=1, coalesce=True,
+                              replace_existing=True)
     if leader_jobs:
         add_leader_jobs(scheduler, container)
     return scheduler
@@ -102,6 +109,10 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="gathering-timers", max_instances=1, coalesce=True, replace_existing=True)
     scheduler.add_job(gathering_due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="gathering-reminders", max_instances=1, coalesce=True,
+                      replace_existing=True)
+    # Companies' webhook events settled a month ago are forgotten with their deliveries.
+    scheduler.add_job(webhook_pruning.forget_old, "interval", hours=24, args=[container.uow],
+                      id="webhooks-forget", max_instances=1, coalesce=True,
                       replace_existing=True)
     # Profile certificates: the holder is told a month before one runs out, once.
     scheduler.add_job(certificate_expiry.run, "interval", hours=1, args=[container.uow],

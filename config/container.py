@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,10 +34,13 @@ from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
 from core.policy import BookingPolicy, Policy
 from core.sealed import Sealer
+from core.storage import workers
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
+from core.webhooks.delivery import Deliverer, Poster
+from core.webhooks.keys import Keys
 from payments.service import PaymentsService
 from payments.wiring import build_crypto_webhooks, build_payments, build_webhooks, commission_rules
 
@@ -72,6 +76,7 @@ class Container:
     on_time_db: AsyncEngine | None = None
     on_time_sessions: async_sessionmaker[AsyncSession] | None = None
     calendars: CalendarSync | None = None  # consultants' own calendars (CalDAV, ICS addresses)
+    webhooks: Deliverer | None = None  # sends companies' webhooks (when given a poster)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self.bus, self.policy)
@@ -135,7 +140,8 @@ def sealer_for(settings: Settings) -> Sealer:
 
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None,
-          db: AsyncEngine | None = None, calendar_port: Calendars | None = None) -> Container:
+          db: AsyncEngine | None = None, calendar_port: Calendars | None = None,
+          webhook_poster: Poster | None = None) -> Container:
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""
@@ -198,6 +204,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
             container.uow, calendar_port, sealer_for(settings))
         container.add_sender(calendar_out.CHANNEL,
                              CalendarWriter(container.uow, container.calendars))
+    services.webhooks = Keys(sealer_for(settings), settings.webhooks_allow_local_http)
+    if webhook_poster is not None:  # companies' webhooks (the adapter is the caller's)
+        container.webhooks = Deliverer(container.uow, webhook_poster, services.webhooks.sealer,
+                                       workers.claim_name(uuid.uuid4().hex[:8]))
     loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,

@@ -46,6 +46,7 @@ from core.notifications.cards import CardBuilder
 from core.notifications.delivery import Resolver
 from core.storage.uow import UowFactory
 from core.support import wiring as support
+from core.webhooks import wiring as webhooks
 from payments import receipts
 from payments import wiring as money
 from payments.service import PaymentsService
@@ -131,6 +132,8 @@ CONTEXTS: tuple[Context, ...] = (
     Context("learning", wire=(learning.wire,)),
     Context("loyalty", wire=(loyalty.wire, money.loyalty_money),
             home=(OnHome(60, points_section),)),
+    # Last: a company's webhooks are queued once every other handler of the event has run.
+    Context("webhooks", wire=(webhooks.wire,)),
 )
 
 

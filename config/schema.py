@@ -34,6 +34,7 @@ import core.recommend.tables
 import core.storage.change_feed
 import core.storage.tables
 import core.support.tables
+import core.webhooks.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, core.companies.tables,

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # Several workers: Redis holds what they share beyond the database (optional; /healthz
     # reports it when set). On PostgreSQL, workers try for the scheduler lead this often.
     redis_url: str | None = None
+    # Company webhooks may post over plain HTTP to this machine (127.0.0.1, localhost): a
+    # receiver under development or a test's. Unset: allowed in development and test only —
+    # elsewhere a webhook carries a company's deals, so it travels over HTTPS or not at all.
+    webhooks_local_http: bool | None = None
     leader_retry_seconds: float = Field(default=3.0, gt=0, le=60)
 
     telegram_token: str | None = None
@@ -233,6 +237,8 @@ class Settings(BaseSettings):
                              "AGORA_BTCPAY_STORE_ID, AGORA_BTCPAY_WEBHOOK_SECRET)")
         if self.environment in ("development", "test"):
             return self
+        if self.webhooks_local_http and self.environment == "production":
+            raise ValueError("webhooks_local_http: webhooks travel over HTTPS in production")
         for name in SECRET_FIELDS:
             value = getattr(self, name)
             if value is not None and (value.lower() in PLACEHOLDERS or len(value) < 8):
@@ -261,6 +267,13 @@ class Settings(BaseSettings):
         if "public_url" in self.model_fields_set:
             return self
         return self.model_copy(update={"public_url": local_url(host, port)})
+
+    @property
+    def webhooks_allow_local_http(self) -> bool:
+        """Whether an endpoint may be http://127.0.0.1 (or localhost): see webhooks_local_http."""
+        if self.webhooks_local_http is not None:
+            return self.webhooks_local_http
+        return self.environment in ("development", "test")
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,7 @@ from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles.directory import Directory
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
+from core.webhooks.keys import Keys
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Services:
     files: FileStore | None = None  # where uploaded photos and documents are kept
     fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
     calendars: CalendarSync | None = None  # consultants' own calendars (core.consulting.calendars)
+    webhooks: Keys | None = None  # company webhooks' secrets and URL rule (core.webhooks)
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
     # A home section: text, or replies (a chart and its figures); "" or []: not for this person.
     home_sections: list[Callable[[Ctx], Awaitable[str | list[Outbound]]]] = field(

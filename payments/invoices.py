@@ -14,6 +14,7 @@ from sqlalchemy import insert, or_, select
 from core import said as say
 from core.errors import NotFound
 from core.i18n import N_, _
+from core.money.events import DocumentIssued
 from core.money.model import Money
 from core.notifications.outbox import account_of, addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
@@ -60,6 +61,9 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
     invoice = Invoice(id=invoice_id, **row)
     document_made(uow, attachment(invoice))
+    uow.emit(DocumentIssued(invoice.id, kind, escrow.reference,
+                            Money(invoice.total, invoice.currency), invoice.payer_id,
+                            invoice.payee_id, tuple(sorted(concerned(invoice)))))
     await email_parties(uow, invoice)
     sibling = uow.sibling()
     uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit

@@ -127,7 +127,9 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 # deals after the deposits: its freight's bridge hears a payment after the deposits' bridge, and
 # a deal's move releases a delivered transport's freight before the deal earns points. An
 # inspection booked into a deal (core.consulting.inspections) is wired with the consultants
-# after their packages: its fee's bridge hears an authorisation after the sessions' handlers.
+# after their packages: its fee's bridge hears an authorisation after the sessions' handlers. A
+# company's webhooks (core.webhooks) are wired last: each event meets them after every other
+# handler of it, and the bus hears of BiddingClosed and DocumentIssued in a transaction only there.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded
@@ -178,11 +180,13 @@ during DealMoved               deal/give-back-award:core.deals.request_award.on_
 during DealMoved               deal/record-carbon:core.deals.carbon.records.on_deal_completed
 during DealMoved               core.deals.freight.notices.on_deal_moved
 during DealMoved               deal/earn-points:core.loyalty.earning.on_deal_completed
+during DealMoved               core.webhooks.payloads.deal_moved
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
 during PurchaseHeld            core.deals.approvals.notices.on_held
 during PurchaseDecided         core.deals.approvals.notices.on_decided
 during ApprovalsChatChosen     core.deals.approvals.notices.on_chat_chosen
 during OfferMade               core.deals.notices.negotiations.on_offer_made
+during OfferMade               core.webhooks.payloads.offer_made
 during RequestPosted           core.deals.requests.notices.on_posted
 during RequestCancelled        core.deals.requests.notices.on_cancelled
 during BidPlaced               core.deals.requests.notices.on_bid
@@ -191,6 +195,7 @@ during RequestQuestionAnswered core.deals.requests.notices.on_question_answered
 during OfferClosed             core.deals.notices.book.OFFERS.on_moved
 during OfferClosed             core.deals.notices.negotiations.on_counter_closed
 during DealAgreed              core.deals.notices.parties.on_deal_agreed
+during DealAgreed              core.webhooks.payloads.deal_agreed
 during MessagePosted           core.deals.notices.negotiations.on_message_posted
 during ShipmentUpdated         core.deals.notices.after_sale.on_shipment_updated
 during DisputeQuestion         core.deals.notices.after_sale.on_dispute_question
@@ -201,6 +206,7 @@ during TermsChanged            core.deals.notices.parties.on_terms_changed
 during TermsAccepted           core.deals.notices.terms.on_terms_accepted
 during AwardUndone             core.deals.requests.notices.on_award_undone
 during ContractMoved           core.deals.notices.book.CONTRACTS.on_moved
+during ContractMoved           core.webhooks.payloads.contract_moved
 during FreightAsked            core.deals.freight.notices.on_asked
 during FreightQuoted           core.deals.freight.notices.on_quoted
 during FreightBooked           core.deals.freight.notices.on_booked
@@ -254,6 +260,8 @@ during BoardPostHidden         core.community.notices.on_hidden
 during GatheringStarted        core.learning.notices.GATHERINGS.on_moved
 during RecordingAdded          core.learning.notices.on_recording
 during DealRated               core.loyalty.earning.on_deal_rated
+during BiddingClosed           core.webhooks.payloads.bidding_closed
+during DocumentIssued          core.webhooks.payloads.document_issued
 after  DealMoved               deal/open-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow
 after  DealMoved               deal/invoice-on-terms:payments.bridges.deals.DealPayments.after.<locals>.follow
 after  DealMoved               deal/release-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow

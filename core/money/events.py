@@ -239,3 +239,17 @@ class CryptoPaymentSeen(Event):
     escrow_id: int
     payer_id: int
     confirming: Money
+
+
+@dataclass(frozen=True)
+class DocumentIssued(Event):
+    """A document was recorded for a payment (an invoice, receipt, payout statement or credit
+    note: `kind`); it is numbered right after commit. `parties`: the accounts it concerns."""
+
+    document_id: int
+    kind: str
+    reference: str  # the escrow's ("deal:12")
+    total: Money
+    payer_id: int | None
+    payee_id: int | None
+    parties: tuple[int, ...]

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bots.calendars import RemoteCalendars
+from bots.webhook_poster import HttpPoster
 from config.container import Container, build
 from config.settings import Settings
 from core.clock import Clock
@@ -22,7 +23,8 @@ def wire(settings: Settings, *, clock: Clock | None = None, mailbox: Any = None)
     """A container from settings, its email captured in `mailbox` when one is given; the caller
     closes it (`container` below does)."""
     return build(settings, clock=clock, senders={"email": mailbox} if mailbox is not None else None,
-                 db=databases.kept_engine(settings.database_url), calendar_port=RemoteCalendars())
+                 db=databases.kept_engine(settings.database_url), calendar_port=RemoteCalendars(),
+                 webhook_poster=HttpPoster())
 
 
 @asynccontextmanager

@@ -35,6 +35,10 @@ DECIDED = {
     "purchase_withdrawn": N_("withdrew a purchase request"),
     "purchase_lapsed": N_("approved a purchase too late"),
     "approvals_chat": N_("chose where approval cards go"),
+    "webhook_added": N_("added a webhook endpoint"),
+    "webhook_secret": N_("gave a webhook endpoint a new secret"),
+    "webhook_disabled": N_("disabled a webhook endpoint"),
+    "webhook_enabled": N_("enabled a webhook endpoint"),
 }
 
 
