@@ -1,0 +1,46 @@
+"""Agora's price indices: each index's weekly values as published (never changed once
+stored), and who follows which index in chat
+
+Revision ID: 0048c
+Revises: 0047h
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0048c'
+down_revision = '0047h'
+branch_labels = None
+depends_on = None
+
+AWARE = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        'price_index_values',
+        sa.Column('index_code', sa.String(40), nullable=False),
+        sa.Column('week', sa.Date(), nullable=False),
+        sa.Column('currency', sa.String(3), nullable=False),
+        sa.Column('per_t_minor', sa.BigInteger(), nullable=True),
+        sa.Column('per_mwh_minor', sa.BigInteger(), nullable=True),
+        sa.Column('tonnes_milli', sa.BigInteger(), nullable=False),
+        sa.Column('deals', sa.Integer(), nullable=False),
+        sa.Column('dropped', sa.Integer(), nullable=False),
+        sa.Column('unpublished', sa.String(16), nullable=True),
+        sa.Column('published_at', AWARE, nullable=False),
+        sa.PrimaryKeyConstraint('index_code', 'week', name=op.f('pk_price_index_values')))
+    op.create_table(
+        'price_index_followers',
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('index_code', sa.String(40), nullable=False),
+        sa.Column('created_at', AWARE, nullable=False),
+        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'],
+                                name=op.f('fk_price_index_followers_account_id_accounts'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('account_id', 'index_code',
+                                name=op.f('pk_price_index_followers')))
+
+
+def downgrade() -> None:
+    op.drop_table('price_index_followers')
+    op.drop_table('price_index_values')
