@@ -91,3 +91,19 @@ async def baltic_pellets(app: Container, weeks: dict[datetime, list[str]]) -> di
         for n, per_t in enumerate(prices):
             await index_trade(app, ids[f"listing{n}"], ids[f"buyer{n}"], per_t, 10, at)
     return ids
+
+
+async def published_index(app: Container) -> dict[str, int]:
+    """The Baltic ENplus A1 index computed (the clock on 20 November): weeks 45 and 46
+    published, week 44 withheld (one seller alone), the weeks before without trades."""
+    from datetime import UTC
+
+    from core.market.index_publish import publish_due
+
+    ids = await baltic_pellets(app, {datetime(2026, 11, 4, 12, tzinfo=UTC): ["200", "210", "220"],
+                                     datetime(2026, 11, 11, 12, tzinfo=UTC): ["210", "212.5",
+                                                                              "214"]})
+    await index_trade(app, ids["listing0"], ids["buyer0"], "190", 40,
+                      datetime(2026, 10, 28, 12, tzinfo=UTC))
+    await publish_due(app.uow)
+    return ids
