@@ -24,9 +24,9 @@ import core.deals.requests.tables
 import core.deals.tables
 import core.deals.terms.tables
 import core.deals.threads.tables
+import core.indices.tables
 import core.learning.tables
 import core.loyalty.tables
-import core.market.tables
 import core.notifications.tables
 import core.operators.tables
 import core.process.tables
@@ -45,5 +45,5 @@ MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, 
            core.consulting.tables, core.consulting.calendars.tables, core.consulting.packages.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
-           core.learning.tables, core.loyalty.tables, core.market.tables, payments.tables)
+           core.learning.tables, core.loyalty.tables, core.indices.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -7,15 +7,15 @@ from sqlalchemy import delete, select
 
 from core.actions import Action
 from core.i18n import _
-from core.market.index_defs import IndexDef
+from core.indices.definitions import IndexDef
+from core.indices.tables import IndexFollower
 from core.market.index_rules import week_label
 from core.market.index_view import IndexView
 from core.market.index_words import weekly_notice
 from core.market.intents import IndexIntent
-from core.market.tables import IndexFollower
 from core.notifications import outbox
-from core.storage.upsert import dialect_insert
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 
 async def follows(uow: UnitOfWork, account_id: int, index: IndexDef) -> bool:

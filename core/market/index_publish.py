@@ -11,14 +11,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from core.indices.definitions import INDICES, IndexDef
+from core.indices.tables import IndexValue
 from core.market import index_follow
-from core.market.index_defs import INDICES, IndexDef
 from core.market.index_rules import week_value, weeks_due
 from core.market.index_trades import trades_of
 from core.market.index_view import index_view
-from core.market.tables import IndexValue
-from core.storage.upsert import dialect_insert
 from core.storage.uow import UnitOfWork, UowFactory
+from core.storage.upsert import dialect_insert
 
 
 async def publish_due(uow_factory: UowFactory) -> int:

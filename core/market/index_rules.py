@@ -131,8 +131,8 @@ def week_value(trades: list[Trade]) -> WeekValue:
     tonnes = sum((p.tonnes for p in kept), Decimal(0))
     if not enough_parties([p.trade for p in kept]):
         return WeekValue(None, None, tonnes, len(kept), dropped, Unpublished.FEW_PARTIES)
-    value = sum(p.per_t * p.tonnes for p in kept)
-    energy = sum(p.mwh for p in kept)
+    value = sum((p.per_t * p.tonnes for p in kept), Decimal(0))
+    energy = sum((p.mwh for p in kept), Decimal(0))
     known = all(p.mwh > 0 for p in kept)
     return WeekValue(_minor(value / tonnes), _minor(value / energy) if known else None,
                      tonnes, len(kept), dropped)

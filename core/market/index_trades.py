@@ -15,7 +15,7 @@ from core.catalog.tables import Listing
 from core.deals.carbon.tables import CarbonRecord
 from core.deals.contracts.tables import Contract
 from core.deals.tables import Deal, Offer, SupplyRequest
-from core.market.index_defs import IndexDef
+from core.indices.definitions import IndexDef
 from core.market.index_rules import Trade, counts, week_bounds
 from core.process.deals import DealState
 from core.storage.uow import UnitOfWork

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from core.errors import NotFound
 from core.i18n import _
-from core.market.index_defs import BY_NUMBER, INDICES, IndexDef
+from core.indices.definitions import BY_NUMBER, INDICES, IndexDef
+from core.indices.tables import IndexValue
 from core.market.index_rules import Unpublished, change_percent
-from core.market.tables import IndexValue
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from core.i18n import _, present
+from core.i18n import _, n_, present
 from core.market.index_rules import Unpublished
 from core.market.index_view import IndexView, IndexWeek
 
@@ -42,8 +42,8 @@ def change_words(change: Decimal | None) -> str:
 
 def volume_words(week: IndexWeek) -> str:
     """“1 234 t in 9 trades”."""
-    return _("{tonnes} in {deals} trades", tonnes=present.quantity(week.tonnes, "t"),
-             deals=present.count(week.deals))
+    return n_("{tonnes} in {n} trade", "{tonnes} in {n} trades", week.deals,
+              tonnes=present.quantity(week.tonnes, "t"))
 
 
 def weekly_notice(view: IndexView) -> str:

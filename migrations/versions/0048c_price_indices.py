@@ -1,5 +1,6 @@
 """Agora's price indices: each index's weekly values as published (never changed once
-stored), and who follows which index in chat
+stored), who follows which index in chat, and contracts indexed to one (the offer's and the
+contract's index and premium, and each call-off's index, week used and premium)
 
 Revision ID: 0048c
 Revises: 0047h
@@ -41,6 +42,20 @@ def upgrade() -> None:
                                 name=op.f('pk_price_index_followers')))
 
 
+    # Plain ADD COLUMNs of nullable columns (SQLite has them): a batch would copy tables that
+    # other tables' foreign keys point at.
+    for table in ('offers', 'contracts', 'deals'):
+        op.add_column(table, sa.Column('price_index', sa.String(40), nullable=True))
+        op.add_column(table, sa.Column('index_premium_minor', sa.BigInteger(), nullable=True))
+    op.add_column('deals', sa.Column('index_week', sa.Date(), nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('deals') as batch_op:
+        batch_op.drop_column('index_week')
+    for table in ('offers', 'contracts', 'deals'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('index_premium_minor')
+            batch_op.drop_column('price_index')
     op.drop_table('price_index_followers')
     op.drop_table('price_index_values')

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from core.indices.definitions import INDICES
+from core.indices.tables import IndexValue
 from core.market import index_follow
-from core.market.index_defs import INDICES
 from core.market.index_publish import publish_due
 from core.market.index_rules import FIRST_WEEKS
-from core.market.tables import IndexValue
 from tests.market.helpers import baltic_pellets, index_trade
 from tests.support.outbox import told_texts
 
@@ -48,7 +48,7 @@ async def test_the_job_stores_each_ended_week_once_and_tells_a_follower_once(app
     assert weeks[date(2026, 10, 26)].per_t_minor is None  # no trades
     assert date(2026, 11, 16) not in weeks  # the running week waits for its end
     [notice] = await told_texts(app, ids["buyer0"], "ENplus A1")
-    assert notice == ("📈 ENplus A1 wood pellets, Baltic, FCA, week of 9 Nov 2026: "  # a Latvian's
+    assert notice == ("📈 Wood pellets ENplus A1, Baltic, FCA, week of 9 Nov 2026: "  # a Latvian's
                       "212,00\xa0€/t · 44,17\xa0€/MWh; +1% on the week before. 30 t in 3 trades.")
 
     app.clock.advance(days=7)  # week 47 ended: one seller alone traded

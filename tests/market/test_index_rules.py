@@ -30,7 +30,7 @@ def spread(*prices: int, tonnes: str = "10") -> list[Trade]:
 def test_the_value_is_the_volume_weighted_average_per_tonne_and_per_mwh():
     trades = [trade(1, 4, "10", 20000), trade(2, 5, "30", 22000), trade(3, 6, "20", 21000)]
     value = week_value(trades)
-    # (10 × 200 + 30 × 220 + 20 × 210) / 60 = 213.33 €/t; over 4.8 MWh/t = 44.44 €/MWh
+    # (10 * 200 + 30 * 220 + 20 * 210) / 60 = 213.33 €/t; over 4.8 MWh/t = 44.44 €/MWh
     assert (value.per_t_minor, value.per_mwh_minor) == (21333, 4444)
     assert (value.tonnes, value.deals, value.dropped, value.unpublished) == (60, 3, 0, None)
 

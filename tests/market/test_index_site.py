@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+
 from tests.market.helpers import published_index
 
 CODE = "pellets-a1-baltic-fca"
@@ -16,12 +17,12 @@ CODE = "pellets-a1-baltic-fca"
 async def test_an_index_page_its_csv_the_list_and_the_method(site_app, web):
     await published_index(site_app)
     page = (await web.get(f"/indices/{CODE}")).text
-    assert page.count("<h1") == 1 and "<h1>ENplus A1 wood pellets, Baltic, FCA</h1>" in page
+    assert page.count("<h1") == 1 and "<h1>Wood pellets ENplus A1, Baltic, FCA</h1>" in page
     assert "<strong>€212.17/t · €44.20/MWh</strong> — week of 9 Nov 2026; +1% on the week before" in page
     assert "<svg" in page and 'role="img"' in page and "<polyline" in page
     row = re.search(r'<th scope="row">week of 26 Oct 2026</th><td class="num">(.*?)</td>', page)
     assert row and row.group(1) == "not published — too few parties"
-    assert f"https://t.me/agora_test_bot?start=index-1" in page
+    assert "https://t.me/agora_test_bot?start=index-1" in page
     assert f'href="/indices/{CODE}.csv"' in page and "seller0" not in page
     german = (await web.get(f"/indices/{CODE}", headers={"accept-language": "de"})).text
     assert "212,17\xa0€/t" in german

@@ -13,8 +13,8 @@ from bots.web.deps import ContainerDep, SettingsDep
 from bots.web.language import speaking
 from bots.web.pages import render
 from bots.web.site import boards as site_boards
-from bots.web.site import indices as site_indices
 from bots.web.site import consultants as site_consultants
+from bots.web.site import indices as site_indices
 from bots.web.site import listings as site_listings
 from bots.web.site import market as site_market
 from bots.web.site import requests as site_requests
@@ -23,15 +23,16 @@ from bots.web.site.views import result_card
 from conversations.help_base import by_topic
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import TYPES, product
+from core.indices.definitions import INDICES
 from core.market.analytics import PUBLIC_MIN_DEALS
-from core.market.index_defs import INDICES
 from core.market.prices import prices_by_product
 from core.public import consultants as public_consultants
 from core.public import listings as public_listings
 from core.public import testimonials
 
 HOME_CARDS = 6  # the newest listings, to browse by looking
-PAGES = ("/", "/help", "/market", "/indices", "/indices/methodology", "/listings", "/requests", "/consultants", "/boards", "/events")
+PAGES = ("/", "/help", "/market", "/indices", "/indices/methodology", "/listings", "/requests",
+         "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /admin

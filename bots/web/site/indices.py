@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,9 +20,9 @@ from bots.web.site.errors import not_found
 from bots.web.site.links import canonical, chat_links
 from core.errors import NotFound
 from core.i18n import _, countries, present
+from core.indices.definitions import INDICES, REGIONS
 from core.market import index_rules
 from core.market.index_chart import svg
-from core.market.index_defs import INDICES, REGIONS
 from core.market.index_view import IndexView, IndexWeek, all_views, index_view
 from core.market.index_words import change_words, value_words, volume_words, week_words
 from core.money.model import Money
@@ -32,10 +33,9 @@ CSV_COLUMNS = ("week", "week_start", "status", "eur_per_t", "eur_per_mwh", "tonn
                "outliers_dropped", "computed_at")
 
 
-def _words() -> dict[str, object]:
-    """The index's words a template writes (the presenter's, in the reader's language)."""
-    return {"value_words": value_words, "week_words": week_words, "change_words": change_words,
-            "volume_words": volume_words}
+# The index's words a template writes (the presenter's, in the reader's language).
+WORDS: dict[str, Any] = {"value_words": value_words, "week_words": week_words,
+                         "change_words": change_words, "volume_words": volume_words}
 
 
 @router.get("/indices", response_class=HTMLResponse)
@@ -43,7 +43,7 @@ async def index_list(request: Request, container: ContainerDep) -> HTMLResponse:
     async with container.uow() as uow:
         views = await all_views(uow)
     return render(request, "site/indices.html", views=views,
-                  canonical=canonical(container.settings, "/indices"), **_words())
+                  canonical=canonical(container.settings, "/indices"), **WORDS)
 
 
 @router.get("/indices/methodology", response_class=HTMLResponse)
@@ -86,8 +86,8 @@ def _plain(amount: Money | None) -> str:
 def _csv_row(week: IndexWeek) -> list[str]:
     status = "published" if week.published else f"not-published:{week.unpublished}"
     return [index_rules.week_label(week.week), week.week.isoformat(), status,
-            _plain(week.per_t), _plain(week.per_mwh), f"{week.tonnes.quantize(THOUSANDTHS):f}", str(week.deals),
-            str(week.dropped), week.published_at.isoformat()]
+            _plain(week.per_t), _plain(week.per_mwh), f"{week.tonnes.quantize(THOUSANDTHS):f}",
+            str(week.deals), str(week.dropped), week.published_at.isoformat()]
 
 
 @router.get("/indices/{code}", response_class=HTMLResponse)
@@ -98,4 +98,4 @@ async def index_page(request: Request, container: ContainerDep, code: str) -> HT
     return render(request, "site/price_index.html", view=view, chart=Markup(svg(view)),
                   weeks=list(reversed(view.weeks)),
                   links=chat_links(request, "index", view.index.number),
-                  canonical=canonical(container.settings, f"/indices/{code}"), **_words())
+                  canonical=canonical(container.settings, f"/indices/{code}"), **WORDS)

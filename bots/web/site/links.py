@@ -10,7 +10,7 @@ from fastapi import Request
 
 from bots.web.deps import get_container
 from config.settings import Settings
-from core.market.index_defs import BY_NUMBER
+from core.indices.definitions import BY_NUMBER
 
 # The deep link's flow for each kind of page: `view-42` opens listing 42, `consultant-7`
 # consultant 7, `see_request-5` request for supply 5, `index-1` price index 1

@@ -8,8 +8,8 @@ from __future__ import annotations
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Reply, go
 from core.i18n import N_, _
+from core.indices.definitions import IndexDef
 from core.market import index_follow
-from core.market.index_defs import IndexDef
 from core.market.index_view import IndexView, all_views, definition, index_view
 from core.market.index_words import change_words, value_words, volume_words, week_words
 from core.market.intents import IndexIntent

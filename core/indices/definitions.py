@@ -42,10 +42,9 @@ class IndexDef:
         return REGIONS[self.region].countries
 
     def name(self) -> str:
-        """“ENplus A1 wood pellets, Baltic, FCA” in the current reader's language."""
+        """“Wood pellets ENplus A1, Baltic, FCA” in the current reader's language."""
         goods = _(product(self.product_type).label)
-        what = _("{grade} {product}", grade=self.grade, product=goods.lower()) \
-            if self.grade else goods
+        what = f"{goods} {self.grade}" if self.grade else goods  # a grade's name is not translated
         return _("{what}, {region}, {basis}", what=what, region=_(REGIONS[self.region].label),
                  basis=self.basis)
 
