@@ -80,8 +80,8 @@ def check_indexed(price_index: str | None, call_offs: int | None, product_type: 
     if not call_offs:
         raise DomainError(_("Only a contract (call-offs) can be indexed."))
     if index.product_type != product_type or unit != "t" or currency != index.currency:
-        raise DomainError(_("{index} prices another product, unit or currency than this "
-                            "listing's.", index=index.name()))
+        raise DomainError(_("{index} does not price this listing's goods.",
+                            index=index.name()))
 
 
 def indexed_price(reference: Money | None, premium: Money, agreed: Money) -> Money:
@@ -113,6 +113,6 @@ def frozen_index(price_index: str, premium: Money) -> str:
 
 def index_rule(price_index: str, premium: Money) -> str:
     """The rule on the offer's and the contract's card, in the reader's words."""
-    return _("📈 Price {indexed}: each call-off at the index's latest published week when it "
-             "is made (the price above while none is published).",
+    return _("📈 Price {indexed}: each call-off at the index's latest published week (the "
+             "price above until one is published).",
              indexed=index_words(price_index, premium))

@@ -39,7 +39,7 @@ async def test_members_follow_an_index_in_chat_and_each_hears_the_week_once(worl
     await publish_due(app.uow)
     told = await world.sam_told("Wood pellets ENplus A1, Baltic, FCA, week of 9 Nov 2026", since)
     assert "€212.00/t · €44.17/MWh" in told and "30 t in 3 trades" in told
-    await world.bob_sees("Holzpellets ENplus A1, Baltikum, FCA, Woche vom 09.11.2026: "
+    await world.bob_sees("Holzpellets ENplus A1, Baltikum, FCA, Woche vom 9. Nov. 2026: "
                          "212,00\xa0€/t · 44,17\xa0€/MWh")
     await publish_due(app.uow)  # a rerun tells no one again
     await world.deliver()

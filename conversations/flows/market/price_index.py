@@ -39,8 +39,8 @@ async def _card(ctx: Ctx, code: str, note: str = "") -> Next:
               Button(_("🔔 Follow: its value every week"),
                      go(IndexIntent.FOLLOW_INDEX.value, index.number)))
     lines = [f"📈 {index.name()}", _latest(view),
-             _("Volume-weighted average of completed deals and awards, outliers trimmed, "
-               "published only with enough parties; the method is on the page.")]
+             _("Volume-weighted average of deals and awards, outliers trimmed; published only "
+               "with enough parties.")]
     if note:
         lines.append(note)
     return Next.end(Reply("\n".join(lines), (
@@ -82,8 +82,8 @@ price_index = OneStepCommand(
     summary=N_("Agora's weekly price indices, to follow in chat"),
     menu=(MenuEntry(N_("📈 Price indices"), ("seller", "buyer"), 31),),
     intents={IndexIntent.VIEW_INDEX: "{arg}"},
-    help=N_("Weekly price indices per product and region from completed deals and awards, per "
-            "tonne and per MWh; follow one to get its value each week."))
+    help=N_("Weekly prices per product and region, per tonne and per MWh; follow an index to "
+            "get its value each week."))
 follow_index = OneStepCommand(name="follow_index", title=N_("follow an index"), run=_follow,
                               intents={IndexIntent.FOLLOW_INDEX: "{arg}"})
 unfollow_index = OneStepCommand(name="unfollow_index", title=N_("unfollow an index"),
