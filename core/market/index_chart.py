@@ -29,7 +29,7 @@ def _segments(values: list[int | None]) -> list[list[tuple[int, int]]]:
 
 def svg(view: IndexView) -> str:
     """The chart, or "" when no week is published yet."""
-    weeks = view.weeks
+    weeks = view.history
     values = [w.per_t.amount if w.per_t else None for w in weeks]
     known = [v for v in values if v is not None]
     if not known:

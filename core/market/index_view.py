@@ -43,6 +43,13 @@ class IndexView:
     weeks: list[IndexWeek]  # oldest first
 
     @property
+    def history(self) -> list[IndexWeek]:
+        """The weeks from the first with any trade on (the weeks before it say nothing)."""
+        first = next((i for i, w in enumerate(self.weeks)
+                      if w.unpublished != Unpublished.NO_TRADES), len(self.weeks))
+        return self.weeks[first:]
+
+    @property
     def published(self) -> list[IndexWeek]:
         return [w for w in self.weeks if w.published]
 

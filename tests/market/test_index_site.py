@@ -22,6 +22,7 @@ async def test_an_index_page_its_csv_the_list_and_the_method(site_app, web):
     assert "<svg" in page and 'role="img"' in page and "<polyline" in page
     row = re.search(r'<th scope="row">week of 26 Oct 2026</th><td class="num">(.*?)</td>', page)
     assert row and row.group(1) == "not published — too few parties"
+    assert "week of 19 Oct 2026" not in page  # the weeks before the first trade say nothing
     assert "https://t.me/agora_test_bot?start=index-1" in page
     assert f'href="/indices/{CODE}.csv"' in page and "seller0" not in page
     german = (await web.get(f"/indices/{CODE}", headers={"accept-language": "de"})).text

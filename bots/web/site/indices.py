@@ -96,6 +96,6 @@ async def index_page(request: Request, container: ContainerDep, code: str) -> HT
     if view is None:
         return not_found(request, _("There is no such index."))
     return render(request, "site/price_index.html", view=view, chart=Markup(svg(view)),
-                  weeks=list(reversed(view.weeks)),
+                  weeks=list(reversed(view.history)),
                   links=chat_links(request, "index", view.index.number),
                   canonical=canonical(container.settings, f"/indices/{code}"), **WORDS)
