@@ -106,9 +106,10 @@ def frozen_index(price_index: str, premium: Money) -> str:
     index = INDICES.get(price_index)
     name = f"{index.product_type} {index.grade or ''} {index.region} {index.basis}".split() \
         if index else [price_index]
-    return (f"Agora price index {price_index} ({' '.join(name)}) {premium.plain()} per tonne: "
-            "each call-off is priced when it is made at the index's latest published week plus "
-            "this premium; at the unit price above while the index has published none.")
+    return (f"Agora price index {price_index} ({' '.join(name)}) plus a premium of "
+            f"{premium.plain()} per tonne: each call-off is priced when it is made at the "
+            "index's latest published week plus the premium; at the unit price above while the "
+            "index has published none.")
 
 
 def index_rule(price_index: str, premium: Money) -> str:

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 CHANGE_LABELS = {"quantity": N_("quantity"), "price": N_("price"), "incoterm": N_("Incoterm"),
                  "place": N_("place"), "delivery_from": N_("delivery from"),
                  "delivery_to": N_("delivery by"), "payment_method": N_("payment"),
-                 "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval")}
+                 "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval"),
+                 "price_index": N_("price index"), "index_premium": N_("premium over the index")}
 # A shipment's status as its line on the deal card says it.
 SHIPMENT_WORDS: dict[str, str] = {
     ShipmentStatus.DISPATCHED: N_("dispatched"), ShipmentStatus.IN_TRANSIT: N_("in transit"),

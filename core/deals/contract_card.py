@@ -167,4 +167,5 @@ async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int
         offer.delivery_to else timedelta(days=30)
     return contract_summary(contract), role, Terms(Decimal(old.quantity), old.price, old.incoterm, old.place,
                                  start, start + window, old.payment_method,
-                                 call_offs=old.call_offs, call_off_every=old.call_off_every)
+                                 call_offs=old.call_offs, call_off_every=old.call_off_every,
+                                 price_index=old.price_index, index_premium=old.index_premium)

@@ -2,6 +2,8 @@
 index plus the premium, the agreed price without a published week, and which goods an index
 may price."""
 
+from decimal import Decimal
+
 import pytest
 
 from core.deals.call_offs import check_indexed, index_words, indexed_price
@@ -34,3 +36,17 @@ def test_only_a_contract_on_the_indexs_goods_by_the_tonne_in_its_currency_is_ind
 def test_the_rule_reads_with_its_sign():
     assert index_words("pellets-a1-baltic-fca", eur("-5.00")) == \
         "indexed to Wood pellets ENplus A1, Baltic, FCA − €5.00/t"
+
+
+def test_an_indexed_offer_held_for_approval_keeps_its_index_and_premium():
+    from datetime import date
+
+    from core.deals.approvals.drafted import _frozen, terms_of
+    from core.deals.offers.facts import Terms
+    from core.deals.tables import PurchaseRequest
+
+    terms = Terms(Decimal("100"), eur("200.00"), "FCA", "Riga", date(2026, 11, 20),
+                  date(2026, 11, 30), call_offs=3, call_off_every="month",
+                  price_index="pellets-a1-baltic-fca", index_premium=eur("-2.50"))
+    held = PurchaseRequest(terms=_frozen(terms))
+    assert terms_of(held) == terms

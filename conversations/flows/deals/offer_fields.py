@@ -143,9 +143,9 @@ def index_form(known: dict[str, Any]) -> Form:
     return Form("offer_index", N_("Index the price"), [
         ChoiceField("price_index", N_("Price"),
                     choices=[(FIXED, N_("Fixed")), *indices_for(known)],
-                    hint=_("Or follow a weekly Agora price index: each call-off is priced at "
-                               "its latest published week plus your premium; at the price above "
-                               "while none is published.")),
+                    hint=_("Fixed, or a weekly Agora price index: each call-off at its latest "
+                           "published week plus your premium (the price above until one is "
+                           "published).")),
             DecimalField("index_premium", _("Premium per tonne over the index ({currency})",
                                             currency=known.get("currency") or ""),
                          minimum=-PREMIUM_MOST, maximum=PREMIUM_MOST, when=_follows_index,
