@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bots.demo_buyers import DEMO
+from bots.demo_index import seed_index_trades
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog.gazetteer import Place, major
 from core.catalog.tables import Listing, SavedSearch, SearchLog
@@ -54,6 +55,8 @@ async def seed_history(uow: UnitOfWork, rng: random.Random, seller_ids: list[int
                                       places[country], seller_ids, buyers)
             local = [b for i, b in enumerate(buyers) if COUNTRIES[i % len(COUNTRIES)] == country]
             _demand(uow, rng, code, country, starts, now, local)
+    # The price index's weeks (their own generator: the history above stays as it was).
+    await seed_index_trades(uow, random.Random(len(seller_ids)), seller_ids, buyers)
     return deals
 
 

@@ -24,6 +24,7 @@ from core.deals.freight import journey as freight_journey
 from core.deals.requests import auction_close
 from core.deals.requests import notices as request_notices
 from core.learning import due as gathering_due
+from core.market import index_publish
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.storage.uow import UowFactory
@@ -117,6 +118,11 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     # Profile certificates: the holder is told a month before one runs out, once.
     scheduler.add_job(certificate_expiry.run, "interval", hours=1, args=[container.uow],
                       id="certificate-expiry", max_instances=1, coalesce=True,
+                      replace_existing=True, **at_start())
+    # Price indices: each ended ISO week computed once and its followers told, hourly (a week
+    # is stored once per index, so a late run or a second leader changes nothing).
+    scheduler.add_job(index_publish.publish_due, "cron", minute=5, args=[container.uow],
+                      id="price-indices", max_instances=1, coalesce=True,
                       replace_existing=True, **at_start())
 
 

@@ -25,6 +25,7 @@ import core.deals.requests.tables
 import core.deals.tables
 import core.deals.terms.tables
 import core.deals.threads.tables
+import core.indices.tables
 import core.learning.tables
 import core.loyalty.tables
 import core.notifications.tables
@@ -47,5 +48,5 @@ MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, 
            core.consulting.inspections.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
-           core.learning.tables, core.loyalty.tables, payments.tables)
+           core.learning.tables, core.loyalty.tables, core.indices.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 CHANGE_LABELS = {"quantity": N_("quantity"), "price": N_("price"), "incoterm": N_("Incoterm"),
                  "place": N_("place"), "delivery_from": N_("delivery from"),
                  "delivery_to": N_("delivery by"), "payment_method": N_("payment"),
-                 "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval")}
+                 "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval"),
+                 "price_index": N_("price index"), "index_premium": N_("premium over the index")}
 # A shipment's status as its line on the deal card says it.
 SHIPMENT_WORDS: dict[str, str] = {
     ShipmentStatus.DISPATCHED: N_("dispatched"), ShipmentStatus.IN_TRANSIT: N_("in transit"),
@@ -84,6 +85,9 @@ def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
         offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to)))
     method = PAYMENT_METHODS.get(offer.payment_method)
     lines.append(_("Payment: {payment}", payment=_(method) if method else "—"))
+    if offer.call_offs and offer.terms.price_index:
+        lines.append(call_offs.index_rule(offer.terms.price_index, offer.terms.index_premium
+                                          or Money(0, offer.currency)))
     if offer.call_offs:
         lines.append(_("📑 Deliver in call-offs: {schedule}, {quantity} and {amount} in all",
                        schedule=schedule_text(offer),
@@ -163,8 +167,21 @@ def call_off_line(view: DealView) -> str:
     deal = view.deal
     if deal.contract_id is None:
         return ""
-    return _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
+    line = _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
              contract_id=deal.contract_id)
+    return f"{line}\n{index_price_line(deal)}" if deal.price_index else line
+
+
+def index_price_line(deal: DealFacts) -> str:
+    """How an indexed call-off's price was made: the week used, or the fallback to the
+    contract's agreed price when the index had published no week."""
+    assert deal.price_index is not None
+    indexed = call_offs.index_words(deal.price_index, deal.index_premium or Money(0, deal.currency))
+    if deal.index_week is None:
+        return _("📈 Price {indexed}; no week was published when this call-off was made, so it is "
+                 "the contract's agreed {price}.", indexed=indexed, price=deal.price)
+    return _("📈 Price {indexed}, from the {week}: {price}.", indexed=indexed,
+             week=_("week of {day}", day=dates.day(deal.index_week)), price=deal.price)
 
 
 def dispute_line(view: DealView) -> str:

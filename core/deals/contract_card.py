@@ -50,6 +50,8 @@ class ContractSummary:
     quantity_milli: int  # each call-off
     price: Money  # per unit
     each_total: Money  # one call-off's goods, without VAT
+    price_index: str | None = None  # indexed: each call-off at the index plus the premium
+    index_premium: Money | None = None
 
 
 def contract_summary(contract: Contract) -> ContractSummary:
@@ -58,7 +60,9 @@ def contract_summary(contract: Contract) -> ContractSummary:
         contract.id, contract.listing_id, contract.buyer_id, contract.seller_id, contract.status,
         contract.call_offs, contract.called, contract.every, contract.first_date,
         contract.quantity_milli, Money(contract.price_minor, contract.currency),
-        total(contract))  # type: ignore[arg-type]  # a contract prices like a deal
+        total(contract),  # type: ignore[arg-type]  # a contract prices like a deal
+        contract.price_index, Money(contract.index_premium_minor or 0, contract.currency)
+        if contract.price_index else None)
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ def contract_text(view: ContractView) -> str:
              _("{schedule} of {each} × {price} = {total} each",
                schedule=call_offs.words(c.call_offs, c.every), each=each, price=c.price,
                total=c.each_total),
+             *([call_offs.index_rule(c.price_index, c.index_premium or Money(0, c.price.currency))]
+               if c.price_index else []),
              _("Status: {status}", status=_(state) if state else c.status),
              n_("Delivered: {delivered} of {in_all} ({done} of {n} call-off)",
                 "Delivered: {delivered} of {in_all} ({done} of {n} call-offs)", c.call_offs,
@@ -161,4 +167,5 @@ async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int
         offer.delivery_to else timedelta(days=30)
     return contract_summary(contract), role, Terms(Decimal(old.quantity), old.price, old.incoterm, old.place,
                                  start, start + window, old.payment_method,
-                                 call_offs=old.call_offs, call_off_every=old.call_off_every)
+                                 call_offs=old.call_offs, call_off_every=old.call_off_every,
+                                 price_index=old.price_index, index_premium=old.index_premium)

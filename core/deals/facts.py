@@ -44,6 +44,11 @@ class DealFacts:
     payment_days: int | None  # paid on terms: the invoice is due this many days after shipping
     payment_due_on: date | None  # …on this day, once the invoice went out
     terms_paid_at: datetime | None  # …and when it was paid
+    # An indexed contract's call-off: the index, the week its price came from (None: none was
+    # published, so the contract's agreed price) and the premium per tonne.
+    price_index: str | None = None
+    index_week: date | None = None
+    index_premium: Money | None = None
 
     @property
     def currency(self) -> str:
@@ -61,7 +66,10 @@ def deal_facts(deal: Deal, unit: str) -> DealFacts:
         price=Money(deal.price_minor, deal.currency), total=goods, vat=vat,
         payable=goods + Money(deal.vat_minor or 0, deal.currency),
         payment_days=deal.payment_days, payment_due_on=deal.payment_due_on,
-        terms_paid_at=deal.terms_paid_at)
+        terms_paid_at=deal.terms_paid_at, price_index=deal.price_index,
+        index_week=deal.index_week, index_premium=Money(deal.index_premium_minor or 0,
+                                                        deal.currency)
+        if deal.price_index else None)
 
 
 @dataclass(frozen=True)

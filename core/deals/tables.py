@@ -110,6 +110,11 @@ class Offer(Base):
     # `call_off_every` (week | 2weeks | month | quarter); None for a single delivery.
     call_offs: Mapped[int | None] = mapped_column(Integer)
     call_off_every: Mapped[str | None] = mapped_column(String(8))
+    # An indexed contract: each call-off priced at this price index's latest published week
+    # plus `index_premium_minor` per tonne (may be negative); `price_minor` is the agreed price
+    # a call-off falls back to while the index has published no week (core.deals.index_pricing).
+    price_index: Mapped[str | None] = mapped_column(String(40))
+    index_premium_minor: Mapped[int | None] = mapped_column(BigInteger)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
     # A seller's quote on a buyer's request for supply (core.deals.requests.quotes).
     request_id: Mapped[int | None] = mapped_column(ForeignKey("supply_requests.id"), index=True)
@@ -131,6 +136,11 @@ class Deal(Base):
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     call_off: Mapped[int | None] = mapped_column(Integer)  # its number in the contract, from 1
+    # An indexed contract's call-off: how its price was made — the index, the week it was
+    # priced from (None: no week published then, so the contract's agreed price) and premium.
+    price_index: Mapped[str | None] = mapped_column(String(40))
+    index_week: Mapped[date | None]
+    index_premium_minor: Mapped[int | None] = mapped_column(BigInteger)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     # The buyer's company when the buyer bought as its member (core.companies): its colleagues

@@ -155,3 +155,11 @@ async def test_the_demo_seed_holds_a_year_of_deals_enough_to_chart_and_forecast(
     assert deals > 250
     assert all(m.deals.count >= 2 for m in latvia.months) and latvia.forecast is not None
     assert sum(m.searches for m in latvia.months) > 50 and poland.forecast is not None
+    # …and ten weeks of the Baltic pellet index, published once its job runs.
+    from core.market.index_publish import publish_due
+    from core.market.index_view import index_view
+
+    await publish_due(app.uow)
+    async with app.uow() as uow:
+        baltic = await index_view(uow, "pellets-a1-baltic-fca")
+    assert len(baltic.published) == 10 and baltic.change is not None

@@ -16,6 +16,7 @@ from core.catalog import media
 from core.catalog.media import FileStore
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import consultant
+from tests.market.helpers import published_index
 from tests.site.conftest import jpeg_with_gps
 from tests.site.test_site_requests import _market, _post
 from tests.support.accessibility import violations
@@ -41,12 +42,15 @@ async def _catalogue(app) -> dict[str, str]:
     buyer, __ = await _market(app)
     request = await _post(app, buyer)
     cora = await consultant(app, "cora")
+    await published_index(app)
     return {"home": "/", "listings": "/listings", "search": "/listings?q=pellets&near=Riga",
             "listing": f"/listings/{listing}", "requests": "/requests",
             "request": f"/requests/{request}", "consultants": "/consultants",
             "consultant": f"/consultants/{cora.id}", "market": "/market",
             "product market": "/market/pellets", "boards": "/boards",
             "board": "/boards/pellet-quality", "events": "/events", "help": "/help",
+            "indices": "/indices", "index": "/indices/pellets-a1-baltic-fca",
+            "index method": "/indices/methodology",
             "not found": "/listings/999999"}
 
 

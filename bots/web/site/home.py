@@ -14,6 +14,7 @@ from bots.web.language import speaking
 from bots.web.pages import render
 from bots.web.site import boards as site_boards
 from bots.web.site import consultants as site_consultants
+from bots.web.site import indices as site_indices
 from bots.web.site import listings as site_listings
 from bots.web.site import market as site_market
 from bots.web.site import requests as site_requests
@@ -22,6 +23,7 @@ from bots.web.site.views import result_card
 from conversations.help_base import by_topic
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import TYPES, product
+from core.indices.definitions import INDICES
 from core.market.analytics import PUBLIC_MIN_DEALS
 from core.market.prices import prices_by_product
 from core.public import consultants as public_consultants
@@ -29,7 +31,8 @@ from core.public import listings as public_listings
 from core.public import testimonials
 
 HOME_CARDS = 6  # the newest listings, to browse by looking
-PAGES = ("/", "/help", "/market", "/listings", "/requests", "/consultants", "/boards", "/events")
+PAGES = ("/", "/help", "/market", "/indices", "/indices/methodology", "/listings", "/requests",
+         "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /admin
@@ -99,6 +102,7 @@ async def sitemap(request: Request, container: ContainerDep) -> Response:
     entries += [(canonical(settings, f"/listings/{i}"), changed) for i, changed in listings]
     entries += [(canonical(settings, f"/consultants/{i}"), changed) for i, changed in consultants]
     entries += [(canonical(settings, f"/market/{code}"), None) for code in TYPES]
+    entries += [(canonical(settings, f"/indices/{code}"), None) for code in INDICES]
     page = render(request, "site/sitemap.xml", entries=entries)
     return Response(page.body, media_type="application/xml")
 
@@ -108,3 +112,4 @@ router.include_router(site_requests.router)
 router.include_router(site_consultants.router)
 router.include_router(site_boards.router)
 router.include_router(site_market.router)
+router.include_router(site_indices.router)

@@ -10,11 +10,13 @@ from fastapi import Request
 
 from bots.web.deps import get_container
 from config.settings import Settings
+from core.indices.definitions import BY_NUMBER
 
 # The deep link's flow for each kind of page: `view-42` opens listing 42, `consultant-7`
-# consultant 7, `see_request-5` request for supply 5 (conversations.registry.deep_link), on
-# Telegram and through Slack's sign-in.
-KINDS = {"listing": "view", "consultant": "consultant", "request": "see_request"}
+# consultant 7, `see_request-5` request for supply 5, `index-1` price index 1
+# (conversations.registry.deep_link), on Telegram and through Slack's sign-in.
+KINDS = {"listing": "view", "consultant": "consultant", "request": "see_request",
+         "index": "index"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ def canonical(settings: Settings, path: str) -> str:
 
 def chat_payload(kind: str, object_id: int) -> str:
     return f"{KINDS[kind]}-{object_id}"
+
+
+def page_of(kind: str, object_id: int) -> str:
+    """The site's page of an object a chat link names (where a declined sign-in returns)."""
+    if kind == "index":
+        return f"/indices/{BY_NUMBER[object_id].code}" if object_id in BY_NUMBER else "/indices"
+    return {"listing": "/listings/", "request": "/requests/"}.get(kind, "/consultants/") + \
+        str(object_id)
 
 
 def slack_ready(request: Request) -> bool:

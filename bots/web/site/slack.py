@@ -26,11 +26,12 @@ from fastapi.responses import RedirectResponse, Response
 from bots.web.deps import ContainerDep, SlackChannelDep
 from bots.web.language import speaking
 from bots.web.site.errors import not_found, problem
-from bots.web.site.links import KINDS, app_redirect, canonical, chat_payload, slack_web
+from bots.web.site.links import KINDS, app_redirect, canonical, chat_payload, page_of, slack_web
 from config.settings import Settings
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
+from core.market.index_view import definition
 from core.public import consultants as public_consultants
 from core.public import listings as public_listings
 from core.public import requests as public_requests
@@ -114,6 +115,8 @@ async def still_public(uow: UnitOfWork, kind: str, object_id: int) -> None:
         await public_listings.published(uow, object_id)
     elif kind == "request":
         await public_requests.public_request(uow, object_id)
+    elif kind == "index":
+        definition(str(object_id))
     else:
         await public_consultants.live_profile(uow, object_id)
 
@@ -151,9 +154,8 @@ async def callback(request: Request, container: ContainerDep, slack: SlackChanne
     if found is None or not nonce or not hmac.compare_digest(nonce, str(found["n"])):
         return problem(request, _("Sign-in expired"), _(EXPIRED), 400)
     kind, number = found["k"], found["i"]
-    page = {"listing": "/listings/", "request": "/requests/"}.get(kind, "/consultants/")
     if error or not code:  # the person declined on Slack's page
-        return RedirectResponse(f"{page}{number}", status_code=303)
+        return RedirectResponse(page_of(kind, number), status_code=303)
     person = await _signed_in(settings, code[:500], nonce)
     if person is None:
         return problem(request, _("Slack sign-in failed"),

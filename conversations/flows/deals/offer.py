@@ -140,8 +140,10 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     send = _("🛒 Buy now") if state.mode == "buy" else _("📨 Send")
     contract = () if state.mode == "supply" else (  # a quote is one delivery
         (_("📦 Deliver in call-offs"), "call-offs"),)
+    index = ((_("📈 Index the price"), "index"),) if int(state.values.get("call_offs") or 1) > 1 \
+        and of.indices_for(state.facts) else ()  # a contract on goods an index prices
     return [Reply(text, rows((send, "send"), (_("✏ Change details"), "details"),
-                             *contract, per_row=2))]
+                             *contract, *index, per_row=2))]
 
 
 def review_text(listing: ListingCard, v: dict[str, Any], mode: str, fixed: bool,
@@ -171,6 +173,8 @@ def review_text(listing: ListingCard, v: dict[str, Any], mode: str, fixed: bool,
                           schedule=call_offs.words(count, v.get("call_off_every") or "month"),
                           quantity=cards.quantity(milli * count, listing.unit),
                           total=contract_total(price, milli, count)))
+        if indexed := of.index_of(v, price.currency):
+            lines.insert(3, call_offs.index_rule(*indexed))
     return "\n".join(lines)
 
 
@@ -183,6 +187,11 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
         values.setdefault("call_off_every", "month")
         form_runner.seed(ctx, "call_offs", values)
         return Next(state="call_offs")
+    if choice == "index":
+        values = Offering.of(ctx).values
+        values.setdefault("price_index", of.FIXED)
+        form_runner.seed(ctx, "index", values)
+        return Next(state="index")
     if choice == "details":
         form_runner.seed(ctx, "details", Offering.of(ctx).values)
         return Next(state="details")
@@ -243,6 +252,8 @@ offer_flow = Flow(
             "all": FormState(form=_all, done=_answered),
             "review": Ask(prompt=_review, on=_on_review),
             "details": FormState(form=_details, done=_answered, cancel_to="review"),
+            "index": FormState(form=lambda ctx: of.index_form(Offering.of(ctx).facts),
+                               done=_answered, cancel_to="review"),
             "call_offs": FormState(form=lambda ctx: of.call_off_form(), done=_answered,
                                    cancel_to="review")},
 )

@@ -20,6 +20,7 @@ from core.deals.offers.service import listed_delivery
 from core.deals.rules import PAYMENT_METHODS, checked_quantity
 from core.errors import DomainError
 from core.i18n import N_, _, present
+from core.indices.definitions import INDICES
 from core.money.model import Money, exponent
 
 INCOTERMS = [("EXW", N_("EXW — buyer collects")), ("FCA", N_("FCA — handed to buyer's carrier")),
@@ -31,7 +32,8 @@ EXPIRY = [("24", N_("24 hours")), ("48", N_("48 hours")), ("168", N_("7 days"))]
 def facts(card: ListingCard) -> dict[str, Any]:
     """What the offer form needs of the listing, kept with the conversation (JSON)."""
     return {"unit": card.unit, "currency": card.price.currency,
-            "least": str(card.min_order or Decimal("0.001")), "stock": str(card.quantity)}
+            "least": str(card.min_order or Decimal("0.001")), "stock": str(card.quantity),
+            "product": card.product}
 
 
 @dataclass
@@ -105,6 +107,55 @@ def usual_payment(values: dict[str, Any], on_terms: Iterable[str] = (),
     return values
 
 
+def _contract(values: dict[str, Any]) -> bool:
+    return int(values.get("call_offs") or 1) > 1
+
+
+def _follows_index(values: dict[str, Any]) -> bool:
+    return values.get("price_index") not in (None, "", FIXED)
+
+
+def _indexed(values: dict[str, Any]) -> bool:
+    return _contract(values) and _follows_index(values)
+
+
+FIXED = "fixed"  # the price index field's answer for a price that does not follow an index
+
+
+def index_of(values: dict[str, Any], currency: str) -> tuple[str, Money] | None:
+    """The index a contract's answers follow, and the premium per tonne (None: fixed)."""
+    if not _indexed(values):
+        return None
+    return str(values["price_index"]), Money.parse(str(values.get("index_premium") or "0"),
+                                                   currency)
+
+
+def indices_for(known: dict[str, Any]) -> list[tuple[str, str]]:
+    """The price indices that price the listing's goods (its product, by the tonne, in its
+    currency), as (code, name)."""
+    return [(i.code, i.name()) for i in INDICES.values()
+            if i.product_type == known.get("product") and known.get("unit") == "t"
+            and known.get("currency") == i.currency]
+
+
+def index_form(known: dict[str, Any]) -> Form:
+    """A contract's price: fixed, or indexed with a premium per tonne over the index."""
+    return Form("offer_index", N_("Index the price"), [
+        ChoiceField("price_index", N_("Price"),
+                    choices=[(FIXED, N_("Fixed")), *indices_for(known)],
+                    hint=_("Fixed, or a weekly Agora price index: each call-off at its latest "
+                           "published week plus your premium (the price above until one is "
+                           "published).")),
+            DecimalField("index_premium", _("Premium per tonne over the index ({currency})",
+                                            currency=known.get("currency") or ""),
+                         minimum=-PREMIUM_MOST, maximum=PREMIUM_MOST, when=_follows_index,
+                         hint=_("Added to the index's value; negative for a discount."))],
+        submit_label=N_("Preview"))
+
+
+PREMIUM_MOST = Decimal(1000)
+
+
 def call_off_form() -> Form:
     """Deliver in call-offs: how many deliveries of the quantity, and how often (1: one
     delivery, no contract)."""
@@ -113,7 +164,7 @@ def call_off_form() -> Form:
                      hint=_("The quantity is delivered this many times (1 to {most}); "
                             "1 is a single delivery.", most=MOST)),
         ChoiceField("call_off_every", N_("How often"), choices=list(EVERY.items()),
-                    when=lambda values: int(values.get("call_offs") or 1) > 1)],
+                    when=_contract)],
         submit_label=N_("Preview"))
 
 
@@ -170,7 +221,9 @@ def from_terms(terms: Terms) -> dict[str, Any]:
             "delivery_from": terms.delivery_from.isoformat() if terms.delivery_from else None,
             "delivery_to": terms.delivery_to.isoformat() if terms.delivery_to else None,
             "payment_method": terms.payment_method, "expires": "48",
-            "call_offs": terms.call_offs or 1, "call_off_every": terms.call_off_every or "month"}
+            "call_offs": terms.call_offs or 1, "call_off_every": terms.call_off_every or "month",
+            "price_index": terms.price_index or FIXED,
+            "index_premium": str(terms.index_premium.decimal) if terms.index_premium else None}
 
 
 def to_terms(values: dict[str, Any], currency: str) -> Terms:
@@ -179,9 +232,11 @@ def to_terms(values: dict[str, Any], currency: str) -> Terms:
         return date.fromisoformat(values[key]) if values.get(key) else None
 
     count = int(values.get("call_offs") or 1)
+    indexed, premium = index_of(values, currency) or (None, None)
     return Terms(Decimal(str(values["quantity"])), Money.parse(str(values["price"]), currency),
                  values.get("incoterm"), values.get("place"), day("delivery_from"),
                  day("delivery_to"), values.get("payment_method") or "escrow",
                  timedelta(hours=int(values.get("expires") or 48)),
                  call_offs=count if count > 1 else None,
-                 call_off_every=(values.get("call_off_every") or "month") if count > 1 else None)
+                 call_off_every=(values.get("call_off_every") or "month") if count > 1 else None,
+                 price_index=indexed, index_premium=premium)

@@ -27,7 +27,9 @@ def terms_of(request: PurchaseRequest) -> Terms:
                  day(data["delivery_to"]) if data.get("delivery_to") else None,
                  data.get("payment_method") or "escrow",
                  timedelta(seconds=data["expires_s"]) if data.get("expires_s") else None,
-                 data.get("call_offs"), data.get("call_off_every"))
+                 data.get("call_offs"), data.get("call_off_every"), data.get("price_index"),
+                 Money(int(data["index_premium_minor"]), data["currency"])
+                 if data.get("index_premium_minor") is not None else None)
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
@@ -40,4 +42,6 @@ def _frozen(terms: Terms) -> dict[str, Any]:
             "delivery_from": iso(terms.delivery_from), "delivery_to": iso(terms.delivery_to),
             "payment_method": terms.payment_method,
             "expires_s": int(terms.expires_in.total_seconds()) if terms.expires_in else None,
-            "call_offs": terms.call_offs, "call_off_every": terms.call_off_every}
+            "call_offs": terms.call_offs, "call_off_every": terms.call_off_every,
+            "price_index": terms.price_index,
+            "index_premium_minor": terms.index_premium.amount if terms.index_premium else None}

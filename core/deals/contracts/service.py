@@ -19,11 +19,13 @@ from core.catalog.tables import Listing
 from core.deals import call_offs, deals
 from core.deals.contracts.tables import Contract
 from core.deals.events import ContractMoved, DealMoved
+from core.deals.index_pricing import call_off_price
 from core.deals.tables import Deal, Offer
 from core.deals.terms import service as deal_terms
 from core.deals.terms.tables import DealTerms
 from core.errors import Conflict, NotFound
 from core.i18n import _
+from core.money.model import Money
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER, ContractState
@@ -43,6 +45,8 @@ async def open_for(uow: UnitOfWork, offer: Offer) -> Contract:
                         seller_id=offer.seller_id, status=CONTRACT_PROCESS.initial,
                         quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
                         currency=offer.currency, call_offs=offer.call_offs or 0,
+                        price_index=offer.price_index,
+                        index_premium_minor=offer.index_premium_minor,
                         every=offer.call_off_every or "month",
                         first_date=first_date(uow, offer), called=1, created_at=now,
                         updated_at=now)
@@ -130,8 +134,10 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
                 call_off=number, buyer_id=contract.buyer_id, seller_id=contract.seller_id,
                 company_id=first,  # the company the contract was made for
                 status=DEAL_PROCESS.initial, quantity_milli=contract.quantity_milli,
-                price_minor=contract.price_minor, currency=contract.currency, created_at=now,
-                updated_at=now)
+                **(await call_off_price(uow, contract.price_index, contract.index_premium_minor,
+                                        Money(contract.price_minor, contract.currency))
+                   ).columns(),
+                currency=contract.currency, created_at=now, updated_at=now)
     await uow.insert(deal)
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
     uow.add(DealTerms(deal_id=deal.id, version=1, body=accepted.body, sha256=accepted.sha256,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     ForeignKey,
     Integer,
     String,
@@ -33,6 +34,10 @@ class Contract(Base):
     call_offs: Mapped[int] = mapped_column(Integer)
     every: Mapped[str] = mapped_column(String(8))  # week | 2weeks | month | quarter
     first_date: Mapped[date]  # call-off n is due `every` times (n - 1) after it
+    # Indexed to a price index (core.deals.index_pricing): each call-off at its latest
+    # published week plus this premium per tonne; `price_minor` while none is published.
+    price_index: Mapped[str | None] = mapped_column(String(40))
+    index_premium_minor: Mapped[int | None] = mapped_column(BigInteger)
     called: Mapped[int] = mapped_column(Integer, default=0)  # call-offs created so far
     # The accepted version of call-off 1's terms, which every later call-off copies (no foreign
     # key: deal_terms → deals → contracts would make a cycle).

@@ -20,6 +20,7 @@ from core.companies.seats import seat_of
 from core.deals import call_offs, on_terms, pay_terms, request_award, rules
 from core.deals.contracts import service as contracts
 from core.deals.events import DealAgreed
+from core.deals.index_pricing import call_off_price
 from core.deals.offers.rounds import _close, _listing, decline_open_quotes
 from core.deals.tables import Deal, Offer
 from core.deals.terms import service as deal_terms
@@ -43,14 +44,17 @@ async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
     now = uow.clock.now()
     contract = await contracts.open_for(uow, offer) if offer.call_offs else None
     seat = await seat_of(uow, offer.buyer_id)  # bought for the company: colleagues see it
+    # An indexed contract's call-off 1 is priced now, as each later one is when it is made.
+    priced = await call_off_price(uow, offer.price_index, offer.index_premium_minor,
+                                  Money(offer.price_minor, offer.currency))
     await on_terms.check(uow, offer.buyer_id, offer.payment_method,  # still within its limit
-                         rules.line_total(Money(offer.price_minor, offer.currency),
+                         rules.line_total(Money(priced.price_minor, offer.currency),
                                           offer.quantity_milli), by_buyer=accepter == BUYER)
     deal = Deal(offer_id=offer.id, listing_id=offer.listing_id, buyer_id=offer.buyer_id,
                 company_id=seat.company.id if seat else None,
                 contract_id=contract.id if contract else None, call_off=1 if contract else None,
                 seller_id=offer.seller_id, status=DEAL_PROCESS.initial,
-                quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
+                quantity_milli=offer.quantity_milli, **priced.columns(),
                 currency=offer.currency, payment_days=pay_terms.net_days(offer.payment_method),
                 created_at=now, updated_at=now)
     await uow.insert(deal)
@@ -69,10 +73,13 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
     seller, buyer = await parties_for(uow, offer.seller_id, offer.buyer_id)
     price = Money(offer.price_minor, offer.currency)
     quantity = Decimal(offer.quantity_milli) / 1000
-    schedule = {"schedule": call_offs.frozen(
+    schedule: dict[str, Any] = {"schedule": call_offs.frozen(
         offer.call_offs, offer.call_off_every or "", contracts.first_date(uow, offer), quantity,
         listing.unit)
     } if offer.call_offs else {}
+    if offer.price_index:  # frozen in English, as the schedule's interval is
+        schedule["price_index"] = call_offs.frozen_index(
+            offer.price_index, Money(offer.index_premium_minor or 0, offer.currency))
     return {**schedule, "buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
             "grade": listing.grade or None,

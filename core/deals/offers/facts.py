@@ -46,6 +46,10 @@ class Terms:
     expires_in: timedelta | None = None  # the offer process's default (48 h) when None
     call_offs: int | None = None  # a framework contract: `quantity` this many times…
     call_off_every: str | None = None  # …at this interval (core.deals.call_offs.EVERY)
+    # …priced from a price index plus a premium per tonne (core.deals.index_pricing); `price`
+    # is then the agreed price a call-off falls back to while the index has published nothing.
+    price_index: str | None = None
+    index_premium: Money | None = None
 
 
 def terms_of_offer(offer: Offer) -> Terms:
@@ -53,7 +57,9 @@ def terms_of_offer(offer: Offer) -> Terms:
     return Terms(Decimal(offer.quantity_milli) / 1000, Money(offer.price_minor, offer.currency),
                  offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to,
                  offer.payment_method, call_offs=offer.call_offs,
-                 call_off_every=offer.call_off_every)
+                 call_off_every=offer.call_off_every, price_index=offer.price_index,
+                 index_premium=Money(offer.index_premium_minor or 0, offer.currency)
+                 if offer.price_index else None)
 
 
 @dataclass(frozen=True)

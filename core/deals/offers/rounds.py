@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.tables import Listing
-from core.deals import rules
+from core.deals import call_offs, rules
 from core.deals.events import OfferClosed, OfferMade
 from core.deals.offers.facts import Terms
 from core.deals.tables import Offer
@@ -35,6 +35,8 @@ def drafted(listing: Listing, buyer_id: int, made_by: str, terms: Terms, previou
     """A new open offer on `listing`, its terms checked against it (`_check_terms`), expiring
     when they say or after the offer process's timer; not kept yet."""
     milli = _check_terms(listing, terms)
+    call_offs.check_indexed(terms.price_index, terms.call_offs, listing.product_type,
+                            listing.unit, terms.price.currency)
     expires = now + (terms.expires_in or OFFER_PROCESS.timers_in("open")[0].after)
     return Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,
                  made_by=made_by, status=OFFER_PROCESS.initial, quantity_milli=milli,
@@ -43,6 +45,9 @@ def drafted(listing: Listing, buyer_id: int, made_by: str, terms: Terms, previou
                  delivery_to=terms.delivery_to, payment_method=terms.payment_method,
                  call_offs=terms.call_offs,
                  call_off_every=terms.call_off_every if terms.call_offs else None,
+                 price_index=terms.price_index or None,
+                 index_premium_minor=(terms.index_premium.amount if terms.index_premium else 0)
+                 if terms.price_index else None,
                  previous_id=previous, request_id=request_id, expires_at=expires,
                  created_at=now)
 

@@ -23,12 +23,13 @@ LABELS = {
     "product": N_("Product"), "title": N_("Listing title"), "listing_id": N_("Listing"),
     "offer_id": N_("Offer"), "seller_id": N_("Seller account"), "buyer_id": N_("Buyer account"),
     "quantity": N_("Quantity"), "tolerance_percent": N_("Quantity tolerance"),
-    "unit_price": N_("Unit price"), "total": N_("Total"), "incoterm": N_("Incoterm"),
+    "unit_price": N_("Unit price"), "price_index": N_("Price index"), "total": N_("Total"),
+    "incoterm": N_("Incoterm"),
     "place": N_("Place"), "delivery_from": N_("Delivery from"), "delivery_to": N_("Delivery to"),
     "payment_method": N_("Payment"), "grade": N_("Grade"), "certifications": N_("Certification"),
 }
 ORDER = ("product", "grade", "certifications", "title", "quantity", "tolerance_percent",
-         "unit_price", "total", "incoterm", "place", "delivery_from", "delivery_to",
+         "unit_price", "price_index", "total", "incoterm", "place", "delivery_from", "delivery_to",
          "payment_method", "listing_id", "offer_id", "seller_id", "buyer_id")
 # Printed with the quantity, the prices and the parties.
 CONSUMED = frozenset({"unit", "currency", "parties"})
