@@ -176,8 +176,8 @@ async def test_two_workers_claiming_one_delivery_at_once_send_it_once(app, clock
         await company_endpoint(app, sam.id, receiver, ["deal.paid"])
         await _queued(app, sam.id)
         assert app.webhooks is not None
-        sealer = app.engine.services.webhooks.sealer
-        first, second = (Deliverer(app.uow, HttpPoster(), sealer, f"worker-{n}") for n in (1, 2))
+        keys = app.engine.services.webhooks
+        first, second = (Deliverer(app.uow, HttpPoster(), keys, f"worker-{n}") for n in (1, 2))
         [delivery] = await _deliveries(app)
         sent = await asyncio.gather(first.deliver(delivery.id), second.deliver(delivery.id),
                                     first.run_once(), second.run_once())
