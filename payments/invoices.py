@@ -61,13 +61,22 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
     invoice = Invoice(id=invoice_id, **row)
     document_made(uow, attachment(invoice))
-    uow.emit(DocumentIssued(invoice.id, kind, escrow.reference,
-                            Money(invoice.total, invoice.currency), invoice.payer_id,
-                            invoice.payee_id, tuple(sorted(concerned(invoice)))))
     await email_parties(uow, invoice)
     sibling = uow.sibling()
     uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit
     return invoice
+
+
+def announce(uow: UnitOfWork, numbered: Sequence[tuple[Any, str]]) -> None:
+    """`DocumentIssued` for each document just numbered — (its unnumbered row as the numbering
+    read it, with the escrow's reference; its number) — in the numbering's transaction: what
+    hears it (a company's webhooks) hears it once, with the number."""
+    for row, number in numbered:
+        invoice = Invoice(id=row.id, kind=row.kind, payer_id=row.payer_id,
+                          payee_id=row.payee_id, token=row.token)  # read, never stored
+        uow.emit(DocumentIssued(row.id, row.kind, row.reference,
+                                Money(row.total, row.currency), row.payer_id, row.payee_id,
+                                tuple(sorted(concerned(invoice))), number, link(invoice)))
 
 
 def link(invoice: Invoice, ubl: bool = False) -> str:

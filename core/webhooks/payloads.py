@@ -155,10 +155,11 @@ async def bidding_closed(uow: UnitOfWork, event: BiddingClosed) -> list[Fact]:
 
 async def document_issued(uow: UnitOfWork, event: DocumentIssued) -> list[Fact]:
     """`document.issued`: an invoice, receipt, statement or credit note, for the companies of
-    the parties it concerns (its number follows right after commit: null until then)."""
-    data = {"document": {"id": event.document_id, "kind": event.kind,
+    the parties it concerns, with its number and download link (heard when it is numbered)."""
+    data = {"document": {"id": event.document_id, "number": event.number, "kind": event.kind,
                          "total": money(event.total), "reference": event.reference,
-                         "payer_id": event.payer_id, "payee_id": event.payee_id}}
+                         "payer_id": event.payer_id, "payee_id": event.payee_id,
+                         "download_url": event.link}}
     companies = await _companies(uow, *event.parties)
     return [Fact(companies, "document.issued", f"document:{event.document_id}", data)]
 
