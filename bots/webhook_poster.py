@@ -19,7 +19,7 @@ from core.webhooks.delivery import EXCERPT, Answer
 
 
 class SystemResolver:
-    """core.webhooks.addresses' Resolver: the system's resolver (getaddrinfo), every address."""
+    """core.webhooks.addresses' NameResolver: the system's resolver (getaddrinfo), every address."""
 
     async def resolve(self, host: str, port: int) -> list[str]:
         found = await asyncio.get_running_loop().getaddrinfo(host, port,

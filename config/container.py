@@ -39,7 +39,7 @@ from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
-from core.webhooks.addresses import Resolver
+from core.webhooks.addresses import NameResolver
 from core.webhooks.delivery import Deliverer, Poster
 from core.webhooks.keys import Keys
 from payments.service import PaymentsService
@@ -143,7 +143,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None,
           db: AsyncEngine | None = None, calendar_port: Calendars | None = None,
           webhook_poster: Poster | None = None,
-          webhook_resolver: Resolver | None = None) -> Container:
+          webhook_resolver: NameResolver | None = None) -> Container:
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""

@@ -19,10 +19,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
@@ -147,12 +147,12 @@ def assign(rows: list[tuple[int, str]], taken: dict[str, int]
                      if following[series] != taken[series]}
 
 
-async def _unnumbered(uow: UnitOfWork) -> list[Row[Any]]:
+async def _unnumbered(uow: UnitOfWork) -> Sequence[Any]:  # rows, their columns by name
     # Read after the counter is taken: what the previous holder numbered is seen as numbered.
-    return list((await (await uow.core()).execute(_UNNUMBERED)).all())
+    return (await (await uow.core()).execute(_UNNUMBERED)).all()
 
 
-def _series(rows: list[Row[Any]]) -> list[tuple[int, str]]:
+def _series(rows: Sequence[Any]) -> list[tuple[int, str]]:
     """Each unnumbered invoice's id with the series it is numbered in."""
     return [(row.id, series_of(row.kind, row.created_at.year)) for row in rows]
 

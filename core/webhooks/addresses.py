@@ -2,7 +2,7 @@
 own servers post to, so a name that leads to a private network, this machine, a link-local
 address (the cloud's metadata service, 169.254.169.254), a multicast or reserved range would
 let whoever registers it reach what only Agora can reach. The rule (`allowed`) is on plain
-addresses; names are resolved through a port (`Resolver`, the adapter in
+addresses; names are resolved through a port (`NameResolver`, the adapter in
 bots.webhook_poster), every address a name resolves to is checked, and the delivery connects
 to the address checked (`reachable` returns it), so a name's DNS changing between the check
 and the connection cannot lead elsewhere."""
@@ -29,7 +29,7 @@ class Refused(DomainError):
     """An endpoint's address is not a public one (or its name cannot be found)."""
 
 
-class Resolver(Protocol):
+class NameResolver(Protocol):
     """What finds a name's addresses (the system's resolver at the edge; a table in tests)."""
 
     async def resolve(self, host: str, port: int) -> list[str]:
@@ -73,7 +73,8 @@ def allowed(address: str, *, loopback: bool = False) -> bool:
         return True
     if inner is not None and not _public(inner):
         return False
-    return _public(ip) or (inner is not None and ip.ipv4_mapped is not None)
+    mapped = isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None
+    return _public(ip) or mapped  # ::ffff:a.b.c.d is a.b.c.d, found public above
 
 
 def host_and_port(url: str) -> tuple[str, int]:
@@ -81,7 +82,7 @@ def host_and_port(url: str) -> tuple[str, int]:
     return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
 
-async def _addresses(resolver: Resolver | None, host: str, port: int) -> list[str]:
+async def _addresses(resolver: NameResolver | None, host: str, port: int) -> list[str]:
     """The host's addresses: itself when it is one; none for a name where no resolver is wired
     (a process that checks no name posts to none) or that resolves to nothing."""
     try:
@@ -96,7 +97,7 @@ async def _addresses(resolver: Resolver | None, host: str, port: int) -> list[st
         return []
 
 
-async def reachable(resolver: Resolver | None, url: str, *, loopback: bool) -> str:
+async def reachable(resolver: NameResolver | None, url: str, *, loopback: bool) -> str:
     """The address to connect to for `url`: every address its host resolves to must be allowed
     (one private among public ones refuses it all: which one a connection takes is not ours to
     choose); the first. Refused when one is not, or when the name resolves to nothing."""

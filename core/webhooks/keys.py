@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.sealed import Sealer
-from core.webhooks.addresses import Resolver
+from core.webhooks.addresses import NameResolver
 
 
 @dataclass(frozen=True)
@@ -17,4 +17,4 @@ class Keys:
 
     sealer: Sealer
     local_http: bool
-    resolver: Resolver | None = None
+    resolver: NameResolver | None = None

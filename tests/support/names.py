@@ -1,4 +1,4 @@
-"""The tests' resolver of names for companies' webhooks (core.webhooks.addresses.Resolver): a
+"""The tests' resolver of names for companies' webhooks (core.webhooks.addresses.NameResolver): a
 table a test fills (`NAMES`), the name example.com's own public address for the documentation's
 `erp.example.com`, and the system's resolver (bots.webhook_poster) for every other name, so
 `localhost` resolves as it does on any machine and nothing leaves it."""
