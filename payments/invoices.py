@@ -14,16 +14,14 @@ from sqlalchemy import insert, or_, select
 from core import said as say
 from core.errors import NotFound
 from core.i18n import N_, _
-from core.money.events import DocumentIssued
 from core.money.model import Money
 from core.notifications.outbox import account_of, addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import ledger, numbering
+from payments.issued import concerned, link
 from payments.tables import Escrow, Invoice
 
-# Where receipts are downloaded: the public URL, set from settings by payments.wiring.
-SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 # The email that carries a document, by its kind: its subject and its text.
 SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
@@ -67,35 +65,10 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     return invoice
 
 
-def announce(uow: UnitOfWork, numbered: Sequence[tuple[Any, str]]) -> None:
-    """`DocumentIssued` for each document just numbered — (its unnumbered row as the numbering
-    read it, with the escrow's reference; its number) — in the numbering's transaction: what
-    hears it (a company's webhooks) hears it once, with the number."""
-    for row, number in numbered:
-        invoice = Invoice(id=row.id, kind=row.kind, payer_id=row.payer_id,
-                          payee_id=row.payee_id, token=row.token)  # read, never stored
-        uow.emit(DocumentIssued(row.id, row.kind, row.reference,
-                                Money(row.total, row.currency), row.payer_id, row.payee_id,
-                                tuple(sorted(concerned(invoice))), number, link(invoice)))
-
-
-def link(invoice: Invoice, ubl: bool = False) -> str:
-    """The invoice's download address (its token is the secret); its e-invoice as UBL."""
-    base = f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}"
-    return f"{base}.xml?syntax=ubl" if ubl else f"{base}.pdf"
-
-
 def attachment(invoice: Invoice) -> dict[str, str]:
     """The outbox's reference to the invoice's PDF, rendered when the message leaves
     (`payments.receipts`), so a receipt sent before numbering still carries its number."""
     return {"kind": "invoice", "key": invoice.token}
-
-
-def concerned(invoice: Invoice) -> set[int]:
-    """Who an invoice is for: a payout statement (net of commission) is the payee's alone."""
-    if invoice.kind == "payout":
-        return {invoice.payee_id} - {None}  # type: ignore[return-value]
-    return {invoice.payer_id, invoice.payee_id} - {None}  # type: ignore[return-value]
 
 
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:

@@ -10,7 +10,7 @@ transaction locks the year's counter row, numbers every unnumbered invoice in id
 commits. Within one process, payments that commit while a numbering pass runs share the next
 pass (`Coalesced`), so a process runs at most one pass at a time, one per batch of payments, and
 processes wait for each other's short passes only. The periodic job numbers what a crash left.
-A pass tells each document it numbers as issued (`DocumentIssued`, payments.invoices.announce)
+A pass tells each document it numbers as issued (`DocumentIssued`, payments.issued.announce)
 in its own transaction, so what hears it — a company's webhooks — has the number.
 """
 
@@ -27,6 +27,7 @@ from sqlalchemy import Select, bindparam, select, update
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
+from payments.issued import announce
 from payments.tables import Escrow, Invoice, InvoiceCounter
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,6 @@ async def number_invoices(uow: UnitOfWork) -> int:
         await conn.execute(_MOVE, [{"c_series": series, "c_next": following}
                                    for series, following in moved.items()])
         # Told as issued now that they carry their numbers, committed with them.
-        from payments.invoices import announce  # payments.invoices numbers through this module
-
         details = {row.id: row for row in found}
         announce(uow, [(details[invoice_id], number) for invoice_id, number in numbers])
         await uow.commit()
