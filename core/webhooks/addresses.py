@@ -55,7 +55,8 @@ def _public(ip: Address) -> bool:
     site_local = isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local
     return ip.is_global and not (
         ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local
-        or ip.is_unspecified or ip.is_private or site_local or any(ip in n for n in _SPECIAL))
+        or ip.is_unspecified or ip.is_private or site_local
+        or any(ip.version == n.version and ip in n for n in _SPECIAL))
 
 
 def allowed(address: str, *, loopback: bool = False) -> bool:
