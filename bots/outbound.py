@@ -14,7 +14,7 @@ from config.settings import Settings
 def outbound(settings: Settings) -> dict[str, Any]:
     """`config.container.build`'s keyword arguments for the adapters to the outside."""
     from bots.calendars import RemoteCalendars  # its HTTP and XML libraries, loaded when built
-    from bots.webhook_poster import HttpPoster
+    from bots.webhook_poster import HttpPoster, SystemResolver
 
     return {"senders": email_senders(settings), "calendar_port": RemoteCalendars(),
-            "webhook_poster": HttpPoster()}
+            "webhook_poster": HttpPoster(), "webhook_resolver": SystemResolver()}

@@ -1,9 +1,16 @@
 """Posting a company's webhook: one HTTP request with httpx, its answer (status, the start of
 the body, how long it took) or what went wrong (a timeout, a refused connection) as the
-delivery records it. Redirects are not followed: an endpoint answers where it was registered."""
+delivery records it. Redirects are not followed: an endpoint answers where it was registered.
+
+The request goes to the address core.webhooks.addresses checked, never to a second lookup of
+the name: the URL is rewritten to that address while the Host header and the TLS server name
+(httpx's `sni_hostname` extension, against which the certificate is verified) stay the
+endpoint's host. No proxy from the environment is used, since a proxy would connect on its own."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import time
 
 import httpx
@@ -11,15 +18,36 @@ import httpx
 from core.webhooks.delivery import EXCERPT, Answer
 
 
+class SystemResolver:
+    """core.webhooks.addresses' NameResolver: the system's resolver (getaddrinfo), every address."""
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        found = await asyncio.get_running_loop().getaddrinfo(host, port,
+                                                             type=socket.SOCK_STREAM)
+        return [str(info[4][0]) for info in found]
+
+
+def pinned(url: str, address: str) -> tuple[httpx.URL, str, str]:
+    """The URL with its host replaced by `address`; the original's Host header (its host and
+    port as written) and TLS server name."""
+    original = httpx.URL(url)
+    return (original.copy_with(host=address), original.netloc.decode("ascii"),
+            original.raw_host.decode("ascii"))
+
+
 class HttpPoster:
     """core.webhooks.delivery's Poster over httpx, one client per call (webhooks are few)."""
 
-    async def post(self, url: str, body: bytes, headers: dict[str, str],
+    async def post(self, url: str, address: str, body: bytes, headers: dict[str, str],
                    limit_seconds: float) -> Answer:
         started = time.monotonic()
+        target, host, server_name = pinned(url, address)
         try:
-            async with httpx.AsyncClient(timeout=limit_seconds, follow_redirects=False) as client:
-                response = await client.post(url, content=body, headers=headers)
+            async with httpx.AsyncClient(timeout=limit_seconds, follow_redirects=False,
+                                         trust_env=False) as client:
+                response = await client.post(target, content=body,
+                                             headers={**headers, "Host": host},
+                                             extensions={"sni_hostname": server_name})
         except httpx.TimeoutException:
             return Answer(None, error="timeout", millis=_since(started))
         except httpx.HTTPError as exc:

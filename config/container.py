@@ -39,6 +39,7 @@ from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
+from core.webhooks.addresses import NameResolver
 from core.webhooks.delivery import Deliverer, Poster
 from core.webhooks.keys import Keys
 from payments.service import PaymentsService
@@ -141,7 +142,8 @@ def sealer_for(settings: Settings) -> Sealer:
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None,
           db: AsyncEngine | None = None, calendar_port: Calendars | None = None,
-          webhook_poster: Poster | None = None) -> Container:
+          webhook_poster: Poster | None = None,
+          webhook_resolver: NameResolver | None = None) -> Container:
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""
@@ -204,9 +206,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
             container.uow, calendar_port, sealer_for(settings))
         container.add_sender(calendar_out.CHANNEL,
                              CalendarWriter(container.uow, container.calendars))
-    services.webhooks = Keys(sealer_for(settings), settings.webhooks_allow_local_http)
+    services.webhooks = Keys(sealer_for(settings), settings.webhooks_allow_local_http,
+                             webhook_resolver)
     if webhook_poster is not None:  # companies' webhooks (the adapter is the caller's)
-        container.webhooks = Deliverer(container.uow, webhook_poster, services.webhooks.sealer,
+        container.webhooks = Deliverer(container.uow, webhook_poster, services.webhooks,
                                        workers.claim_name(uuid.uuid4().hex[:8]))
     loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None

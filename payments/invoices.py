@@ -14,16 +14,14 @@ from sqlalchemy import insert, or_, select
 from core import said as say
 from core.errors import NotFound
 from core.i18n import N_, _
-from core.money.events import DocumentIssued
 from core.money.model import Money
 from core.notifications.outbox import account_of, addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import ledger, numbering
+from payments.issued import concerned, link
 from payments.tables import Escrow, Invoice
 
-# Where receipts are downloaded: the public URL, set from settings by payments.wiring.
-SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 # The email that carries a document, by its kind: its subject and its text.
 SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
@@ -61,32 +59,16 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
     invoice = Invoice(id=invoice_id, **row)
     document_made(uow, attachment(invoice))
-    uow.emit(DocumentIssued(invoice.id, kind, escrow.reference,
-                            Money(invoice.total, invoice.currency), invoice.payer_id,
-                            invoice.payee_id, tuple(sorted(concerned(invoice)))))
     await email_parties(uow, invoice)
     sibling = uow.sibling()
     uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit
     return invoice
 
 
-def link(invoice: Invoice, ubl: bool = False) -> str:
-    """The invoice's download address (its token is the secret); its e-invoice as UBL."""
-    base = f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}"
-    return f"{base}.xml?syntax=ubl" if ubl else f"{base}.pdf"
-
-
 def attachment(invoice: Invoice) -> dict[str, str]:
     """The outbox's reference to the invoice's PDF, rendered when the message leaves
     (`payments.receipts`), so a receipt sent before numbering still carries its number."""
     return {"kind": "invoice", "key": invoice.token}
-
-
-def concerned(invoice: Invoice) -> set[int]:
-    """Who an invoice is for: a payout statement (net of commission) is the payee's alone."""
-    if invoice.kind == "payout":
-        return {invoice.payee_id} - {None}  # type: ignore[return-value]
-    return {invoice.payer_id, invoice.payee_id} - {None}  # type: ignore[return-value]
 
 
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:

@@ -10,6 +10,8 @@ transaction locks the year's counter row, numbers every unnumbered invoice in id
 commits. Within one process, payments that commit while a numbering pass runs share the next
 pass (`Coalesced`), so a process runs at most one pass at a time, one per batch of payments, and
 processes wait for each other's short passes only. The periodic job numbers what a crash left.
+A pass tells each document it numbers as issued (`DocumentIssued`, payments.issued.announce)
+in its own transaction, so what hears it — a company's webhooks — has the number.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
 
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
-from payments.tables import Invoice, InvoiceCounter
+from payments.issued import announce
+from payments.tables import Escrow, Invoice, InvoiceCounter
 
 log = logging.getLogger(__name__)
-_INVOICES, _COUNTERS = table_of(Invoice), table_of(InvoiceCounter)
+_INVOICES, _COUNTERS, _ESCROWS = table_of(Invoice), table_of(InvoiceCounter), table_of(Escrow)
 # The pass's statements, built once, run on the transaction's connection (Core, not the ORM).
 # The counters of several series in one statement, locked in series order (this year's plain
 # series, "2026", sorts first), so that concurrent passes wait on the same first row.
@@ -42,7 +46,11 @@ _NUMBER = (update(_INVOICES).where(_INVOICES.c.id == bindparam("n_id"))
            .values(number=bindparam("n_number")))
 _MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
          .values(next_number=bindparam("c_next")))
-_UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at, _INVOICES.c.kind)
+# With what a document's announcement tells of it (payments.invoices.announce), read at once.
+_UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at, _INVOICES.c.kind,
+                      _INVOICES.c.total, _INVOICES.c.currency, _INVOICES.c.payer_id,
+                      _INVOICES.c.payee_id, _INVOICES.c.token, _ESCROWS.c.reference)
+               .join(_ESCROWS, _ESCROWS.c.id == _INVOICES.c.escrow_id)
                .where(_INVOICES.c.number.is_(None)).order_by(_INVOICES.c.id))
 # Kinds numbered in a series of their own; every other kind shares the year's plain series.
 PREFIXES = {"credit_note": "CN-", "commission": "CI-"}
@@ -101,12 +109,13 @@ async def number_invoices(uow: UnitOfWork) -> int:
         # This year's series, taken together: every pass locks the plain one first, so passes
         # run one at a time.
         taken = await _take_counters(uow, [series_of(kind, year) for kind in ("", *PREFIXES)])
-        rows = await _unnumbered(uow)
-        others = sorted({series for _, series in rows} - set(taken))
+        found = await _unnumbered(uow)
+        others = sorted({series for _, series in _series(found)} - set(taken))
         if others:  # around New Year, older invoices still waiting
             taken |= await _take_counters(uow, others)
-            rows = await _unnumbered(uow)  # read again now that those counters are ours too
-        numbers, moved = assign(rows, taken)  # one issued meanwhile: the next pass numbers it
+            found = await _unnumbered(uow)  # read again now that those counters are ours too
+        # One issued meanwhile: the next pass numbers it.
+        numbers, moved = assign(_series(found), taken)
         if not numbers:
             return 0  # nothing to do: roll back, no commit to wait for
         conn = await uow.core()
@@ -114,6 +123,9 @@ async def number_invoices(uow: UnitOfWork) -> int:
                                      for invoice_id, number in numbers])
         await conn.execute(_MOVE, [{"c_series": series, "c_next": following}
                                    for series, following in moved.items()])
+        # Told as issued now that they carry their numbers, committed with them.
+        details = {row.id: row for row in found}
+        announce(uow, [(details[invoice_id], number) for invoice_id, number in numbers])
         await uow.commit()
         return len(numbers)
 
@@ -134,10 +146,14 @@ def assign(rows: list[tuple[int, str]], taken: dict[str, int]
                      if following[series] != taken[series]}
 
 
-async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:
+async def _unnumbered(uow: UnitOfWork) -> Sequence[Any]:  # rows, their columns by name
     # Read after the counter is taken: what the previous holder numbered is seen as numbered.
-    rows = await (await uow.core()).execute(_UNNUMBERED)
-    return [(invoice_id, series_of(kind, at.year)) for invoice_id, at, kind in rows.all()]
+    return (await (await uow.core()).execute(_UNNUMBERED)).all()
+
+
+def _series(rows: Sequence[Any]) -> list[tuple[int, str]]:
+    """Each unnumbered invoice's id with the series it is numbered in."""
+    return [(row.id, series_of(row.kind, row.created_at.year)) for row in rows]
 
 
 async def _take_counters(uow: UnitOfWork, series: list[str]) -> dict[str, int]:

@@ -22,7 +22,7 @@ from core.process.deals import CLOSE_UNPAID, DEAL_PROCESS, INVOICE, OPEN_ESCROW,
 from core.process.effects import After, During
 from core.storage.uow import UnitOfWork
 from core.wiring import Wiring
-from payments import crypto_notices, direct, invoices, notices, settlement_notices, transfer_notices
+from payments import crypto_notices, direct, issued, notices, settlement_notices, transfer_notices
 from payments import loyalty as loyalty_points
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
@@ -74,7 +74,7 @@ def crypto_from(settings: Any) -> CryptoProvider | None:
 def build_payments(settings: Any, uow_factory: Callable[[], UnitOfWork],
                    provider: Provider | None = None) -> PaymentsService:
     """The payments port, on the configured provider (the sandbox unless Stripe is set)."""
-    invoices.SITE["url"] = settings.public_url
+    issued.SITE["url"] = settings.public_url
     return PaymentsService(uow_factory, provider or provider_from(settings), commission_rules(settings),
                            direct_payment=settings.direct_payment, crypto=crypto_from(settings),
                            crypto_minutes=settings.crypto_invoice_minutes)

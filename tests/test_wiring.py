@@ -129,7 +129,7 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 # inspection booked into a deal (core.consulting.inspections) is wired with the consultants
 # after their packages: its fee's bridge hears an authorisation after the sessions' handlers. A
 # company's webhooks (core.webhooks) are wired last: each event meets them after every other
-# handler of it, and the bus hears of BiddingClosed and DocumentIssued in a transaction only there.
+# handler of it, and the bus hears of DocumentIssued in a transaction only there.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded
@@ -260,7 +260,6 @@ during BoardPostHidden         core.community.notices.on_hidden
 during GatheringStarted        core.learning.notices.GATHERINGS.on_moved
 during RecordingAdded          core.learning.notices.on_recording
 during DealRated               core.loyalty.earning.on_deal_rated
-during BiddingClosed           core.webhooks.payloads.bidding_closed
 during DocumentIssued          core.webhooks.payloads.document_issued
 after  DealMoved               deal/open-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow
 after  DealMoved               deal/invoice-on-terms:payments.bridges.deals.DealPayments.after.<locals>.follow

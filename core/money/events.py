@@ -243,8 +243,10 @@ class CryptoPaymentSeen(Event):
 
 @dataclass(frozen=True)
 class DocumentIssued(Event):
-    """A document was recorded for a payment (an invoice, receipt, payout statement or credit
-    note: `kind`); it is numbered right after commit. `parties`: the accounts it concerns."""
+    """A document of a payment (an invoice, receipt, payout statement or credit note: `kind`)
+    was issued under its number: emitted in the transaction that numbers it (right after the
+    payment's commit, payments.numbering), so whoever hears it has the number. `parties`: the
+    accounts it concerns; `link`: where they download its PDF (its secret token in it)."""
 
     document_id: int
     kind: str
@@ -253,3 +255,5 @@ class DocumentIssued(Event):
     payer_id: int | None
     payee_id: int | None
     parties: tuple[int, ...]
+    number: str  # "2026-000042", "CN-2026-000001"
+    link: str

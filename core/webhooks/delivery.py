@@ -20,10 +20,11 @@ from core.actions import Action
 from core.companies.seats import with_role
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
-from core.sealed import Sealer, Unsealable
+from core.sealed import Unsealable
 from core.storage.uow import UnitOfWork
-from core.webhooks import rules
+from core.webhooks import addresses, rules
 from core.webhooks.intents import WebhookIntent
+from core.webhooks.keys import Keys
 from core.webhooks.tables import (
     DeliveryStatus,
     WebhookAttempt,
@@ -54,9 +55,11 @@ class Answer:
 
 
 class Poster(Protocol):
-    """What sends a webhook: an adapter at the edge (bots.webhook_poster)."""
+    """What sends a webhook: an adapter at the edge (bots.webhook_poster). It connects to
+    `address` (checked by core.webhooks.addresses) and to nothing else, while the request names
+    the URL's host (its Host header, its TLS server name and certificate check)."""
 
-    async def post(self, url: str, body: bytes, headers: dict[str, str],
+    async def post(self, url: str, address: str, body: bytes, headers: dict[str, str],
                    limit_seconds: float) -> Answer: ...
 
 
@@ -88,9 +91,9 @@ def headers(claim: Claim, secret: str, timestamp: int) -> dict[str, str]:
 class Deliverer:
     """One worker's sending of the webhooks' outbox (`worker` names its claims)."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], poster: Poster, sealer: Sealer,
+    def __init__(self, uow: Callable[[], UnitOfWork], poster: Poster, keys: Keys,
                  worker: str, batch: int = 20) -> None:
-        self._uow, self._poster, self._sealer = uow, poster, sealer
+        self._uow, self._poster, self._keys = uow, poster, keys
         self.worker, self._batch = worker, batch
 
     async def run_once(self) -> int:
@@ -113,20 +116,30 @@ class Deliverer:
         claim = await self._claim(delivery_id)
         if claim is None:
             return False
+        await self._record(claim, await self._send(claim))
+        return True
+
+    async def _send(self, claim: Claim) -> Answer:
+        """Post the claimed try to the address its URL's host resolves to now, when that is
+        public (DNS may have changed since the endpoint was registered); else nothing is sent
+        and the try is recorded as refused."""
         timestamp = int(self._uow().clock.now().timestamp())  # the signature's, as it leaves
         try:
-            signed = headers(claim, self._sealer.open(claim.sealed), timestamp)
+            signed = headers(claim, self._keys.sealer.open(claim.sealed), timestamp)
         except Unsealable:  # the deployment's secret key changed: a new secret is needed
-            log.error("webhook %s: its endpoint's secret cannot be opened", delivery_id)
-            answer = Answer(None, error="secret unreadable: give the endpoint a new secret")
-        else:
-            try:
-                answer = await self._poster.post(claim.url, claim.body, signed, TIMEOUT)
-            except Exception as exc:  # the adapter answers errors itself; anything else too
-                log.warning("webhook %s: %r", delivery_id, exc)
-                answer = Answer(None, error=type(exc).__name__)
-        await self._record(claim, answer)
-        return True
+            log.error("webhook %s: its endpoint's secret cannot be opened", claim.delivery_id)
+            return Answer(None, error="secret unreadable: give the endpoint a new secret")
+        try:
+            address = await addresses.reachable(self._keys.resolver, claim.url,
+                                                loopback=self._keys.local_http)
+        except addresses.Refused as refused:
+            log.warning("webhook %s refused: %s", claim.delivery_id, refused)
+            return Answer(None, error=f"refused: {refused}")
+        try:
+            return await self._poster.post(claim.url, address, claim.body, signed, TIMEOUT)
+        except Exception as exc:  # the adapter answers errors itself; anything else too
+            log.warning("webhook %s: %r", claim.delivery_id, exc)
+            return Answer(None, error=type(exc).__name__)
 
     async def _claim(self, delivery_id: int) -> Claim | None:
         d = WebhookDelivery

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.sealed import Sealer
+from core.webhooks.addresses import NameResolver
 
 
 @dataclass(frozen=True)
 class Keys:
-    """What making an endpoint needs of the deployment: the sealer of its secrets, and whether
-    plain HTTP to this machine is accepted (config's `webhooks_local_http`)."""
+    """What making and posting to an endpoint needs of the deployment: the sealer of its
+    secrets, whether plain HTTP to this machine is accepted (config's `webhooks_local_http`;
+    then this machine's addresses are too), and what resolves an endpoint's name (none: names
+    are refused, core.webhooks.addresses)."""
 
     sealer: Sealer
     local_http: bool
+    resolver: NameResolver | None = None

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from core.catalog.tables import Listing
 from core.companies.seats import seat_of
 from core.deals.contracts.tables import Contract
-from core.deals.events import BiddingClosed, ContractMoved, DealAgreed, DealMoved, OfferMade
+from core.deals.events import ContractMoved, DealAgreed, DealMoved, OfferMade
+from core.deals.requests.tables import RequestBid
 from core.deals.rules import line_total
 from core.deals.tables import Deal, Offer, SupplyRequest
 from core.money.events import DocumentIssued
@@ -81,27 +82,39 @@ async def _deal(uow: UnitOfWork, deal_id: int) -> tuple[Deal, dict[str, Any]] | 
                   "buyer_company_id": deal.company_id, "contract_id": deal.contract_id}
 
 
-async def _deal_fact(uow: UnitOfWork, deal_id: int, type_: str, key: str,
+async def _deal_fact(uow: UnitOfWork, deal_id: int, type_: str, key: str, status: str,
                      **more: Any) -> list[Fact]:
+    """A deal's fact; its `status` is the state the fact entered, even when the same
+    transaction moved the deal further (its handlers run at commit, reading the row then)."""
     found = await _deal(uow, deal_id)
     if found is None:
         return []
     deal, data = found
     companies = await _companies(uow, deal.seller_id, also=deal.company_id)
-    return [Fact(companies, type_, key, {"deal": data, **more})]
+    return [Fact(companies, type_, key, {"deal": {**data, "status": status}, **more})]
 
 
 async def deal_agreed(uow: UnitOfWork, event: DealAgreed) -> list[Fact]:
-    """`deal.agreed`, and `request.awarded` for the buyer when the offer was a request's quote."""
+    """`deal.agreed`; and `request.awarded` for the buyer when the offer answered a request
+    (a quote accepted, or the winning bid of a tender or auction: then with the bid)."""
     facts = await _deal_fact(uow, event.deal_id, "deal.agreed", f"deal:{event.deal_id}:agreed",
-                             terms_version_id=event.terms_id)
-    request_id = (await uow.session.execute(select(Offer.request_id).join(
-        Deal, Deal.offer_id == Offer.id).where(Deal.id == event.deal_id))).scalar_one_or_none()
-    if facts and request_id is not None:
-        deal = facts[0].data["deal"]
-        buyer = await _companies(uow, deal["buyer_id"], also=deal["buyer_company_id"])
-        facts.append(Fact(buyer, "request.awarded", f"request:{request_id}:deal:{deal['id']}",
-                          {"request": {"id": request_id}, "deal": deal}))
+                             DealState.AGREED, terms_version_id=event.terms_id)
+    offer = (await uow.session.execute(select(Offer.request_id, Offer.id).join(
+        Deal, Deal.offer_id == Offer.id).where(Deal.id == event.deal_id))).one_or_none()
+    if not facts or offer is None or offer.request_id is None:
+        return facts
+    request = await _request(uow, offer.request_id)
+    if request is None:
+        return facts
+    buyer_id, data = request
+    deal = facts[0].data["deal"]
+    bid = (await uow.session.execute(select(RequestBid.id, RequestBid.price_minor).where(
+        RequestBid.offer_id == offer.id))).one_or_none()
+    more = {} if bid is None else {"bid": {"id": bid.id, "price": money(
+        Money(bid.price_minor, deal["price"]["currency"]))}}
+    buyer = await _companies(uow, buyer_id, also=deal["buyer_company_id"])
+    facts.append(Fact(buyer, "request.awarded", f"request:{data['id']}:deal:{deal['id']}",
+                      {"request": data, "deal": deal, **more}))
     return facts
 
 
@@ -111,7 +124,8 @@ async def deal_moved(uow: UnitOfWork, event: DealMoved) -> list[Fact]:
         return []
     return await _deal_fact(uow, event.deal_id, type_,
                             f"deal:{event.deal_id}:{event.transition}:{event.target}",
-                            transition=event.transition, previous_status=event.source)
+                            event.target, transition=event.transition,
+                            previous_status=event.source)
 
 
 async def _request(uow: UnitOfWork, request_id: int) -> tuple[int, dict[str, Any]] | None:
@@ -142,23 +156,13 @@ async def offer_made(uow: UnitOfWork, event: OfferMade) -> list[Fact]:
                  f"offer:{offer.id}", data)]
 
 
-async def bidding_closed(uow: UnitOfWork, event: BiddingClosed) -> list[Fact]:
-    """`request.awarded`: a tender or auction closed with a winning bid."""
-    found = await _request(uow, event.request_id) if event.bid_id is not None else None
-    if found is None:
-        return []
-    buyer, request = found
-    return [Fact(await _companies(uow, buyer), "request.awarded",
-                 f"request:{event.request_id}:bid:{event.bid_id}",
-                 {"request": request, "bid": {"id": event.bid_id}})]
-
-
 async def document_issued(uow: UnitOfWork, event: DocumentIssued) -> list[Fact]:
     """`document.issued`: an invoice, receipt, statement or credit note, for the companies of
-    the parties it concerns (its number follows right after commit: null until then)."""
-    data = {"document": {"id": event.document_id, "kind": event.kind,
+    the parties it concerns, with its number and download link (heard when it is numbered)."""
+    data = {"document": {"id": event.document_id, "number": event.number, "kind": event.kind,
                          "total": money(event.total), "reference": event.reference,
-                         "payer_id": event.payer_id, "payee_id": event.payee_id}}
+                         "payer_id": event.payer_id, "payee_id": event.payee_id,
+                         "download_url": event.link}}
     companies = await _companies(uow, *event.parties)
     return [Fact(companies, "document.issued", f"document:{event.document_id}", data)]
 

@@ -16,7 +16,7 @@ from core.errors import Conflict, NotFound
 from core.i18n import _, present
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
-from core.webhooks import rules
+from core.webhooks import addresses, rules
 from core.webhooks.keys import Keys
 from core.webhooks.tables import (
     DeliveryStatus,
@@ -89,6 +89,8 @@ async def register(uow: UnitOfWork, actor_id: int, keys: Keys, url: str,
 
 async def _make(uow: UnitOfWork, company_id: int, actor_id: int, keys: Keys, url: str,
                 types: list[str]) -> Registered:
+    url = rules.check_url(url, local_http=keys.local_http)
+    await addresses.reachable(keys.resolver, url, loopback=keys.local_http)  # public only
     count = (await uow.session.execute(select(func.count()).where(
         WebhookEndpoint.company_id == company_id,
         WebhookEndpoint.enabled.is_(True)))).scalar_one()
@@ -98,7 +100,7 @@ async def _make(uow: UnitOfWork, company_id: int, actor_id: int, keys: Keys, url
                          count=present.number(ENDPOINTS_MAX)))
     now, secret = uow.clock.now(), rules.new_secret()
     row = WebhookEndpoint(company_id=company_id,
-                          url=rules.check_url(url, local_http=keys.local_http),
+                          url=url,
                           types=rules.check_types(types), secret_sealed=keys.sealer.seal(secret),
                           enabled=True, created_by=actor_id, created_at=now, updated_at=now)
     uow.session.add(row)

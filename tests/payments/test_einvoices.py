@@ -25,7 +25,7 @@ from bots.server import create_app
 from core.accounts import billing
 from core.issuer import ISSUER, Issuer
 from core.money.model import Money
-from payments import einvoice_facts, einvoices, invoice_pdf, invoices
+from payments import einvoice_facts, einvoices, invoice_pdf, invoices, issued
 from payments.tables import Invoice
 from tests.payments.einvoice_checks import RAM, amounts, embedded_xml, valid
 from tests.payments.fakes import MemoryPapers
@@ -81,7 +81,7 @@ async def test_a_cross_border_goods_receipt_is_a_factur_x_intra_community_supply
     address = invoices.link(receipt, ubl=True)
     assert address in "".join(text.split())
     async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
-        ubl = await http.get(base + address.removeprefix(invoices.SITE["url"].rstrip("/")))
+        ubl = await http.get(base + address.removeprefix(issued.SITE["url"].rstrip("/")))
         cii = await http.get(f"{base}/invoices/{receipt.token}.xml")
     assert ubl.status_code == 200 and f'{receipt.number}-ubl.xml' in ubl.headers[
         "content-disposition"]

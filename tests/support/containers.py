@@ -12,6 +12,7 @@ from config.container import Container, build
 from config.settings import Settings
 from core.clock import Clock
 from tests.support import databases
+from tests.support.names import Names
 
 
 def settings_for(db_url: str, **extra: Any) -> Settings:
@@ -24,7 +25,7 @@ def wire(settings: Settings, *, clock: Clock | None = None, mailbox: Any = None)
     closes it (`container` below does)."""
     return build(settings, clock=clock, senders={"email": mailbox} if mailbox is not None else None,
                  db=databases.kept_engine(settings.database_url), calendar_port=RemoteCalendars(),
-                 webhook_poster=HttpPoster())
+                 webhook_poster=HttpPoster(), webhook_resolver=Names())
 
 
 @asynccontextmanager

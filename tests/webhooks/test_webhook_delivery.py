@@ -29,6 +29,7 @@ from core.webhooks import service as webhooks
 from core.webhooks.delivery import Deliverer
 from core.webhooks.payloads import Fact
 from core.webhooks.tables import WebhookAttempt, WebhookDelivery, WebhookEvent
+from payments import invoices
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account
 from tests.deals.test_offers import terms
@@ -106,7 +107,16 @@ async def test_a_deal_s_journey_reaches_the_seller_s_company_each_event_once_sig
     documents = [r.event["data"]["document"] for r in everything.got
                  if r.event["type"] == "document.issued"]
     assert documents and all(d["reference"] == f"deal:{deal_id}" for d in documents)
-    assert {"amount": "22000.00", "currency": "EUR"} in [d["total"] for d in documents]
+    # Each carries the number it was issued under and where to download it: the receipt of
+    # the payment too (queued when numbered, right after the payment's commit).
+    async with app.uow() as uow:
+        issued = await invoices.of_reference(uow, deals.reference(deal_id))
+    by_id = {d["id"]: d for d in documents}
+    [receipt] = [i for i in issued if i.kind == "payment"]
+    assert by_id[receipt.id]["total"] == {"amount": "22000.00", "currency": "EUR"}
+    assert {(i.id, i.number, invoices.link(i)) for i in issued if i.id in by_id} == {
+        (d["id"], d["number"], d["download_url"]) for d in documents}
+    assert by_id[receipt.id]["number"] and receipt.token in by_id[receipt.id]["download_url"]
     assert len({r.event["id"] for r in everything.got}) == len(everything.got)
     assert all(d.status == "delivered" and d.attempts == 1 for d in await _deliveries(app))
 
@@ -176,8 +186,8 @@ async def test_two_workers_claiming_one_delivery_at_once_send_it_once(app, clock
         await company_endpoint(app, sam.id, receiver, ["deal.paid"])
         await _queued(app, sam.id)
         assert app.webhooks is not None
-        sealer = app.engine.services.webhooks.sealer
-        first, second = (Deliverer(app.uow, HttpPoster(), sealer, f"worker-{n}") for n in (1, 2))
+        keys = app.engine.services.webhooks
+        first, second = (Deliverer(app.uow, HttpPoster(), keys, f"worker-{n}") for n in (1, 2))
         [delivery] = await _deliveries(app)
         sent = await asyncio.gather(first.deliver(delivery.id), second.deliver(delivery.id),
                                     first.run_once(), second.run_once())
