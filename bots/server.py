@@ -15,6 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from bots import crypto_web, health, payments_web
+from bots.api import app as api
 from bots.catalog_jobs import sync_index
 from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
@@ -127,6 +128,7 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         app.state.slack_channel = slack  # "Open in Slack" on the site signs in and opens here
         app.include_router(site_slack.router)
     install_console(app)
+    api.install(app, container)  # the API for companies' own systems, at /api/v1
     app.mount("/static", static_files(), name="static")
     return app
 

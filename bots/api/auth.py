@@ -1,0 +1,92 @@
+"""Who is calling: `Authorization: Bearer <key>`, found afresh on every request
+(core.companies.api_keys.holder: one indexed query, nothing cached, so a revoked key is
+refused from its next request), counted against the key's rate limit, and checked for the
+scope the route needs. The colleague the key acts as is then the reader: core's sentences in
+the answer are in their language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from bots.api.limits import KeyLimits
+from bots.api.problems import ApiProblem
+from bots.http_limits import ASGIApp, Message, Receive, Scope, Send
+from bots.web.deps import ContainerDep
+from core.companies import api_key_rules as key_rules
+from core.companies.api_keys import KeyHolder, holder
+from core.i18n import _
+from core.money.reading import read_for
+
+SCHEME = "bearer"
+
+
+def presented_key(request: Request) -> str:
+    scheme, __, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == SCHEME else ""
+
+
+def key_limits(request: Request) -> KeyLimits:
+    limits: KeyLimits = request.app.state.key_limits
+    return limits
+
+
+async def _holder(request: Request, container: ContainerDep) -> KeyHolder:
+    async with container.uow() as uow:
+        found = await holder(uow, presented_key(request))
+        await uow.commit()  # its last use, at most once a minute
+    if found is None:
+        raise ApiProblem("unauthenticated", _("Send a valid, unrevoked API key as "
+                                              "`Authorization: Bearer <key>`."),
+                         headers={"WWW-Authenticate": 'Bearer realm="agora"'})
+    verdict = await key_limits(request).take(found.key_id)
+    if not verdict.allowed:
+        raise ApiProblem("rate_limited", _("This key made too many requests; retry after "
+                                           "Retry-After seconds."), headers=verdict.headers())
+    request.state.rate_limit = verdict.headers()  # on the answer, whatever it is (RateHeaders)
+    read_for(found)
+    return found
+
+
+def needs(scope: str) -> Callable[..., Awaitable[KeyHolder]]:
+    """A dependency: the caller's key, which must hold `scope`."""
+    assert scope in key_rules.SCOPES
+
+    async def holding(found: Annotated[KeyHolder, Depends(_holder)]) -> KeyHolder:
+        if not found.may(scope):
+            raise ApiProblem("insufficient_scope", _(
+                "This key lacks the `{scope}` scope; an admin can make one that has it.",
+                scope=scope))
+        return found
+
+    return holding
+
+
+Reader = Annotated[KeyHolder, Depends(needs(key_rules.READ))]
+Trader = Annotated[KeyHolder, Depends(needs(key_rules.TRADE))]
+Clerk = Annotated[KeyHolder, Depends(needs(key_rules.DOCUMENTS))]
+
+
+class RateHeaders:
+    """ASGI middleware: the key's rate limit headers on every answer to it — a model, a file,
+    an error alike."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: Message) -> None:
+            found = (scope.get("state") or {}).get("rate_limit")
+            if message["type"] == "http.response.start" and found:
+                known = {k.lower() for k, __ in message.get("headers") or []}
+                extra = [(k.lower().encode(), v.encode()) for k, v in found.items()
+                         if k.lower().encode() not in known]
+                message = {**message, "headers": [*(message.get("headers") or []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
