@@ -13,9 +13,12 @@ import httpx
 from bots.server import create_app
 from config.container import Container
 from core.companies import api_keys
+from core.companies.billing import give
+from core.deals import deals
 from core.companies import service as companies
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
+from tests.deals.chat_helpers import agreed_between
 from tests.support.servers import serve
 
 ALL = ["read", "trade", "documents"]
@@ -62,3 +65,27 @@ async def served(app: Container) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(create_app(app, run_workers=False)) as base, \
             httpx.AsyncClient(base_url=base, timeout=10) as http:
         yield http
+
+
+SELLER_BILLING = {"legal_name": "Sam Pellets SIA", "street": "Brīvības iela 1",
+                  "postcode": "LV-1010", "town": "Rīga", "country": "LV",
+                  "vat_id": "LV40003521600"}
+BUYER_BILLING = {"legal_name": "Baltic Heat AS", "street": "Narva mnt 5", "postcode": "10117",
+                 "town": "Tallinn", "country": "EE", "vat_id": "EE100247019"}
+
+
+async def billed(app: Container, seller_id: int, buyer_id: int) -> None:
+    """Both sides' billing details (the buyer's are her company's), as their first deal asks."""
+    async with app.uow() as uow:
+        await give(uow, seller_id, **SELLER_BILLING)
+        await give(uow, buyer_id, **BUYER_BILLING)
+        await uow.commit()
+
+
+async def paid_deal(app: Container, listing_id: int, buyer_id: int, seller_id: int) -> int:
+    """A deal agreed through the services and paid into escrow by card: its receipt issued."""
+    await billed(app, seller_id, buyer_id)
+    deal_id = await agreed_between(app, listing_id, buyer_id, seller_id, "20", "220")
+    escrow = await app.payments.by_reference(deals.reference(deal_id))
+    await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    return deal_id
