@@ -16,11 +16,16 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.companies import api_key_rules as key_rules
 from core.companies.audit_trail import audit
-from core.companies.seats import Seat, allowed, seat_of
+from core.companies.roster import Colleague
+from core.companies.seats import CompanyView, Seat, allowed, seat_of
+from core.companies.sql_roster import roster_of
 from core.companies.tables import ApiKey, CompanyMember
 from core.errors import NotFound
 from core.i18n import _
+from core.operators.roles import require
 from core.storage.uow import UnitOfWork
+
+MANAGE = "manage_api_keys"  # the operators' permission (core.operators.rules)
 
 
 @dataclass(frozen=True)
@@ -68,15 +73,6 @@ async def create(uow: UnitOfWork, actor_id: int, name: str, scopes: list[str],
     return await _made(uow, seat, actor_id, holder_id or actor_id, name, scopes)
 
 
-async def create_for_company(uow: UnitOfWork, operator_id: int, company_id: int, name: str,
-                             scopes: list[str], holder_id: int) -> NewKey:
-    """An operator makes a key for a colleague of a company (the console's company page)."""
-    holder = await seat_of(uow, holder_id)
-    if holder is None or holder.company.id != company_id:
-        raise NotFound(_("They are not in that company."))
-    return await _made(uow, holder, operator_id, holder_id, name, scopes)
-
-
 async def _made(uow: UnitOfWork, seat: Seat, actor_id: int, holder_id: int, name: str,
                 scopes: list[str]) -> NewKey:
     held = await seat_of(uow, holder_id)
@@ -116,9 +112,48 @@ async def revoke(uow: UnitOfWork, actor_id: int, key_id: int) -> KeyView:
     return await revoke_in(uow, actor_id, seat.company.id, key_id)
 
 
+# --- the operator console's company page -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyKeys:
+    """A company as the console's page of its keys shows it."""
+
+    company: CompanyView
+    colleagues: list[Colleague]
+    keys: list[KeyView]
+
+
+async def for_console(uow: UnitOfWork, operator_id: int, company_id: int) -> CompanyKeys:
+    """A company's colleagues and keys, for an operator who may manage keys."""
+    await require(uow, operator_id, MANAGE)
+    roster = roster_of(uow)
+    company = await roster.company(company_id)
+    if company is None:
+        raise NotFound(_("That company doesn't exist."))
+    return CompanyKeys(company, await roster.colleagues(company_id),
+                       await company_keys(uow, company_id))
+
+
+async def create_for_company(uow: UnitOfWork, operator_id: int, company_id: int, name: str,
+                             scopes: list[str], holder_id: int) -> NewKey:
+    """An operator makes a key acting as a colleague of the company."""
+    await require(uow, operator_id, MANAGE)
+    holder = await seat_of(uow, holder_id)
+    if holder is None or holder.company.id != company_id:
+        raise NotFound(_("They are not in that company."))
+    return await _made(uow, holder, operator_id, holder_id, name, scopes)
+
+
+async def revoke_for_company(uow: UnitOfWork, operator_id: int, company_id: int,
+                             key_id: int) -> KeyView:
+    """An operator revokes one of a company's keys."""
+    await require(uow, operator_id, MANAGE)
+    return await revoke_in(uow, operator_id, company_id, key_id)
+
+
 async def revoke_in(uow: UnitOfWork, actor_id: int, company_id: int, key_id: int) -> KeyView:
-    """Revoke a key of this company (an admin's, or an operator's from the console); revoking
-    one already revoked changes nothing."""
+    """Revoke a key of this company; revoking one already revoked changes nothing."""
     await uow.session.execute(update(ApiKey).where(
         ApiKey.id == key_id, ApiKey.company_id == company_id, ApiKey.revoked_at.is_(None))
         .values(revoked_at=uow.clock.now(), revoked_by=actor_id)

@@ -51,6 +51,7 @@ DONE = {  # fixed texts shown after an action (never text from the request)
     "published": "Published in the library: /learn shows it in chat.",
     "scheduled": "Published on the calendar: /events shows it; people answer there.",
     "recorded": "The recording is added; the registrants are told.",
+    "key-revoked": "The API key is revoked: it is refused from its next request.",
 }
 
 
