@@ -17,7 +17,7 @@ from core.deals.requests import lots
 from core.deals.terms import service as terms
 from core.issuer import ISSUER, Issuer
 from core.money.model import Money
-from tests.api.helpers import billed, bearer, fresh
+from tests.api.helpers import bearer, billed, fresh
 from tests.catalog.helpers import publish
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered

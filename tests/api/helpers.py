@@ -13,9 +13,9 @@ import httpx
 from bots.server import create_app
 from config.container import Container
 from core.companies import api_keys
+from core.companies import service as companies
 from core.companies.billing import give
 from core.deals import deals
-from core.companies import service as companies
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import agreed_between

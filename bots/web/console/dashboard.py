@@ -14,9 +14,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bots.web.console import api_keys as console_api_keys
 from bots.web.console import cases as console_cases
 from bots.web.console import charts as console_charts
-from bots.web.console import api_keys as console_api_keys
 from bots.web.console import companies as console_companies
 from bots.web.console import learning as console_learning
 from bots.web.console import money as console_money
