@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bots.api.limits import KeyLimits
 from bots.api.problems import ApiProblem
@@ -20,12 +21,10 @@ from core.companies.api_keys import KeyHolder, holder
 from core.i18n import _
 from core.money.reading import read_for
 
-SCHEME = "bearer"
-
-
-def presented_key(request: Request) -> str:
-    scheme, __, value = request.headers.get("authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == SCHEME else ""
+# Read by FastAPI's own scheme, so the OpenAPI document and /docs' "Authorize" know it.
+BEARER = HTTPBearer(auto_error=False, bearerFormat="agora_<lookup>_<secret>",
+                    description="An API key a company admin made with /apikeys.")
+Presented = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
 
 def key_limits(request: Request) -> KeyLimits:
@@ -33,9 +32,9 @@ def key_limits(request: Request) -> KeyLimits:
     return limits
 
 
-async def _holder(request: Request, container: ContainerDep) -> KeyHolder:
+async def _holder(request: Request, container: ContainerDep, presented: Presented) -> KeyHolder:
     async with container.uow() as uow:
-        found = await holder(uow, presented_key(request))
+        found = await holder(uow, presented.credentials if presented is not None else "")
         await uow.commit()  # its last use, at most once a minute
     if found is None:
         raise ApiProblem("unauthenticated", _("Send a valid, unrevoked API key as "

@@ -56,6 +56,7 @@ async def test_a_key_reads_the_market_with_exact_amounts_and_its_rate_limit(app)
     paths = schema.json()["paths"]
     assert {"/listings", "/offers", "/requests/{request_id}/bids", "/deals/{deal_id}",
             "/documents/{number}.pdf", "/statement"} <= set(paths)
+    assert "HTTPBearer" in schema.json()["components"]["securitySchemes"]
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
 
 
