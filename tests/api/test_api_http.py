@@ -248,3 +248,18 @@ async def test_idempotency_keys_are_per_company(app):
                               json=offer_of(c["listing"]))
     assert (one.status_code, two.status_code) == (201, 201)
     assert one.json()["offer_id"] != two.json()["offer_id"]
+
+
+async def test_an_offer_is_withdrawn_once_and_a_second_withdrawal_is_a_conflict(app):
+    c = await company(app)
+    token = await key_for(app, c["alice"].id, c["anna"].id)
+    async with served(app) as http:
+        sent = await http.post("/api/v1/offers", headers=fresh(token),
+                               json=offer_of(c["listing"]))
+        offer_id = sent.json()["offer_id"]
+        gone = await http.post(f"/api/v1/offers/{offer_id}/withdraw", headers=fresh(token))
+        again = await http.post(f"/api/v1/offers/{offer_id}/withdraw", headers=fresh(token))
+        mine = await http.get("/api/v1/offers", headers=bearer(token))
+    assert gone.status_code == 200 and gone.json()["status"] == "withdrawn"
+    assert (again.status_code, again.json()["code"]) == (409, "conflict")
+    assert mine.json() == {"offers": []}
