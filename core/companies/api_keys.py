@@ -16,16 +16,11 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.companies import api_key_rules as key_rules
 from core.companies.audit_trail import audit
-from core.companies.roster import Colleague
-from core.companies.seats import CompanyView, Seat, allowed, seat_of
-from core.companies.sql_roster import roster_of
+from core.companies.seats import Seat, allowed, seat_of
 from core.companies.tables import ApiKey, CompanyMember
 from core.errors import NotFound
 from core.i18n import _
-from core.operators.roles import require
 from core.storage.uow import UnitOfWork
-
-MANAGE = "manage_api_keys"  # the operators' permission (core.operators.rules)
 
 
 @dataclass(frozen=True)
@@ -70,11 +65,13 @@ async def create(uow: UnitOfWork, actor_id: int, name: str, scopes: list[str],
                  holder_id: int | None = None) -> NewKey:
     """An admin makes a key acting as `holder_id` (a colleague; herself by default)."""
     seat = allowed(await seat_of(uow, actor_id), "manage")
-    return await _made(uow, seat, actor_id, holder_id or actor_id, name, scopes)
+    return await made_for(uow, seat, actor_id, holder_id or actor_id, name, scopes)
 
 
-async def _made(uow: UnitOfWork, seat: Seat, actor_id: int, holder_id: int, name: str,
-                scopes: list[str]) -> NewKey:
+async def made_for(uow: UnitOfWork, seat: Seat, actor_id: int, holder_id: int, name: str,
+                   scopes: list[str]) -> NewKey:
+    """A key of `seat`'s company acting as `holder_id`, made by `actor_id` — its admin, or an
+    operator (core.console.api_keys) — whose right to the caller checked."""
     held = await seat_of(uow, holder_id)
     if held is None or held.company.id != seat.company.id:
         raise NotFound(_("They are not in your company."))
@@ -110,46 +107,6 @@ async def revoke(uow: UnitOfWork, actor_id: int, key_id: int) -> KeyView:
     """An admin revokes one of the company's keys: refused from its next request on."""
     seat = allowed(await seat_of(uow, actor_id), "manage")
     return await revoke_in(uow, actor_id, seat.company.id, key_id)
-
-
-# --- the operator console's company page -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompanyKeys:
-    """A company as the console's page of its keys shows it."""
-
-    company: CompanyView
-    colleagues: list[Colleague]
-    keys: list[KeyView]
-
-
-async def for_console(uow: UnitOfWork, operator_id: int, company_id: int) -> CompanyKeys:
-    """A company's colleagues and keys, for an operator who may manage keys."""
-    await require(uow, operator_id, MANAGE)
-    roster = roster_of(uow)
-    company = await roster.company(company_id)
-    if company is None:
-        raise NotFound(_("That company doesn't exist."))
-    return CompanyKeys(company, await roster.colleagues(company_id),
-                       await company_keys(uow, company_id))
-
-
-async def create_for_company(uow: UnitOfWork, operator_id: int, company_id: int, name: str,
-                             scopes: list[str], holder_id: int) -> NewKey:
-    """An operator makes a key acting as a colleague of the company."""
-    await require(uow, operator_id, MANAGE)
-    holder = await seat_of(uow, holder_id)
-    if holder is None or holder.company.id != company_id:
-        raise NotFound(_("They are not in that company."))
-    return await _made(uow, holder, operator_id, holder_id, name, scopes)
-
-
-async def revoke_for_company(uow: UnitOfWork, operator_id: int, company_id: int,
-                             key_id: int) -> KeyView:
-    """An operator revokes one of a company's keys."""
-    await require(uow, operator_id, MANAGE)
-    return await revoke_in(uow, operator_id, company_id, key_id)
 
 
 async def revoke_in(uow: UnitOfWork, actor_id: int, company_id: int, key_id: int) -> KeyView:

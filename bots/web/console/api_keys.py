@@ -1,6 +1,6 @@
 """Console: one company's API keys — the colleague each acts as, its scopes, its last use —
 made for a colleague (shown once, on the page that made it) and revoked, by an Agora admin,
-through core.companies.api_keys as the company's admins do it in chat."""
+through core.console.api_keys, on the companies' own key services."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bots.web.console.auth import KeyKeeper, Operator, reading
 from bots.web.console.pages import done, field, id_of, page
 from bots.web.deps import get_container
 from core.companies import api_key_rules as key_rules
-from core.companies import api_keys
+from core.console import api_keys
 from core.errors import DomainError, NotFound
 
 router = APIRouter()
@@ -21,7 +21,7 @@ async def _page(request: Request, operator: Operator, company_id: int, token: st
                 errors: dict[str, str] | None = None) -> Response:
     try:
         async with reading(request) as uow:
-            found = await api_keys.for_console(uow, operator.account_id, company_id)
+            found = await api_keys.company_page(uow, operator.account_id, company_id)
     except NotFound:
         return page(request, operator, "admin/missing.html", status_code=404,
                     message="There is no such company.")
@@ -45,7 +45,7 @@ async def make(request: Request, operator: KeyKeeper, company_id: int) -> Respon
         return await _page(request, operator, company_id, errors={"holder": "Choose a colleague."})
     try:
         async with get_container(request).uow() as uow:
-            made = await api_keys.create_for_company(uow, operator.account_id, company_id,
+            made = await api_keys.create(uow, operator.account_id, company_id,
                                                      name, scopes, holder)
             await uow.commit()
     except DomainError as exc:
@@ -58,7 +58,7 @@ async def revoke(request: Request, operator: KeyKeeper, company_id: int, key_id:
                  ) -> Response:
     try:
         async with get_container(request).uow() as uow:
-            await api_keys.revoke_for_company(uow, operator.account_id, company_id, key_id)
+            await api_keys.revoke(uow, operator.account_id, company_id, key_id)
             await uow.commit()
     except DomainError as exc:
         return await _page(request, operator, company_id, errors={"_": str(exc)})
