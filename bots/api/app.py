@@ -2,13 +2,14 @@
 server at `/api/v1` (its OpenAPI at `/api/v1/openapi.json`, interactive docs at
 `/api/v1/docs`), so its schema, its error shape and its middleware are its own and the
 site's pages are none of its business. Routes: the market (bots.api.market), trading
-(bots.api.trading), the colleague's records (bots.api.records)."""
+(bots.api.trading), the colleague's own listings (bots.api.listings) and requests for supply
+(bots.api.requests), and the colleague's records (bots.api.records)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from bots.api import market, problems, records, trading
+from bots.api import listings, market, problems, records, requests, trading
 from bots.api.auth import RateHeaders
 from bots.api.limits import KeyLimits
 from config.container import Container
@@ -32,7 +33,9 @@ def api_app(container: Container) -> FastAPI:
                                      container.settings.redis_url)
     problems.install(api)
     api.add_middleware(RateHeaders)
-    for router in (market.router, trading.router, records.router):
+    # The colleague's own first: `/listings/mine` before the market's `/listings/{id}`.
+    for router in (listings.router, requests.router, market.router, trading.router,
+                   records.router):
         api.include_router(router)
     return api
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.catalog.listing_card import ListingCard
 from core.deals.facts import DealFacts
 from core.deals.offers.facts import OfferFacts
+from core.deals.requests.view import RequestView
 from core.money.model import Money
 from core.public.requests import PublicRequest
 
@@ -40,6 +41,7 @@ def decimal(value: Decimal) -> str:
 
 class Listing(BaseModel):
     id: int
+    status: str  # published, or (the seller's own) draft | pending_review | paused | sold…
     title: str
     product: str
     grade: str | None
@@ -57,7 +59,8 @@ class Listing(BaseModel):
 
     @classmethod
     def of(cls, card: ListingCard) -> Listing:
-        return cls(id=card.id, title=card.title, product=card.product, grade=card.grade,
+        return cls(id=card.id, status=card.status, title=card.title, product=card.product,
+                   grade=card.grade,
                    price=Amount.of(card.price), negotiable=card.negotiable, unit=card.unit,
                    quantity=decimal(card.quantity),
                    min_order=decimal(card.min_order) if card.min_order is not None else None,
@@ -272,3 +275,85 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: dict[str, str] | None = None  # a field's name → what is wrong with it
+
+
+class NewRequest(BaseModel):
+    """A request for supply open to every seller who may answer: quotes (`mode: quotes`), a
+    sealed-bid tender or a reverse auction. What is left out is what the chat starts from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_type: str = Field(examples=["pellets"])
+    quantity: Decimal
+    unit: str = Field(examples=["t"])
+    place: str = Field(max_length=120, description="where the goods are delivered")
+    currency: str = Field("EUR", min_length=3, max_length=3)
+    incoterm: str = "DAP"
+    delivery_from: date | None = None
+    delivery_to: date | None = None
+    max_price: Decimal | None = Field(None, description="the ceiling per unit")
+    deadline_days: Literal["1", "3", "7", "14"] = "3"
+    payment_method: str = "escrow"
+    mode: Literal["quotes", "tender", "auction"] = "quotes"
+    min_step: Decimal | None = Field(None, description="an auction's least step per unit")
+    extend_minutes: int | None = None
+    reserve: Decimal | None = Field(None, description="the most awarded at, per unit; hidden")
+
+
+class OwnRequest(BaseModel):
+    """One of the colleague's own requests, as its buyer reads it."""
+
+    id: int
+    mode: str
+    status: str
+    product: str
+    quantity: str
+    unit: str
+    place: str
+    ceiling: Amount | None
+    reserve: Amount | None
+    closes_at: datetime | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, request: RequestView) -> OwnRequest:
+        assert request.id is not None  # a saved request
+        return cls(id=request.id, mode=request.mode, status=request.status,
+                   product=request.product_type, quantity=decimal(request.quantity),
+                   unit=request.unit, place=request.place, ceiling=amount(request.max_price),
+                   reserve=amount(request.reserve), closes_at=request.deadline,
+                   closed_at=request.closed_at)
+
+
+class OwnRequests(BaseModel):
+    requests: list[OwnRequest]
+
+
+class NewListing(BaseModel):
+    """A listing, as the chat's short listing form takes it; it is published (or sent for
+    review) at once, as the chat's Publish does. The title, availability and validity are
+    the chat's defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_type: str = Field(examples=["pellets"])
+    quantity: Decimal
+    unit: str = Field(examples=["t"])
+    price: Decimal = Field(description="per unit, excluding VAT")
+    currency: str | None = Field(None, min_length=3, max_length=3,
+                                 description="the seller's usual currency when left out")
+    negotiable: bool = False
+    location: str = Field(max_length=120, description="the town where the goods are")
+    delivery: list[str] = Field(examples=[["pickup", "EXW"]])
+    incoterm_place: str | None = Field(None, max_length=120)
+    delivery_radius_km: int | None = None
+
+
+class OwnListings(BaseModel):
+    listings: list[Listing]
+
+
+class ListingMove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["pause", "resume", "sold", "renew", "close"]

@@ -263,3 +263,61 @@ async def test_an_offer_is_withdrawn_once_and_a_second_withdrawal_is_a_conflict(
     assert gone.status_code == 200 and gone.json()["status"] == "withdrawn"
     assert (again.status_code, again.json()["code"]) == (409, "conflict")
     assert mine.json() == {"offers": []}
+
+
+async def test_a_key_posts_its_requests_within_its_colleagues_limit_and_closes_one(app):
+    c = await company(app, limit="10000")
+    token = await key_for(app, c["alice"].id, c["anna"].id)
+    wanted = {"product_type": "pellets", "quantity": "100", "unit": "t", "place": "Tallinn"}
+    async with served(app) as http:
+        too_dear = await http.post("/api/v1/requests", headers=fresh(token), json={
+            **wanted, "mode": "auction", "max_price": "200", "min_step": "1"})
+        auction = await http.post("/api/v1/requests", headers=fresh(token), json={
+            **wanted, "mode": "auction", "max_price": "90", "min_step": "1"})
+        quotes = await http.post("/api/v1/requests", headers=fresh(token), json=wanted)
+        mine = await http.get("/api/v1/requests/mine", headers=bearer(token))
+        public = await http.get("/api/v1/auctions", headers=bearer(token))
+        closed = await http.post(f"/api/v1/requests/{quotes.json()['id']}/close",
+                                 headers=fresh(token))
+        not_yet = await http.post(f"/api/v1/requests/{auction.json()['id']}/close",
+                                  headers=fresh(token))
+    assert (too_dear.status_code, too_dear.json()["code"]) == (422, "refused")
+    assert "spending limit" in too_dear.json()["detail"]
+    assert auction.status_code == 201 and auction.json()["ceiling"] == {
+        "amount": "90.00", "currency": "EUR"}
+    assert quotes.status_code == 201 and quotes.json()["mode"] == "quotes"
+    assert [r["id"] for r in mine.json()["requests"]] == [quotes.json()["id"],
+                                                          auction.json()["id"]]
+    assert [r["id"] for r in public.json()["requests"]] == [auction.json()["id"]]
+    assert closed.status_code == 200 and closed.json()["status"] != "open"
+    assert (not_yet.status_code, not_yet.json()["code"]) == (409, "conflict")
+
+
+async def test_a_key_publishes_a_listing_as_the_chats_form_checks_it_and_pauses_it(app):
+    from core.companies import service as companies
+    from tests.catalog.helpers import make_account
+
+    olga = await make_account(app, "olga", roles=("seller", "buyer"))
+    async with app.uow() as uow:
+        await companies.found(uow, olga.id, "Nordic Pellets OY")
+        await uow.commit()
+    token = await key_for(app, olga.id, olga.id)
+    listing = {"product_type": "pellets", "quantity": "120", "unit": "t", "price": "210",
+               "negotiable": True, "location": "Riga", "delivery": ["pickup"]}
+    async with served(app) as http:
+        wrong = await http.post("/api/v1/listings", headers=fresh(token),
+                                json={**listing, "price": "0"})
+        made = await http.post("/api/v1/listings", headers=fresh(token), json=listing)
+        mine = await http.get("/api/v1/listings/mine", headers=bearer(token))
+        paused = await http.post(f"/api/v1/listings/{made.json()['id']}/move",
+                                 headers=fresh(token), json={"action": "pause"})
+        market = await http.get("/api/v1/listings", headers=bearer(token))
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "invalid_field")
+    assert "price" in wrong.json()["errors"]
+    assert made.status_code == 201, made.text
+    assert made.json()["status"] == "published" and made.json()["price"] == {
+        "amount": "210.00", "currency": "EUR"}
+    assert made.json()["negotiable"] and made.json()["quantity"] == "120"
+    assert [item["id"] for item in mine.json()["listings"]] == [made.json()["id"]]
+    assert paused.status_code == 200 and paused.json()["status"] == "paused"
+    assert market.json()["listings"] == []
