@@ -1,6 +1,7 @@
-"""The colleague's records: their deals (as a party) with their documents, each document's
-PDF and EN 16931 e-invoice (the same files the chat, the site and the Mini App hand out,
-drawn in the colleague's language), and their account's statement from the ledger."""
+"""The colleague's records: their deals (as a party) with their documents, and the company's
+other deals they may see (finance and admins all, an approver those she approved), read only;
+each document's PDF and EN 16931 e-invoice (the same files the chat, the site and the Mini App
+hand out, drawn in the colleague's language); and their account's statement from the ledger."""
 
 from __future__ import annotations
 
@@ -13,33 +14,44 @@ from fastapi.responses import Response
 from bots.api import models
 from bots.api.auth import Clerk, Reader
 from bots.web.deps import ContainerDep, PaymentsDep
-from core.deals import dashboard
-from core.deals.room import DealDocument, deal_room
+from core.deals import company_deals, dashboard
+from core.deals.room import DealDocument, company_room
+from core.deals.views import deal_view
 from core.i18n import _
+from core.process.deals import BUYER, SELLER
 
 router = APIRouter(tags=["records"])
 BASE = "/api/v1"
+COLLEAGUE = "colleague"  # a deal of the company the key's colleague may see, not theirs
 
 
 @router.get("/deals", response_model=models.Deals)
 async def deals(container: ContainerDep, key: Reader,
                 limit: int = Query(20, ge=1, le=100)) -> models.Deals:
-    """The colleague's deals, newest first."""
+    """The colleague's deals, newest first; then, for finance, admins and approvers, the
+    company's other deals they may see (read only, as the chat's company deals)."""
     async with container.uow() as uow:
-        found = await dashboard.my_deals(uow, key.account_id, limit)
-    return models.Deals(deals=[models.DealLine(id=d.id, title=d.title, role=d.role,
-                                               status=d.status) for d in found])
+        own = await dashboard.my_deals(uow, key.account_id, limit)
+        theirs = [row.id for row in await company_deals.company_deals(uow, key.account_id,
+                                                                      limit)]
+        seen = [await deal_view(uow, deal_id, key.account_id) for deal_id in theirs
+                if deal_id not in {d.id for d in own}]
+    return models.Deals(deals=[
+        *(models.DealLine(id=d.id, title=d.title, role=d.role, status=d.status) for d in own),
+        *(models.DealLine(id=v.deal.id, title=v.title, role=COLLEAGUE, status=v.deal.status)
+          for v in seen)])
 
 
 @router.get("/deals/{deal_id}", response_model=models.Deal)
 async def deal(container: ContainerDep, payments: PaymentsDep, key: Reader,
                deal_id: int) -> models.Deal:
-    """One deal the colleague is a party to, with its payment documents."""
+    """One deal the colleague is a party to, with its payment documents; or one of the
+    company's they may see, read only."""
     async with container.uow() as uow:
-        room = await deal_room(uow, payments, deal_id, key.account_id)
+        room = await company_room(uow, payments, deal_id, key.account_id)
+    role = room.view.role if room.view.role in (BUYER, SELLER) else COLLEAGUE
     documents = [_document(d) for d in room.documents if d.number]
-    return models.Deal.of(room.view.deal, room.view.role, room.view.title, room.payment,
-                          documents)
+    return models.Deal.of(room.view.deal, role, room.view.title, room.payment, documents)
 
 
 def _document(document: DealDocument) -> models.Document:

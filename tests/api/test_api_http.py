@@ -200,6 +200,18 @@ def issuer(monkeypatch):
                                                  "LV40003000001", "LV", Decimal("21")))
 
 
+async def _other_company_key(app) -> str:
+    """The admin of another company, Nordic Heat, and her key."""
+    from core.companies import service as companies
+    from tests.catalog.helpers import make_account
+
+    olga = await make_account(app, "olga", roles=("buyer",))
+    async with app.uow() as uow:
+        await companies.found(uow, olga.id, "Nordic Heat OY")
+        await uow.commit()
+    return await key_for(app, olga.id, olga.id)
+
+
 async def test_a_key_reads_its_deal_its_receipt_as_pdf_and_xml_and_its_statement(app, issuer):
     c = await company(app)
     token = await key_for(app, c["alice"].id, c["anna"].id, ["read", "documents"])
@@ -212,8 +224,12 @@ async def test_a_key_reads_its_deal_its_receipt_as_pdf_and_xml_and_its_statement
         xml = await http.get(receipt["xml"], headers=bearer(token))
         ubl = await http.get(receipt["xml"] + "?syntax=ubl", headers=bearer(token))
         statement = await http.get("/api/v1/statement", headers=bearer(token))
-        stranger = await key_for(app, c["alice"].id, c["alice"].id, ["documents"])
+        stranger = await key_for(app, c["alice"].id, c["alice"].id, ["read", "documents"])
         theirs = await http.get(receipt["pdf"], headers=bearer(stranger))
+        companys = await http.get("/api/v1/deals", headers=bearer(stranger))
+        read_only = await http.get(f"/api/v1/deals/{deal_id}", headers=bearer(stranger))
+        outsider = await http.get(f"/api/v1/deals/{deal_id}",
+                                  headers=bearer(await _other_company_key(app)))
     assert [d["id"] for d in listed.json()["deals"]] == [deal_id]
     assert deal.json()["role"] == "buyer" and deal.json()["total"] == {
         "amount": "4400.00", "currency": "EUR"}
@@ -225,20 +241,19 @@ async def test_a_key_reads_its_deal_its_receipt_as_pdf_and_xml_and_its_statement
     held = statement.json()["held"]
     assert held == [deal.json()["payable"]], statement.json()
     assert (theirs.status_code, theirs.json()["code"]) == (403, "not_allowed")
+    # Alice, the company's admin, sees Anna's deal among the company's, read only.
+    assert companys.json()["deals"] == [{"id": deal_id, "title": deal.json()["title"],
+                                         "role": "colleague", "status": "to_ship"}]
+    assert read_only.json()["role"] == "colleague" and read_only.json()["documents"] == []
+    assert read_only.json()["total"] == deal.json()["total"]
+    assert (outsider.status_code, outsider.json()["code"]) == (404, "not_found")
 
 
 async def test_idempotency_keys_are_per_company(app):
     """Another company's key may use the same Idempotency-Key: it is a new request there."""
-    from core.companies import service as companies
-    from tests.catalog.helpers import make_account
-
     c = await company(app)
     ours = await key_for(app, c["alice"].id, c["anna"].id)
-    olga = await make_account(app, "olga", roles=("buyer",))
-    async with app.uow() as uow:
-        await companies.found(uow, olga.id, "Nordic Heat OY")
-        await uow.commit()
-    theirs = await key_for(app, olga.id, olga.id)
+    theirs = await _other_company_key(app)
     same = str(uuid.uuid4())
     async with served(app) as http:
         one = await http.post("/api/v1/offers", headers=bearer(ours, **{"Idempotency-Key": same}),

@@ -13,6 +13,7 @@ from bots.api.limits import KeyLimits
 from tests.support import databases
 from tests.support.servers import free_port
 
+
 def a_key() -> int:
     """A key id no other test's run counts in the shared Redis."""
     return random.randrange(10**9, 10**12)
