@@ -11,10 +11,10 @@ in this event loop: Agora's whole web application (its middleware, the API mount
 the key looked up on every request, its rate limit counted — set high enough never to refuse —
 the answer a pydantic model with exact amounts) and a bare FastAPI application whose one route
 reads the same page of listings through the same core query and the same model, with no key,
-no limit and no middleware. The client (httpx, `--inflight` requests at a time) asks each
-`--requests` times per round, the bare one first, then the API, for `--rounds` rounds: taking
-turns spreads this machine's swings over both alike. Every answer must be 200 with the same
-listings.
+no limit and no middleware. The client (httpx, `--inflight` requests at a time, a client of
+its own per burst) asks each `--requests` times per round, the bare one first, then the API,
+for `--rounds` rounds: taking turns spreads this machine's swings over both alike. Every
+answer must be 200 with the same listings.
 
 Printed: a line per round (both rates), then `api rps=… p95_ms=… ratio_vs_bare=…`: the API's
 requests per second (the median round) and its 95th percentile latency over every round, and
@@ -83,22 +83,29 @@ def bare_app(app: Container, per_page: int) -> FastAPI:
     return bare
 
 
-async def burst(http: httpx.AsyncClient, ask: Ask, requests: int, inflight: int,
-                expected: list[int]) -> tuple[float, list[float]]:
+def client(inflight: int) -> httpx.AsyncClient:
+    """A client of its own for each burst: a connection left idle while the other side's burst
+    ran may be closed by the server (uvicorn keeps one alive 5 s) as it is used again."""
+    return httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=inflight))
+
+
+async def burst(ask: Ask, requests: int, inflight: int, expected: list[int]
+                ) -> tuple[float, list[float]]:
     """(requests a second, each request's seconds), every answer checked."""
-    gate = asyncio.Semaphore(inflight)
     took: list[float] = []
+    async with client(inflight) as http:
+        gate = asyncio.Semaphore(inflight)
 
-    async def one() -> None:
-        async with gate:
-            started = time.perf_counter()
-            answer = await ask(http)
-            took.append(time.perf_counter() - started)
-        assert answer.status_code == 200, answer.text
-        assert [item["id"] for item in answer.json()["listings"]] == expected
+        async def one() -> None:
+            async with gate:
+                started = time.perf_counter()
+                answer = await ask(http)
+                took.append(time.perf_counter() - started)
+            assert answer.status_code == 200, answer.text
+            assert [item["id"] for item in answer.json()["listings"]] == expected
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one() for __ in range(requests)))
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for __ in range(requests)))
     return requests / (time.perf_counter() - started), took
 
 
@@ -120,8 +127,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
             headers = {"Authorization": f"Bearer {token}"}
             async with serve(create_app(app, run_workers=False)) as api_url, \
                     serve(bare_app(app, args.per_page)) as bare_url, \
-                    httpx.AsyncClient(timeout=30, limits=httpx.Limits(
-                        max_connections=args.inflight * 2)) as http:
+                    client(args.inflight) as http:
 
                 async def api(client: httpx.AsyncClient) -> httpx.Response:
                     return await client.get(f"{api_url}/api/v1/listings", params=query,
@@ -136,10 +142,8 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 assert (await api(http)).json()["listings"] == first  # the same rows
                 ratios, api_rates, api_took = [], [], []
                 for round_ in range(1, args.rounds + 1):
-                    bare_rps, __ = await burst(http, bare, args.requests, args.inflight,
-                                               expected)
-                    api_rps, took = await burst(http, api, args.requests, args.inflight,
-                                                expected)
+                    bare_rps, __ = await burst(bare, args.requests, args.inflight, expected)
+                    api_rps, took = await burst(api, args.requests, args.inflight, expected)
                     ratios.append(api_rps / bare_rps)
                     api_rates.append(api_rps)
                     api_took += took
