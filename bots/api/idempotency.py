@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from bots.api.problems import ApiProblem
-from config.container import Container
 from core.companies import api_replays
 from core.companies.api_keys import KeyHolder
 from core.i18n import _
@@ -35,21 +34,21 @@ def fingerprint(request: Request, body: BaseModel | None) -> str:
     return hashlib.sha256(f"{request.method} {request.url.path}\n{said}".encode()).hexdigest()
 
 
-async def once(request: Request, container: Container, key: KeyHolder,
+async def once(request: Request, uow: UnitOfWork, key: KeyHolder,
                idempotency_key: str | None, body: BaseModel | None, work: Work) -> Response:
-    """Do `work` once under the key, or answer as it was answered."""
+    """Do `work` once under the key, in the request's unit of work, and commit it with its
+    answer; or answer as it was answered."""
     if not idempotency_key or not idempotency_key.strip():
         raise ApiProblem("idempotency_key_missing",
                          _("Send an Idempotency-Key header with every POST (a UUID will do)."))
     said = fingerprint(request, body)
-    async with container.uow() as uow:
-        kept = await api_replays.claim(uow, key.company_id, idempotency_key, said)
-        if kept is None:
-            status, answer = await work(uow)
-            text = answer.model_dump_json(exclude_none=True)
-            await api_replays.keep(uow, key.company_id, idempotency_key, status, text)
-            await uow.commit()
-            return Response(text, status_code=status, media_type=JSON)
+    kept = await api_replays.claim(uow, key.company_id, idempotency_key, said)
+    if kept is None:
+        status, answer = await work(uow)
+        text = answer.model_dump_json(exclude_none=True)
+        await api_replays.keep(uow, key.company_id, idempotency_key, status, text)
+        await uow.commit()
+        return Response(text, status_code=status, media_type=JSON)
     if kept.fingerprint != said:
         raise ApiProblem("idempotency_key_reused", _(
             "That Idempotency-Key was used for another request; use a new key for a new "

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bots.api import models
-from bots.api.auth import Reader, Trader
+from bots.api.auth import KeyUow, Reader, Trader
 from bots.api.idempotency import IdempotencyKey, once
 from bots.api.problems import ApiProblem
 from bots.web.deps import ContainerDep
@@ -47,7 +47,7 @@ def _today(key: KeyHolder, now: datetime) -> datetime:
 
 
 @router.post("/listings", status_code=201, response_model=models.Listing)
-async def publish(request: Request, container: ContainerDep, key: Trader,
+async def publish(request: Request, container: ContainerDep, key: Trader, uow: KeyUow,
                   body: models.NewListing, idempotency_key: IdempotencyKey = None) -> Response:
     """Publish a listing (or send it for review where listings are moderated)."""
 
@@ -65,19 +65,18 @@ async def publish(request: Request, container: ContainerDep, key: Trader,
         await lifecycle.submit(uow, draft.id, key.account_id)
         return 201, models.Listing.of(await viewable_card(uow, draft.id, key.account_id))
 
-    return await once(request, container, key, idempotency_key, body, work)
+    return await once(request, uow, key, idempotency_key, body, work)
 
 
 @router.get("/listings/mine", response_model=models.OwnListings)
-async def mine(container: ContainerDep, key: Reader) -> models.OwnListings:
+async def mine(key: Reader, uow: KeyUow) -> models.OwnListings:
     """The colleague's own listings, newest first (closed ones left out)."""
-    async with container.uow() as uow:
-        found = await own_cards(uow, key.account_id)
+    found = await own_cards(uow, key.account_id)
     return models.OwnListings(listings=[models.Listing.of(card) for card in found])
 
 
 @router.post("/listings/{listing_id}/move", response_model=models.Listing)
-async def move(request: Request, container: ContainerDep, key: Trader, listing_id: int,
+async def move(request: Request, key: Trader, uow: KeyUow, listing_id: int,
                body: models.ListingMove, idempotency_key: IdempotencyKey = None) -> Response:
     """Pause, resume, mark sold, renew or close one of the colleague's listings."""
 
@@ -85,4 +84,4 @@ async def move(request: Request, container: ContainerDep, key: Trader, listing_i
         await lifecycle.act(uow, listing_id, key.account_id, body.action)
         return 200, models.Listing.of(await viewable_card(uow, listing_id, key.account_id))
 
-    return await once(request, container, key, idempotency_key, body, work)
+    return await once(request, uow, key, idempotency_key, body, work)

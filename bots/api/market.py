@@ -9,7 +9,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Query
 
 from bots.api import models
-from bots.api.auth import Reader
+from bots.api.auth import KeyUow, Reader
 from bots.web.deps import ContainerDep
 from core.catalog import query_text
 from core.catalog.listing_card import listing_card, viewable_card
@@ -22,7 +22,7 @@ PER_PAGE = 50
 
 
 @router.get("/listings", response_model=models.Listings)
-async def listings(container: ContainerDep, key: Reader,
+async def listings(container: ContainerDep, key: Reader, uow: KeyUow,
                    q: str = Query("", max_length=200, description="the chat's one-line search"),
                    product: str | None = Query(None, max_length=40),
                    page: int = Query(1, ge=1, le=1000),
@@ -34,8 +34,7 @@ async def listings(container: ContainerDep, key: Reader,
     if not q:
         query = replace(query, sort="newest")
     assert container.catalog is not None  # wired by the composition root
-    async with container.uow() as uow:
-        found = await public.latest(uow, container.catalog, query, page - 1, per_page)
+    found = await public.latest(uow, container.catalog, query, page - 1, per_page)
     return models.Listings(listings=[models.Listing.of(listing_card(r.listing))
                                      for r in found.results],
                            page=models.Page(total=found.total, page=found.page + 1,
@@ -43,31 +42,27 @@ async def listings(container: ContainerDep, key: Reader,
 
 
 @router.get("/listings/{listing_id}", response_model=models.Listing)
-async def listing(container: ContainerDep, key: Reader, listing_id: int) -> models.Listing:
+async def listing(key: Reader, uow: KeyUow, listing_id: int) -> models.Listing:
     """One listing the key's colleague may see (a published one, or their own)."""
-    async with container.uow() as uow:
-        return models.Listing.of(await viewable_card(uow, listing_id, key.account_id))
+    return models.Listing.of(await viewable_card(uow, listing_id, key.account_id))
 
 
 @router.get("/requests", response_model=models.Requests)
-async def requests(container: ContainerDep, key: Reader) -> models.Requests:
+async def requests(key: Reader, uow: KeyUow) -> models.Requests:
     """Open public requests for supply, tenders, auctions and lots, closing soonest first."""
-    async with container.uow() as uow:
-        found = await public_requests.open_requests(uow)
+    found = await public_requests.open_requests(uow)
     return models.Requests(requests=[models.Request.of(r) for r in found])
 
 
 @router.get("/auctions", response_model=models.Requests)
-async def auctions(container: ContainerDep, key: Reader) -> models.Requests:
+async def auctions(key: Reader, uow: KeyUow) -> models.Requests:
     """Open auctions — buyers' reverse auctions and sellers' lots — closing soonest first."""
-    async with container.uow() as uow:
-        found = await public_requests.open_requests(uow)
+    found = await public_requests.open_requests(uow)
     return models.Requests(requests=[models.Request.of(r) for r in found
                                      if r.mode == auction_rules.AUCTION])
 
 
 @router.get("/requests/{request_id}", response_model=models.Request)
-async def request(container: ContainerDep, key: Reader, request_id: int) -> models.Request:
+async def request(key: Reader, uow: KeyUow, request_id: int) -> models.Request:
     """One public request, tender, auction or lot."""
-    async with container.uow() as uow:
-        return models.Request.of(await public_requests.public_request(uow, request_id))
+    return models.Request.of(await public_requests.public_request(uow, request_id))

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bots.api import models
-from bots.api.auth import Reader, Trader
+from bots.api.auth import KeyUow, Reader, Trader
 from bots.api.idempotency import IdempotencyKey, once
-from bots.web.deps import ContainerDep
 from core.deals.requests import auction_rules
 from core.deals.requests import service as supply_requests
 from core.deals.requests.drafts import Draft
@@ -39,7 +38,7 @@ def draft_of(body: models.NewRequest) -> Draft:
 
 
 @router.post("/requests", status_code=201, response_model=models.OwnRequest)
-async def post(request: Request, container: ContainerDep, key: Trader,
+async def post(request: Request, key: Trader, uow: KeyUow,
                body: models.NewRequest, idempotency_key: IdempotencyKey = None) -> Response:
     """Post a request for supply, a tender or a reverse auction; the matching sellers are
     asked as from the chat."""
@@ -48,19 +47,18 @@ async def post(request: Request, container: ContainerDep, key: Trader,
         return 201, models.OwnRequest.of(
             await supply_requests.post(uow, key.account_id, draft_of(body)))
 
-    return await once(request, container, key, idempotency_key, body, work)
+    return await once(request, uow, key, idempotency_key, body, work)
 
 
 @router.get("/requests/mine", response_model=models.OwnRequests)
-async def mine(container: ContainerDep, key: Reader) -> models.OwnRequests:
+async def mine(key: Reader, uow: KeyUow) -> models.OwnRequests:
     """The colleague's own requests, newest first."""
-    async with container.uow() as uow:
-        found = await supply_requests.mine(uow, key.account_id)
+    found = await supply_requests.mine(uow, key.account_id)
     return models.OwnRequests(requests=[models.OwnRequest.of(r) for r in found])
 
 
 @router.post("/requests/{request_id}/close", response_model=models.OwnRequest)
-async def close(request: Request, container: ContainerDep, key: Trader, request_id: int,
+async def close(request: Request, key: Trader, uow: KeyUow, request_id: int,
                 idempotency_key: IdempotencyKey = None) -> Response:
     """Stop taking quotes on one of the colleague's requests (a tender or auction closes at
     its deadline)."""
@@ -69,4 +67,4 @@ async def close(request: Request, container: ContainerDep, key: Trader, request_
         return 200, models.OwnRequest.of(
             await supply_requests.close(uow, request_id, key.account_id))
 
-    return await once(request, container, key, idempotency_key, None, work)
+    return await once(request, uow, key, idempotency_key, None, work)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bots.api import models
-from bots.api.auth import Reader, Trader
+from bots.api.auth import KeyUow, Reader, Trader
 from bots.api.idempotency import IdempotencyKey, once
 from bots.api.problems import ApiProblem
 from bots.web.deps import ContainerDep
@@ -58,7 +58,7 @@ def _placed(placed: approvals.Placed) -> tuple[int, models.Placed]:
 
 
 @router.post("/offers", status_code=201, response_model=models.Placed, responses=ANSWERED)
-async def make_offer(request: Request, container: ContainerDep, key: Trader,
+async def make_offer(request: Request, container: ContainerDep, key: Trader, uow: KeyUow,
                      body: models.NewOffer, idempotency_key: IdempotencyKey = None) -> Response:
     """An offer on a listing, or Buy now (`buy_now`): sent, agreed, or held for approval."""
 
@@ -73,30 +73,28 @@ async def make_offer(request: Request, container: ContainerDep, key: Trader,
         place = approvals.buy if found.fixed else approvals.offer
         return _placed(await place(uow, found.listing.id, key.account_id, found.terms(values)))
 
-    return await once(request, container, key, idempotency_key, body, work)
+    return await once(request, uow, key, idempotency_key, body, work)
 
 
 @router.get("/offers", response_model=models.Offers)
-async def open_offers(container: ContainerDep, key: Reader) -> models.Offers:
+async def open_offers(key: Reader, uow: KeyUow) -> models.Offers:
     """The colleague's open offers: those they made and those waiting for their answer."""
-    async with container.uow() as uow:
-        found = []
-        for row in await dashboard.open_offers(uow, key.account_id):
-            offer, role = await offers.summary(uow, row.id, key.account_id)
-            found.append(models.Offer.of(offer, role))
+    found = []
+    for row in await dashboard.open_offers(uow, key.account_id):
+        offer, role = await offers.summary(uow, row.id, key.account_id)
+        found.append(models.Offer.of(offer, role))
     return models.Offers(offers=found)
 
 
 @router.get("/offers/{offer_id}", response_model=models.Offer)
-async def offer(container: ContainerDep, key: Reader, offer_id: int) -> models.Offer:
+async def offer(key: Reader, uow: KeyUow, offer_id: int) -> models.Offer:
     """One offer the colleague is a party to."""
-    async with container.uow() as uow:
-        found, role = await offers.summary(uow, offer_id, key.account_id)
+    found, role = await offers.summary(uow, offer_id, key.account_id)
     return models.Offer.of(found, role)
 
 
 @router.post("/offers/{offer_id}/withdraw", response_model=models.Offer)
-async def withdraw(request: Request, container: ContainerDep, key: Trader, offer_id: int,
+async def withdraw(request: Request, key: Trader, uow: KeyUow, offer_id: int,
                    idempotency_key: IdempotencyKey = None) -> Response:
     """Withdraw an offer the colleague made, while it waits for an answer."""
 
@@ -105,11 +103,11 @@ async def withdraw(request: Request, container: ContainerDep, key: Trader, offer
         found, role = await offers.summary(uow, offer_id, key.account_id)
         return 200, models.Offer.of(found, role)
 
-    return await once(request, container, key, idempotency_key, None, work)
+    return await once(request, uow, key, idempotency_key, None, work)
 
 
 @router.post("/requests/{request_id}/bids", status_code=201, response_model=models.Standing)
-async def bid(request: Request, container: ContainerDep, key: Trader, request_id: int,
+async def bid(request: Request, key: Trader, uow: KeyUow, request_id: int,
               body: models.NewBid, idempotency_key: IdempotencyKey = None) -> Response:
     """A bid in an auction or tender — on a buyer's request (as a seller, from a listing that
     covers it) or on a seller's lot (as a buyer, within the spending limit)."""
@@ -123,4 +121,4 @@ async def bid(request: Request, container: ContainerDep, key: Trader, request_id
             best=models.amount(placed.best), bidders=placed.bidders,
             reserve_met=placed.reserve_met)
 
-    return await once(request, container, key, idempotency_key, body, work)
+    return await once(request, uow, key, idempotency_key, body, work)

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from core.accounts.tables import Account
 from core.companies import api_key_rules as key_rules
@@ -56,9 +56,14 @@ class KeyHolder:
     language: str
     country: str | None
     timezone: str
+    last_used_at: datetime | None
 
     def may(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def used_long_ago(self, now: datetime) -> bool:
+        """Whether its use should be noted again (`note_use`)."""
+        return key_rules.stale(self.last_used_at, now)
 
 
 async def create(uow: UnitOfWork, actor_id: int, name: str, scopes: list[str],
@@ -139,19 +144,26 @@ _HOLDER = (select(ApiKey.id, ApiKey.company_id, ApiKey.account_id, ApiKey.secret
 
 async def holder(uow: UnitOfWork, presented: str) -> KeyHolder | None:
     """The colleague a presented key acts as; None for a key unknown, wrong, revoked, or whose
-    colleague left the company or was suspended. Notes its use (at most once a minute)."""
+    colleague left the company or was suspended. Reads only (its use is `note_use`'s)."""
     token = key_rules.read_token(presented)
     if token is None:
         return None
     row = (await uow.session.execute(_HOLDER.where(ApiKey.lookup == token.lookup))).first()
     if row is None or not key_rules.matches(token.secret, row.secret_sha256):
         return None
-    now = uow.clock.now()
-    if key_rules.stale(row.last_used_at, now):
-        await uow.session.execute(update(ApiKey).where(ApiKey.id == row.id).values(
-            last_used_at=now).execution_options(synchronize_session=False))
     return KeyHolder(row.id, row.company_id, row.account_id, tuple(row.scopes or ()),
-                     row.language or "en", row.country, row.timezone or "UTC")
+                     row.language or "en", row.country, row.timezone or "UTC",
+                     row.last_used_at)
+
+
+async def note_use(uow: UnitOfWork, key_id: int) -> None:
+    """The key was used now: written when its last use is a minute old (a conditional update,
+    so workers noting it at once write it once)."""
+    now = uow.clock.now()
+    await uow.session.execute(update(ApiKey).where(
+        ApiKey.id == key_id, or_(ApiKey.last_used_at.is_(None),
+                                 ApiKey.last_used_at <= now - key_rules.LAST_USED_EVERY))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
 
 
 async def _view(uow: UnitOfWork, row: ApiKey) -> KeyView:
