@@ -7,7 +7,9 @@ the reader: core's sentences in the answer are in their language."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,6 +28,11 @@ from core.storage.uow import UnitOfWork
 BEARER = HTTPBearer(auto_error=False, bearerFormat="agora_<lookup>_<secret>",
                     description="An API key a company admin made with /apikeys.")
 Presented = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
+def local_now(key: KeyHolder, now: datetime) -> datetime:
+    """The moment in the key's colleague's zone (their “today” for a form's dates)."""
+    return now.astimezone(ZoneInfo(key.timezone))
 
 
 def key_limits(request: Request) -> KeyLimits:

@@ -5,15 +5,13 @@ closed as from 📦 My listings."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bots.api import models
-from bots.api.auth import KeyUow, Reader, Trader
+from bots.api.auth import KeyUow, Reader, Trader, local_now
 from bots.api.idempotency import IdempotencyKey, once
 from bots.api.problems import ApiProblem
 from bots.web.deps import ContainerDep
@@ -23,7 +21,6 @@ from core.accounts.member import member
 from core.catalog import lifecycle, listings
 from core.catalog import rules as listing_rules
 from core.catalog.listing_card import own_cards, viewable_card
-from core.companies.api_keys import KeyHolder
 from core.i18n import _
 from core.storage.uow import UnitOfWork
 
@@ -42,10 +39,6 @@ def _raw(body: models.NewListing) -> dict[str, Raw]:
             if v is not None}
 
 
-def _today(key: KeyHolder, now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(key.timezone))
-
-
 @router.post("/listings", status_code=201, response_model=models.Listing)
 async def publish(request: Request, container: ContainerDep, key: Trader, uow: KeyUow,
                   body: models.NewListing, idempotency_key: IdempotencyKey = None) -> Response:
@@ -59,7 +52,7 @@ async def publish(request: Request, container: ContainerDep, key: Trader, uow: K
         if errors:
             raise ApiProblem("invalid_field", _("Some fields of the listing need changing."),
                              errors=errors)
-        full = listing_rules.with_defaults(values, _today(key, container.clock.now()),
+        full = listing_rules.with_defaults(values, local_now(key, container.clock.now()),
                                            container.policy.listing_days)
         draft = await listings.create_draft(uow, key.account_id, full)
         await lifecycle.submit(uow, draft.id, key.account_id)

@@ -6,21 +6,18 @@ colleague's spending limit waits for an approver exactly as it would from the ch
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bots.api import models
-from bots.api.auth import KeyUow, Reader, Trader
+from bots.api.auth import KeyUow, Reader, Trader, local_now
 from bots.api.idempotency import IdempotencyKey, once
 from bots.api.problems import ApiProblem
 from bots.web.deps import ContainerDep
 from conversations.fields import Raw
 from conversations.flows.deals.offering import offering
-from core.companies.api_keys import KeyHolder
 from core.deals import dashboard
 from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
@@ -32,10 +29,6 @@ from core.storage.uow import UnitOfWork
 router = APIRouter(tags=["trading"])
 ANSWERED: dict[int | str, dict[str, Any]] = {
     202: {"model": models.Placed, "description": "Held for an approver"}}
-
-
-def _today(key: KeyHolder, now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(key.timezone))
 
 
 def _raw(offer: models.NewOffer) -> dict[str, Raw]:
@@ -63,7 +56,7 @@ async def make_offer(request: Request, container: ContainerDep, key: Trader, uow
     """An offer on a listing, or Buy now (`buy_now`): sent, agreed, or held for approval."""
 
     async def work(uow: UnitOfWork) -> tuple[int, models.Placed]:
-        today = _today(key, container.clock.now()).date()
+        today = local_now(key, container.clock.now()).date()
         found = await offering(uow, body.listing_id, key.account_id, body.buy_now, today)
         start = {k: str(v) for k, v in found.start.items() if v is not None}
         values, errors = found.checked({**start, **_raw(body)})
