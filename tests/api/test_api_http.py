@@ -336,3 +336,19 @@ async def test_a_key_publishes_a_listing_as_the_chats_form_checks_it_and_pauses_
     assert [item["id"] for item in mine.json()["listings"]] == [made.json()["id"]]
     assert paused.status_code == 200 and paused.json()["status"] == "paused"
     assert market.json()["listings"] == []
+
+
+async def test_buy_now_at_the_listed_price_agrees_a_deal_at_once(app):
+    from tests.catalog.helpers import publish
+
+    c = await company(app)
+    token = await key_for(app, c["alice"].id, c["anna"].id)
+    fixed = await publish(app, c["sam"], quantity="300", min_order="10", negotiable="no")
+    async with served(app) as http:
+        bought = await http.post("/api/v1/offers", headers=fresh(token), json={
+            "listing_id": fixed, "quantity": "10", "price": "1.00", "buy_now": True})
+        deal = await http.get(f"/api/v1/deals/{bought.json().get('deal_id')}",
+                              headers=bearer(token))
+    assert bought.status_code == 201 and bought.json()["status"] == "deal_agreed", bought.text
+    assert deal.json()["price"] == {"amount": "230.00", "currency": "EUR"}  # the listed price
+    assert deal.json()["total"] == {"amount": "2300.00", "currency": "EUR"}
