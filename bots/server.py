@@ -113,6 +113,9 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         body["channels"] = [c.name for c in channels]
         return JSONResponse(body, status_code=status)
 
+    # First: a request is matched against the routes in order, and the API's clients should
+    # not pay for trying the site's, the console's and the Mini App's pages first.
+    api.install(app, container)  # the API for companies' own systems, at /api/v1
     for channel in channels:
         router = channel.router()
         if router is not None:
@@ -128,7 +131,6 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         app.state.slack_channel = slack  # "Open in Slack" on the site signs in and opens here
         app.include_router(site_slack.router)
     install_console(app)
-    api.install(app, container)  # the API for companies' own systems, at /api/v1
     app.mount("/static", static_files(), name="static")
     return app
 
