@@ -15,6 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from bots import crypto_web, health, payments_web
+from bots.api import app as api
 from bots.catalog_jobs import sync_index
 from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
@@ -112,6 +113,9 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         body["channels"] = [c.name for c in channels]
         return JSONResponse(body, status_code=status)
 
+    # First: a request is matched against the routes in order, and the API's clients should
+    # not pay for trying the site's, the console's and the Mini App's pages first.
+    api.install(app, container)  # the API for companies' own systems, at /api/v1
     for channel in channels:
         router = channel.router()
         if router is not None:

@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     # every 16 KB received (else 408): an upload over a slow link goes through, a client
     # trickling its body a byte a second cannot hold a connection open.
     body_read_seconds: float = Field(default=10.0, gt=0, le=300)
+    # The API for companies' own systems (/api/v1): requests a minute per key (a sliding
+    # window, shared through Redis when AGORA_REDIS_URL is set).
+    api_requests_per_minute: int = Field(default=600, ge=1, le=1_000_000)
 
     # Catalogue: uploaded photos and documents live under data_dir (named by checksum).
     data_dir: str = "./agora-data"

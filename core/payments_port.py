@@ -314,6 +314,9 @@ class PaymentsPort(Protocol):
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...
 
+    async def einvoice_for(self, number: str, account_id: int, syntax: str = "cii",
+                           uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...
+
     async def onboarding_link(self, account_id: int, uow: UnitOfWork | None = None
                               ) -> str | None: ...
 

@@ -21,7 +21,7 @@ from payments.escrow_rows import charge_of, expect, load, transition
 from payments.invoice_pdf import TITLES, pdf_of
 from payments.providers.base import AskedElsewhere, CryptoProvider, Provider
 from payments.reconcile import reconcile
-from payments.tables import Escrow, OperationStatus, PaymentOperation
+from payments.tables import Escrow, Invoice, OperationStatus, PaymentOperation
 from payments.wallet import wallet as wallet_of
 
 log = logging.getLogger(__name__)
@@ -165,12 +165,7 @@ class PaymentsService(CryptoPayments):
         Germany (payments.xrechnung), else EN 16931; NotFound when the document has none
         (payments.einvoices)."""
         async with self.uow() as uow:
-            invoice = await invoices.find(uow, token, by_token=True)
-            facts = await einvoice_facts.facts_of(uow, invoice)
-            if facts is None:
-                raise NotFound(_("This document has no e-invoice: Agora issues one where it "
-                                 "knows the VAT treatment."))
-            return invoice.number or "pending", einvoices.xml(facts, syntax)
+            return await _einvoice(uow, await invoices.find(uow, token, by_token=True), syntax)
 
     async def recover(self) -> int:
         """Retry every pending operation with its own idempotency key; returns how many."""
@@ -210,6 +205,16 @@ class PaymentsService(CryptoPayments):
             if account_id not in invoices.concerned(invoice):
                 raise NotAllowed(_("That invoice belongs to someone else."))
             return invoice.number or "pending", await pdf_of(uow, invoice)
+
+    async def einvoice_for(self, number: str, account_id: int, syntax: str = "cii",
+                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:
+        """A document's EN 16931 e-invoice (CII or UBL) for a party it concerns; anyone else
+        is refused, a document without one NotFound."""
+        async with self.tx(uow) as uow:
+            invoice = await invoices.find(uow, number)
+            if account_id not in invoices.concerned(invoice):
+                raise NotAllowed(_("That invoice belongs to someone else."))
+            return await _einvoice(uow, invoice, syntax)
 
     @property
     def test_mode(self) -> bool:
@@ -276,3 +281,12 @@ class PaymentsService(CryptoPayments):
             return (await uow.session.execute(select(PaymentOperation.key).where(
                 PaymentOperation.escrow_id == escrow_id, PaymentOperation.kind == kind,
                 PaymentOperation.status == OperationStatus.PENDING))).scalar()
+
+
+async def _einvoice(uow: UnitOfWork, invoice: Invoice, syntax: str) -> tuple[str, bytes]:
+    """A document's number and its e-invoice; NotFound when it has none (payments.einvoices)."""
+    facts = await einvoice_facts.facts_of(uow, invoice)
+    if facts is None:
+        raise NotFound(_("This document has no e-invoice: Agora issues one where it knows the "
+                         "VAT treatment."))
+    return invoice.number or "pending", einvoices.xml(facts, syntax)

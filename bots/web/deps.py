@@ -22,17 +22,23 @@ def get_container(request: Request) -> Container:
     return container
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+async def _container(request: Request) -> Container:
+    # The dependencies here are `async def`, though none awaits: FastAPI runs a plain `def`
+    # dependency in its thread pool, a trip to another thread on every request for a lookup.
+    return get_container(request)
 
 
-def get_settings(container: ContainerDep) -> Settings:
+ContainerDep = Annotated[Container, Depends(_container)]
+
+
+async def get_settings(container: ContainerDep) -> Settings:
     return container.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_payments(container: ContainerDep) -> PaymentsService:
+async def get_payments(container: ContainerDep) -> PaymentsService:
     """The payments service (the composition root always wires one)."""
     if container.payments is None:
         raise RuntimeError("the container has no payments service")
@@ -42,7 +48,7 @@ def get_payments(container: ContainerDep) -> PaymentsService:
 PaymentsDep = Annotated[PaymentsService, Depends(get_payments)]
 
 
-def get_files(container: ContainerDep) -> FileStore:
+async def get_files(container: ContainerDep) -> FileStore:
     """Where uploaded photos and documents are kept (wired by the composition root)."""
     files = container.engine.services.files
     if files is None:
@@ -59,7 +65,7 @@ class OpensLinks(Protocol):
     async def open_link(self, team_id: str, user_id: str, payload: str, event_id: str) -> None: ...
 
 
-def get_slack_channel(request: Request) -> OpensLinks:
+async def get_slack_channel(request: Request) -> OpensLinks:
     """The running Slack channel; a 404 on a server that does not run it (its routes are only
     mounted where it runs, so this is a guard, not a path)."""
     slack: OpensLinks | None = getattr(request.app.state, "slack_channel", None)

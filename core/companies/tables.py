@@ -1,12 +1,13 @@
 """Company tables: the company and its billing details, its members with their roles and
-spending limits, invitations, and the audit of every decision taken in its name."""
+spending limits, invitations, the audit of every decision taken in its name, and the keys its
+own systems use the API with (and the answers kept for their idempotency keys)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.accounts.tables import BillingColumns
@@ -89,3 +90,41 @@ class CompanyAudit(Base):
     subject: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
+
+
+class ApiKey(Base):
+    """A key a company's own system calls the API with, acting as one colleague (`account_id`:
+    their limits and approvals apply). Only the secret's SHA-256 is kept; `lookup` finds it."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    lookup: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+
+
+class ApiReplay(Base):
+    """The answer given to a POST under a client's `Idempotency-Key`, kept with the request's
+    fingerprint: a retry is answered the same, another body under the key refused. Written in
+    the transaction that did the work, unique per company and key, so two at once make one."""
+
+    __tablename__ = "api_replays"
+    __table_args__ = (UniqueConstraint("company_id", "idempotency_key", name="uq_api_replay"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

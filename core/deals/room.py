@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.deals import cards, deals
+from core.deals import cards, company_deals, deals
 from core.deals.after_sale.carbon_receipt import ISSUED_FROM
 from core.deals.steps import possible_now
 from core.deals.views import DealView, deal_view
@@ -58,6 +58,20 @@ async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor
     return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, steps,
                     (*_own(view), *_paid(await payments.documents(
                         deals.reference(deal_id), actor_id, uow))))
+
+
+async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int
+                       ) -> DealRoom:
+    """The deal as one of its parties' room shows it; or, read only — no steps, no documents —
+    as a colleague of the buyer who may see the company's deals reads it (the chat's company
+    deals, core.deals.company_deals); NotFound for anyone else."""
+    view = await deal_view(uow, deal_id, actor_id)
+    if view.role in (BUYER, SELLER):
+        return await deal_room(uow, payments, deal_id, actor_id)
+    if not await company_deals.sees(uow, await deals.get(uow, deal_id, actor_id), actor_id):
+        raise NotFound(_("That deal doesn't exist."))
+    escrow = await payments.by_reference(deals.reference(deal_id), uow)
+    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (), ())
 
 
 def _own(view: DealView) -> list[DealDocument]:

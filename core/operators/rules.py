@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publish_learning": frozenset(),  # the library and the calendar: core asks for an admin
     "view_audit": frozenset(),
     "grant_roles": frozenset(),
+    "manage_api_keys": frozenset(),  # a company's API keys act as its people: admins only
 }
 
 

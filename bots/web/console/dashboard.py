@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bots.web.console import api_keys as console_api_keys
 from bots.web.console import cases as console_cases
 from bots.web.console import charts as console_charts
 from bots.web.console import companies as console_companies
@@ -125,6 +126,7 @@ router.include_router(console_people.router)
 router.include_router(console_tickets.router)
 router.include_router(console_money.router)
 router.include_router(console_companies.router)
+router.include_router(console_api_keys.router)
 router.include_router(console_requests.router)
 router.include_router(console_learning.router)
 

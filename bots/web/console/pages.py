@@ -52,6 +52,7 @@ DONE = {  # fixed texts shown after an action (never text from the request)
     "scheduled": "Published on the calendar: /events shows it; people answer there.",
     "recorded": "The recording is added; the registrants are told.",
     "webhook-resent": "Queued again: sent within a few seconds, with the same event id.",
+    "key-revoked": "The API key is revoked: it is refused from its next request.",
 }
 
 

@@ -8,9 +8,6 @@ the conversation carries on there; the other party hears as they do from the cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
@@ -22,14 +19,13 @@ from config.container import Container
 from conversations import confirmations
 from conversations.confirmations import Confirmation
 from conversations.fields import Raw
-from conversations.flows.deals import offer_fields as of
 from conversations.flows.deals.offer import review_text
+from conversations.flows.deals.offering import Offering, offering
 from conversations.forms import Form
-from core.catalog.listing_card import ListingCard, viewable_card
-from core.deals import on_terms
+from core.catalog.listing_card import ListingCard
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
-from core.deals.offers import service as offers
+from core.deals.offers.facts import Terms
 from core.deals.threads import service as threads
 from core.errors import DomainError
 from core.i18n import _
@@ -60,38 +56,18 @@ async def tell_chat(uow: UnitOfWork, account_id: int, said: Confirmation) -> Non
 
 
 
-@dataclass(frozen=True)
-class _Offering:
-    """A listing as this buyer may offer on it: whether its price is fixed, the chat's whole
-    offer form and its defaults."""
-
-    listing: ListingCard
-    fixed: bool
-    form: Form
-    start: dict[str, Any]
-
-
 async def _offering(request: Request, container: Container, person: Registered,
-                    listing_id: str, verb: str) -> _Offering | Response:
+                    listing_id: str, verb: str) -> Offering | Response:
     """The offering behind `/listings/{id}/{verb}`, or the screen that says why there is none."""
     number = parse_id(listing_id)
     if number is None or verb not in ("offer", "buy", "ask"):
         return part(request, "app/message.html", status_code=404, message=_("No such page."))
+    today = local_now(person, container.clock.now()).date()
     try:
         async with container.uow() as uow:
-            listing = await viewable_card(uow, number, person.account.id)
-            usual = await offers.usual_terms(uow, person.account.id)
-            methods = await on_terms.methods_for(uow, person.account.id)
-            takes = await offers.seller_takes(uow, listing.seller_id)
-        if listing.seller_id == person.account.id:
-            raise DomainError(_("That is your own listing."))
+            return await offering(uow, number, person.account.id, verb == "buy", today)
     except DomainError as exc:
         return part(request, "app/message.html", status_code=400, message=str(exc))
-    fixed = verb == "buy" or not listing.negotiable
-    today = local_now(person, container.clock.now()).date()
-    return _Offering(listing, fixed,
-                     of.whole_form(of.facts(listing), fixed, today, list(methods), takes),
-                     of.usual_payment(of.defaults(listing, today, usual), methods, takes))
 
 
 def _accepted(container: Container) -> tuple[str, ...]:
@@ -104,7 +80,7 @@ async def offer_form(request: Request, container: ContainerDep, person: MemberDe
                      listing_id: str, verb: str) -> Response:
     """`offer` or `buy`: the chat's offer form, filled in with its defaults; `ask`: a message."""
     found = await _offering(request, container, person, listing_id, verb)
-    if not isinstance(found, _Offering):
+    if not isinstance(found, Offering):
         return found
     if verb == "ask":
         return part(request, "app/ask.html", listing=found.listing, text="", error="")
@@ -118,17 +94,14 @@ async def make_offer(request: Request, container: ContainerDep, person: MemberDe
                      listing_id: str, verb: str) -> Response:
     """The form checked as the chat checks it; then its preview; Send places it."""
     found = await _offering(request, container, person, listing_id, verb)
-    if not isinstance(found, _Offering):
+    if not isinstance(found, Offering):
         return found
     listing, fixed, form = found.listing, found.fixed, found.form
     posted = await request.form()
     if verb == "ask":
         return await _ask(request, container, person, listing, str(posted.get("text") or ""))
     raw = raw_values(form, posted)
-    values, errors = form.validate_all(raw)
-    values = {**found.start, **{k: v for k, v in values.items() if v is not None or k == "place"}}
-    if fixed:
-        values["price"] = str(listing.price.decimal)
+    values, errors = found.checked(raw)
     if errors:
         specs = [f.spec(raw.get(f.name)) for f in form.fields]
         return part(request, "app/offer.html", status_code=400, listing=listing, specs=specs,
@@ -138,12 +111,11 @@ async def make_offer(request: Request, container: ContainerDep, person: MemberDe
         return part(request, "app/offer.html", listing=listing, specs=[], errors={},
                     buying=fixed, raw=raw,
                     review=review_text(listing, values, mode, fixed, _accepted(container)))
-    return await _place(request, container, person, listing, values, fixed)
+    return await _place(request, container, person, listing, found.terms(values), fixed)
 
 
 async def _place(request: Request, container: Container, person: Registered,
-                 listing: ListingCard, values: dict[str, Any], fixed: bool) -> Response:
-    terms = of.to_terms(values, listing.price.currency)
+                 listing: ListingCard, terms: Terms, fixed: bool) -> Response:
     try:
         async with container.uow() as uow:
             placed = await (approvals.buy if fixed else approvals.offer)(

@@ -140,6 +140,7 @@ def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[st
         buttons.append((_("📋 Decisions"), "decisions"))
     if seat.may("manage"):
         buttons.append((_("📜 Certificates"), go("certificates")))
+        buttons.append((_("🔑 API keys"), go("apikeys")))
         buttons.append((_("🔗 Webhooks"), go("webhooks")))
     return [*buttons, (_("✔ Done"), "done")]
 
