@@ -236,6 +236,15 @@ def _on_terms(view: EscrowView | None, deal: Deal | DealFacts) -> str:
              days=deal.payment_days)
 
 
+def figure_text(name: str, value: Decimal) -> str:
+    """One measured figure with its unit, in the reader's numbers: “moisture 11,5 %” in
+    German, “moisture 11.5%” in English, “ncv 17,1 MJ/kg”."""
+    unit = MEASURABLE.get(name, "")
+    if unit == "%":
+        return f"{name} {present.percent(value)}"
+    return f"{name} {present.quantity(value, unit) if unit else present.number(value)}"
+
+
 def quality_summary(view: DealView) -> str:
     """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
     if view.quality is None:
@@ -244,9 +253,9 @@ def quality_summary(view: DealView) -> str:
 
 
 def measured_text(report: QualityFacts, deal: DealFacts) -> str:
-    """A quality report's values as typed, and a delivered quantity that differs."""
-    parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
-             for name, value in report.measured.items()]
+    """A quality report's values in the reader's numbers, and a delivered quantity that
+    differs."""
+    parts = [figure_text(name, value) for name, value in report.measured.items()]
     if report.delivered is not None and report.delivered != deal.quantity:
         parts.append(_("delivered {quantity} of {agreed}",
                        quantity=present.quantity(report.delivered, deal.unit),
