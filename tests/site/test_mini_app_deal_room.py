@@ -8,6 +8,7 @@ for its reader."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
@@ -310,6 +311,9 @@ async def test_the_independent_inspector_s_sampling_record_is_among_both_parties
     for reader in (BUYER, SELLER):
         room = await room_web.get(f"/app/part/deals/{deal_id}", headers=signed(clock, reader))
         assert "Sampling record" in room.text
+        # its card as the chat's: the inspection's line, and its steps to take in the chat
+        assert "🔬 Inspection by Ines Prüf: accepted" in html.unescape(room.text)
+        assert "🔬 Inspection · 📄 Sampling record — " in html.unescape(room.text)
         link = _link(room.text, "https://agora.example/app/documents/inspection-")
         got = await room_web.get(link.removeprefix("https://agora.example"))
         assert (got.status_code, got.content) == (200, record)
