@@ -77,9 +77,9 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     world.telegram.files[f"D{INES_TG}"] = PDF
     document = world.telegram.document(INES_TG, "probenahme.pdf", "application/pdf", len(PDF))
     await ines_tg.send(document, "Probenahmeprotokoll gespeichert")
-    await ines_tg.tap("Laborergebnisse eingeben", "moisture")
-    await ines_tg.say("11,5", "ash")
-    await ines_tg.say("0,8", "ncv")
+    await ines_tg.tap("Laborergebnisse eingeben", "Feuchte")
+    await ines_tg.say("11,5", "Asche")
+    await ines_tg.say("0,8", "Heizwert")
     await ines_tg.say("4,75", "Einheit des Heizwerts")  # in kWh/kg: 17.1 MJ/kg, above its limit
     await ines_tg.tap("kWh/kg", "Ergebnisse gesendet")
 
@@ -91,7 +91,7 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     sams = world.telegram.messages[sams["message_id"]]
     assert "🔬 Inspection by Ines Prüf: results delivered" in sams["text"]
     assert {"🔬 Inspection", "📄 Sampling record"} <= set(labels(sams))
-    await world.sam.tap("🔬 Inspection", "moisture 11,5%, ash 0,8%, ncv 17,1 MJ/kg",
+    await world.sam.tap("🔬 Inspection", "Moisture 11,5%, Ash 0,8%, NCV 17,1 MJ/kg",
                         message_id=sams["message_id"])
     assert PDF in world.slack.uploads.values()  # the sampling record, with the results
     await world.bob_presses("Report quality with these figures")
@@ -104,7 +104,7 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     sam_tg = world.sam
     adjustment = await told_on_telegram(world, TELEGRAM_USER, "by independent inspector Ines Prüf",
                                         mark)
-    assert "Measured: moisture 11,5%, ash 0,8%, ncv 17,1 MJ/kg" in adjustment  # as Riga writes
+    assert "Measured: Moisture 11,5%, Ash 0,8%, NCV 17,1 MJ/kg" in adjustment  # as Riga writes
     await sam_tg.tap("Accept the price adjustment", "Deal #1")
     await sam_tg.tap("Accept the adjustment", "Done")
     assert await status_of(app, deal_id) == "completed"

@@ -90,13 +90,13 @@ async def test_the_figures_reach_each_party_in_their_own_numbers(app):
         await inspections.deliver(uow, inspection_id, ines.id, {
             "moisture": Decimal("11.5"), "ncv": Decimal("17.1")})
         await uow.commit()
-    assert await told_texts(app, sam.id, "moisture 11,5\xa0%, ncv 17,1 MJ/kg")
-    assert await told_texts(app, bob.id, "moisture 11.5%, ncv 17.1 MJ/kg")
+    assert await told_texts(app, sam.id, "Feuchte 11,5\xa0%, Heizwert 17,1 MJ/kg")
+    assert await told_texts(app, bob.id, "Moisture 11.5%, NCV 17.1 MJ/kg")
     async with app.uow() as uow:
         await quality_report.report(uow, deal_id, bob.id, {"moisture": "11.5", "ncv": "17.1"},
                                     measured_by="Ines Prüf")
         await uow.commit()
-    assert await told_texts(app, sam.id, "Gemessen: moisture 11,5\xa0%, ncv 17,1 MJ/kg")
+    assert await told_texts(app, sam.id, "Gemessen: Feuchte 11,5\xa0%, Heizwert 17,1 MJ/kg")
 
 
 async def test_a_decline_voids_the_fee_and_frees_the_deal_for_another_inspector(app):

@@ -196,14 +196,14 @@ async def test_delivery_a_quality_report_and_the_sellers_answer_are_taken_in_the
     assert 'name="delivered"' in form.text and 'name="moisture"' in form.text
     reported = await room_web.post(f"/app/part/deals/{deal_id}/report-quality", headers=bea,
                               data={"delivered": "90", "moisture": "12"})
-    assert "Outside the agreed tolerances" in reported.text and "moisture 12" in reported.text
+    assert "Outside the agreed tolerances" in reported.text and "Moisture 12" in reported.text
     assert await told(room_app, seller.id, "The buyer reported the quality outside")
 
     room = await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)
     for step in ("accept-adjustment", "reject-adjustment"):
         assert f'href="/app/deals/{deal_id}/{step}"' in room.text
     ask = await room_web.get(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
-    assert "Measured: moisture 12" in ask.text and "the buyer is refunded that much" in ask.text
+    assert "Measured: Moisture 12" in ask.text and "the buyer is refunded that much" in ask.text
     answered = await room_web.post(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
     assert "Done; the other party is told" in answered.text
     assert "Status: completed" in answered.text

@@ -19,8 +19,8 @@ STATE_WORDS = {
 
 
 def figures_text(facts: InspectionFacts) -> str:
-    """“moisture 12,4 %, ash 1,1 %, ncv 16,9 MJ/kg” in the reader's numbers (as the deal's
-    quality report writes them)."""
+    """“Feuchte 12,4 %, Asche 1,1 %, Heizwert 16,9 MJ/kg” in the reader's words and numbers
+    (as the deal's quality report writes them)."""
     return ", ".join(figure_text(name, value) for name, value in facts.results.items())
 
 
