@@ -175,7 +175,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
         console_session_hours=settings.console_session_hours,
     )
     container: Container
-    services = Services(home_sections=contexts.home_sections(), after_turn=contexts.after_turn())
+    services = Services(home_sections=contexts.home_sections(), after_turn=contexts.after_turn(),
+                        deal_card_parts=contexts.deal_card_parts())
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())

@@ -32,10 +32,12 @@ from core.companies import wiring as companies
 from core.consulting import wiring as consulting
 from core.consulting.bookings import calendar as booking_calendar
 from core.consulting.inspections import attachments as inspection_files
+from core.consulting.inspections import deal_card as inspection_card
 from core.consulting.inspections import wiring as inspections
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
 from core.deals import wiring as deals
+from core.deals.card_parts import DealCardPart
 from core.deals.freight import wiring as freight
 from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
@@ -80,14 +82,16 @@ class Context:
     them, in the order they are registered — handlers of one event run in that order, so the
     order of `CONTEXTS` and of each `wire` is behaviour (`tests/test_wiring.py` holds it).
     `attachments`: the files its notices carry, by kind; `cards`: its objects' cards as they
-    are now, for rewriting a chat's latest card of one; `after_turn`: what it does after every
-    turn of a registered member, in the turn's transaction."""
+    are now, for rewriting a chat's latest card of one; `deal_card`: its lines and steps on a
+    deal's card (core.deals.card_parts), however the card is drawn; `after_turn`: what it does
+    after every turn of a registered member, in the turn's transaction."""
 
     name: str
     wire: tuple[Wire, ...] = ()
     home: tuple[OnHome, ...] = ()
     attachments: Callable[[Parts], dict[str, Resolver]] | None = None
     cards: Callable[[Parts], dict[str, CardBuilder]] | None = None
+    deal_card: tuple[DealCardPart, ...] = ()
     after_turn: tuple[Callable[[Ctx], Awaitable[None]], ...] = ()
 
 
@@ -96,7 +100,7 @@ def _deal_files(parts: Parts) -> dict[str, Resolver]:
 
 
 def _deal_cards(parts: Parts) -> dict[str, CardBuilder]:
-    return deal_cards.builders(parts.uow, parts.payments)
+    return deal_cards.builders(parts.uow, parts.payments, deal_card_parts())
 
 
 def _consulting_files(parts: Parts) -> dict[str, Resolver]:
@@ -125,7 +129,8 @@ CONTEXTS: tuple[Context, ...] = (
                                 money.booking_money, money.package_money, inspections.wire,
                                 money.inspection_money),
             home=(OnHome(30, bookings_text), OnHome(40, metrics_section)),
-            attachments=_consulting_files, after_turn=(still_active,)),
+            attachments=_consulting_files, deal_card=(inspection_card.deal_card_part,),
+            after_turn=(still_active,)),
     Context("catalog", wire=(listings.wire,), home=(OnHome(70, market_section),)),
     Context("support", wire=(support.wire,)),
     Context("community", wire=(community.wire,)),
@@ -146,6 +151,11 @@ def home_sections() -> list[Section]:
 def after_turn() -> list[Callable[[Ctx], Awaitable[None]]]:
     """What every context does after a registered member's turn, in the contexts' order."""
     return [after for c in CONTEXTS for after in c.after_turn]
+
+
+def deal_card_parts() -> list[DealCardPart]:
+    """Every context's part of a deal's card, in the contexts' order."""
+    return [part for c in CONTEXTS for part in c.deal_card]
 
 
 def attachments(parts: Parts) -> dict[str, Resolver]:

@@ -17,6 +17,7 @@ from core.catalog.search import Catalog
 from core.clock import zone
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles.directory import Directory
+from core.deals.card_parts import DealCardPart
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
 from core.webhooks.keys import Keys
@@ -40,6 +41,8 @@ class Services:
     # What a context does with every turn of a registered member, in the turn's transaction
     # (a consultant's activity keeps them "online now": core.consulting.profiles).
     after_turn: list[Callable[[Ctx], Awaitable[None]]] = field(default_factory=list)
+    # Other contexts' lines and steps on a deal's card (core.deals.card_parts: an inspection's).
+    deal_card_parts: list[DealCardPart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

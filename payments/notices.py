@@ -35,10 +35,20 @@ FUNDED_PAYEE = {
     "charge": N_("💰 The payer's payment of {amount} for {what} was charged."),
     "package": N_("💰 The seeker's payment of {amount} for {what} is held: each session's share "
                   "is paid to you as the session is used.")}
+# A payee whose money is not a seeker's session in the consultants' market has its own words,
+# by the reference's kind: an inspector is paid an inspection fee by a deal's party.
+FUNDED_PAYEE_OF = {
+    "inspection": N_("💰 The inspection fee of {amount} for {what} is authorised (not charged "
+                     "yet): it is paid to you once your results are in.")}
 
 
 def _m(escrow: Escrow, amount: int) -> Money:
     return Money(amount, escrow.currency)
+
+
+def _payee_words(escrow: Escrow) -> str:
+    """What the payee hears of a funded escrow: its reference's own words, else its kind's."""
+    return FUNDED_PAYEE_OF.get(escrow.reference.partition(":")[0], FUNDED_PAYEE[escrow.kind])
 
 
 async def _parties(uow: UnitOfWork, escrow: Escrow) -> None:
@@ -70,7 +80,7 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
                                                          what=described(escrow.reference)), invoice)
     if escrow.payee_id is not None:
         await with_receipt(uow, escrow.payee_id,
-                            lambda: _(FUNDED_PAYEE[escrow.kind], amount=amount,
+                            lambda: _(_payee_words(escrow), amount=amount,
                                       what=described(escrow.reference)),
                             invoice)
     await _to_finance(uow, escrow, invoice)

@@ -20,8 +20,10 @@ from tests.consulting.inspection_helpers import CARD, balanced, inspector, shipp
 from tests.deals.test_deal_payments import status_of
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered
+from tests.support.fake_slack import button_values
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 from tests.telegram.conftest import TelegramUser
+from tests.test_cards_kept_current import labels, telegram_card
 from tests.test_cross_channel_freight import told_on_telegram
 
 INES_TG = TELEGRAM_USER + 9
@@ -64,29 +66,45 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     card = await ines_tg.tap("Inspektion", "Status: angenommen")  # the card, with her steps
     assert "📎 Probenahmeprotokoll senden" in ines_tg.labels(card)
     await world.bob_sees("accepted the inspection of deal #1")
+    # Each party's latest deal card is rewritten to show the inspection and its button, as
+    # the card opened from /deals does: on Slack and on Telegram.
+    line = "🔬 Inspection by Ines Prüf: accepted"
+    bobs = await world.bob_sees(line)
+    assert "🔬 Inspection" in button_values(bobs.get("blocks"))
+    sams = telegram_card(world, line)
+    assert "🔬 Inspection" in labels(sams) and "🤝 Open the deal" in labels(sams)
     await ines_tg.tap("Probenahmeprotokoll senden", "PDF")
     world.telegram.files[f"D{INES_TG}"] = PDF
     document = world.telegram.document(INES_TG, "probenahme.pdf", "application/pdf", len(PDF))
     await ines_tg.send(document, "Probenahmeprotokoll gespeichert")
-    await ines_tg.tap("Laborergebnisse eingeben", "moisture")
-    await ines_tg.say("11,5", "ash")
-    await ines_tg.say("0,8", "ncv")
+    await ines_tg.tap("Laborergebnisse eingeben", "Feuchte")
+    await ines_tg.say("11,5", "Asche")
+    await ines_tg.say("0,8", "Heizwert")
     await ines_tg.say("4,75", "Einheit des Heizwerts")  # in kWh/kg: 17.1 MJ/kg, above its limit
     await ines_tg.tap("kWh/kg", "Ergebnisse gesendet")
 
     # Both see the figures and the adjustment: 1.5 points too wet, 4.40 € each a tonne, on 100 t: 660 €.
     await world.bob_sees("take 660,00\xa0€ off the price")
     await told_on_telegram(world, TELEGRAM_USER, "take 660,00", mark)
+    # Sam's deal card follows the inspection to its results, the sampling record offered; its
+    # inspection button opens the inspection, the figures in his numbers (Riga's).
+    sams = world.telegram.messages[sams["message_id"]]
+    assert "🔬 Inspection by Ines Prüf: results delivered" in sams["text"]
+    assert {"🔬 Inspection", "📄 Sampling record"} <= set(labels(sams))
+    await world.sam.tap("🔬 Inspection", "Moisture 11,5%, Ash 0,8%, NCV 17,1 MJ/kg",
+                        message_id=sams["message_id"])
     assert PDF in world.slack.uploads.values()  # the sampling record, with the results
     await world.bob_presses("Report quality with these figures")
     await world.bob_presses("Report these figures")
     async with app.uow() as uow:
         report = await uow.get(QualityReport, deal_id)
         assert report is not None and report.measured_by == "Ines Prüf"
-        assert report.measured == {"moisture": "11.5", "ash": "0.8", "ncv": "17.1"}
+        assert report.measured == {"moisture": "11.5", "ash": "0.8", "ncv": "17.1"}  # Decimal text
         assert report.adjustment_minor == 66000
     sam_tg = world.sam
-    await told_on_telegram(world, TELEGRAM_USER, "by independent inspector Ines Prüf", mark)
+    adjustment = await told_on_telegram(world, TELEGRAM_USER, "by independent inspector Ines Prüf",
+                                        mark)
+    assert "Measured: Moisture 11,5%, Ash 0,8%, NCV 17,1 MJ/kg" in adjustment  # as Riga writes
     await sam_tg.tap("Accept the price adjustment", "Deal #1")
     await sam_tg.tap("Accept the adjustment", "Done")
     assert await status_of(app, deal_id) == "completed"

@@ -11,7 +11,7 @@ from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.accounts.vat import percent
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import DELIVERY, UNITS
+from core.catalog.taxonomy import DELIVERY, SPEC_LABELS, UNITS
 from core.clock import local_time
 from core.deals import call_offs, sale_vat
 from core.deals.after_sale.quality_report import MEASURABLE
@@ -253,17 +253,33 @@ def _on_terms(view: EscrowView | None, deal: Deal | DealFacts) -> str:
              days=deal.payment_days)
 
 
+def figure_name(name: str) -> str:
+    """A measured figure's name in the reader's language (“Feuchte”); one Agora does not name
+    (a limit the parties wrote themselves) as the terms name it."""
+    return _(SPEC_LABELS[name][0]) if name in SPEC_LABELS else name
+
+
+def figure_text(name: str, value: Decimal) -> str:
+    """One measured figure with its unit, in the reader's language and numbers: “Feuchte
+    11,5 %” in German, “Moisture 11.5%” in English, “NCV 17.1 MJ/kg”."""
+    unit = MEASURABLE.get(name, "")
+    if unit == "%":
+        return f"{figure_name(name)} {present.percent(value)}"
+    return f"{figure_name(name)} " \
+        f"{present.quantity(value, unit) if unit else present.number(value)}"
+
+
 def quality_summary(view: DealView) -> str:
-    """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
+    """What the buyer measured, in words: “Moisture 12%, delivered 90 t”."""
     if view.quality is None:
         return _("no report")
     return measured_text(view.quality, view.deal)
 
 
 def measured_text(report: QualityFacts, deal: DealFacts) -> str:
-    """A quality report's values as typed, and a delivered quantity that differs."""
-    parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
-             for name, value in report.measured.items()]
+    """A quality report's values in the reader's numbers, and a delivered quantity that
+    differs."""
+    parts = [figure_text(name, value) for name, value in report.measured.items()]
     if report.delivered is not None and report.delivered != deal.quantity:
         parts.append(_("delivered {quantity} of {agreed}",
                        quantity=present.quantity(report.delivered, deal.unit),

@@ -136,7 +136,7 @@ def dispute_facts(row: Dispute, currency: str) -> DisputeFacts:
 class QualityFacts:
     """What the buyer measured on delivery and the price adjustment the terms give."""
 
-    measured: Mapping[str, str]  # value name → the figure as typed
+    measured: Mapping[str, Decimal]  # value name → the figure (the presenter writes it)
     delivered: Decimal | None  # in the deal's unit
     adjustment: Money  # the price goes down by this (zero: within the tolerances)
     refund: Money  # what that gives the buyer back, with the deal's VAT
@@ -147,7 +147,9 @@ class QualityFacts:
 def quality_facts(row: QualityReport, deal: Deal) -> QualityFacts:
     adjustment = Money(row.adjustment_minor, deal.currency)
     delivered = present.thousandths(row.delivered_milli) if row.delivered_milli is not None else None
-    return QualityFacts(MappingProxyType(dict(row.measured)), delivered, adjustment,
+    # Kept in the row's JSON as Decimal text ("11.5"), parsed once here into numbers.
+    measured = {name: Decimal(str(value)) for name, value in (row.measured or {}).items()}
+    return QualityFacts(MappingProxyType(measured), delivered, adjustment,
                         sale_vat.refund_of(deal, row.adjustment_minor), row.answer,
                         row.measured_by)
 

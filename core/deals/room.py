@@ -1,17 +1,20 @@
 """A deal as one of its parties reads it in a room of its own (the Telegram Mini App's deal
 screen): the deal card's read model (core.deals.views), its payment in words, the steps this
-party may take now (core.deals.steps, the same the chat card's buttons are) and its documents —
+party may take now (core.deals.steps, the same the chat card's buttons are), the other
+contexts' lines and steps on the card (core.deals.card_parts) and its documents —
 the frozen terms, the payment documents issued for its escrow that concern this party, and the
 carbon receipt once the delivery is accepted. For the two parties alone: anyone else (an
 operator, a colleague who may see the deal) finds nothing here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.deals import cards, company_deals, deals
 from core.deals.after_sale.carbon_receipt import ISSUED_FROM
+from core.deals.card_parts import CardPart, DealCardPart, parts_of
 from core.deals.steps import possible_now
 from core.deals.views import DealView, deal_view
 from core.errors import NotFound
@@ -45,10 +48,11 @@ class DealRoom:
     escrow: EscrowView | None
     steps: tuple[Transition, ...]  # what this party may do now, in the process's order
     documents: tuple[DealDocument, ...]
+    extra: CardPart  # other contexts' lines and steps (an inspection's)
 
 
-async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int
-                    ) -> DealRoom:
+async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int,
+                    contributors: Sequence[DealCardPart] = ()) -> DealRoom:
     """The deal as this party's room shows it; NotFound for anyone but its buyer and seller."""
     view = await deal_view(uow, deal_id, actor_id)
     if view.role not in (BUYER, SELLER):
@@ -57,7 +61,8 @@ async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor
     steps = tuple(possible_now(view.deal, view.role, view.rated))
     return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, steps,
                     (*_own(view), *_paid(await payments.documents(
-                        deals.reference(deal_id), actor_id, uow))))
+                        deals.reference(deal_id), actor_id, uow))),
+                    await parts_of(uow, view, actor_id, contributors))
 
 
 async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int

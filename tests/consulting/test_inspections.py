@@ -21,6 +21,7 @@ from core.money.model import Money
 from payments.bridges.inspections import InspectionPayments
 from tests.catalog.helpers import make_account
 from tests.consulting.inspection_helpers import CARD, balanced, inspector, shipped_deal
+from tests.support.accounts import registered
 from tests.support.outbox import told_texts
 
 FEE = Money(15000, "EUR")
@@ -51,6 +52,8 @@ async def test_the_results_capture_the_fee_less_the_commission_and_the_ledger_ba
     inspection_id, fee_id = await booked(app, deal_id, bob.id, ines.id)
     assert await state_of(app, inspection_id, ines.id) == InspectionState.BOOKED
     assert any("booked for an inspection" in t for t in await told_texts(app, ines.id))
+    [authorised] = await told_texts(app, ines.id, "authorised (not charged yet)")
+    assert authorised.startswith("💰 The inspection fee of 150,00\xa0€ for inspection #1 is")
     async with app.uow() as uow:
         await inspections.answer(uow, inspection_id, ines.id, accept=True)
         await inspections.keep_record(uow, inspection_id, ines.id, RECORD)
@@ -70,6 +73,30 @@ async def test_the_results_capture_the_fee_less_the_commission_and_the_ledger_ba
             == Money(66000, "EUR")
     await InspectionPayments(app.payments).catch_up()  # a repeat moves nothing
     assert (await app.payments.get(fee_id)).state == "captured" and await balanced(app)
+
+
+async def test_the_figures_reach_each_party_in_their_own_numbers(app):
+    """The inspector's figures, in the results and in the seller's adjustment notice once the
+    buyer reports them: “11,5 %” to a German seller, “11.5%” to a buyer in Ireland."""
+    sam = await registered(app, "sam", roles=("seller",), language="de", country="DE",
+                           city="Berlin")
+    bob = await registered(app, "bob", language="en", country="IE", city="Dublin")
+    sam, bob, deal_id = await shipped_deal(app, sam, bob)
+    ines = await inspector(app, "ines")
+    inspection_id, __ = await booked(app, deal_id, bob.id, ines.id)
+    async with app.uow() as uow:
+        await inspections.answer(uow, inspection_id, ines.id, accept=True)
+        await inspections.keep_record(uow, inspection_id, ines.id, RECORD)
+        await inspections.deliver(uow, inspection_id, ines.id, {
+            "moisture": Decimal("11.5"), "ncv": Decimal("17.1")})
+        await uow.commit()
+    assert await told_texts(app, sam.id, "Feuchte 11,5\xa0%, Heizwert 17,1 MJ/kg")
+    assert await told_texts(app, bob.id, "Moisture 11.5%, NCV 17.1 MJ/kg")
+    async with app.uow() as uow:
+        await quality_report.report(uow, deal_id, bob.id, {"moisture": "11.5", "ncv": "17.1"},
+                                    measured_by="Ines Prüf")
+        await uow.commit()
+    assert await told_texts(app, sam.id, "Gemessen: Feuchte 11,5\xa0%, Heizwert 17,1 MJ/kg")
 
 
 async def test_a_decline_voids_the_fee_and_frees_the_deal_for_another_inspector(app):

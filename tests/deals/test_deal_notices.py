@@ -45,10 +45,10 @@ async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
 
 
 class Reader:
-    """Who reads a notice: English, with the amounts and days of their country."""
+    """Who reads a notice: English (or `language`), with the amounts and days of their country."""
 
-    def __init__(self, country: str) -> None:
-        self.language, self.country = "en", country
+    def __init__(self, country: str, language: str = "en") -> None:
+        self.language, self.country = language, country
 
 
 BOB_READS, SAM_READS = Reader("EE"), Reader("LV")  # Bob lives in Tallinn, Sam in Riga
@@ -103,8 +103,20 @@ async def test_the_sellers_quality_notice_carries_the_measured_values_and_the_ad
     await quality_report.report(book, deal_id, BOB, {"moisture": "12", "ncv": ""}, "90")
     with reading(SAM_READS):  # the notice's lines (`details.entered`, on the database)
         notice = cards.adjustment_text(book.reports[deal_id], book.deals[deal_id], "t")
-    assert "Measured: moisture 12 %, delivered 90 t of 100 t" in notice
+    assert "Measured: Moisture 12%, delivered 90 t of 100 t" in notice  # as Riga writes it
     assert "the price goes down by" in notice
+
+
+async def test_the_figures_a_buyer_typed_are_written_in_each_reader_s_numbers():
+    book = MemoryLogbook()
+    deal_id = book.sale(DealState.SHIPPED, quality=QUALITY)
+    await quality_report.report(book, deal_id, BOB, {"moisture": "11,5", "ncv": "16.95"})
+    said = {}
+    for language, country in (("de", "DE"), ("en", "IE")):
+        with reading(Reader(country, language)):
+            said[language] = cards.adjustment_text(book.reports[deal_id], book.deals[deal_id], "t")
+    assert "Gemessen: Feuchte 11,5\xa0%, Heizwert 16,95 MJ/kg." in said["de"]
+    assert "Measured: Moisture 11.5%, NCV 16.95 MJ/kg." in said["en"]
 
 
 async def _agreed(app, listing_id: int) -> None:

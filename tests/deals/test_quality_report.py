@@ -49,7 +49,7 @@ async def test_within_the_tolerances_the_deal_completes_without_an_adjustment():
     facts = await quality_report.report(book, deal_id, BOB, {"moisture": "9,5", "ncv": "17",
                                                              "ash": ""}, delivered="96")
     assert quality_report.within_tolerances(facts) and facts.adjustment == Money(0, "EUR")
-    assert (dict(facts.measured), facts.delivered) == ({"moisture": "9.5", "ncv": "17"},
+    assert (dict(facts.measured), facts.delivered) == ({"moisture": Decimal("9.5"), "ncv": Decimal(17)},
                                                        Decimal(96))
     assert book.moves == [(deal_id, "confirm-receipt", BOB)]
     assert book.deals[deal_id].status == "completed"

@@ -8,6 +8,7 @@ for its reader."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
@@ -195,14 +196,14 @@ async def test_delivery_a_quality_report_and_the_sellers_answer_are_taken_in_the
     assert 'name="delivered"' in form.text and 'name="moisture"' in form.text
     reported = await room_web.post(f"/app/part/deals/{deal_id}/report-quality", headers=bea,
                               data={"delivered": "90", "moisture": "12"})
-    assert "Outside the agreed tolerances" in reported.text and "moisture 12" in reported.text
+    assert "Outside the agreed tolerances" in reported.text and "Moisture 12" in reported.text
     assert await told(room_app, seller.id, "The buyer reported the quality outside")
 
     room = await room_web.get(f"/app/part/deals/{deal_id}", headers=sam)
     for step in ("accept-adjustment", "reject-adjustment"):
         assert f'href="/app/deals/{deal_id}/{step}"' in room.text
     ask = await room_web.get(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
-    assert "Measured: moisture 12" in ask.text and "the buyer is refunded that much" in ask.text
+    assert "Measured: Moisture 12" in ask.text and "the buyer is refunded that much" in ask.text
     answered = await room_web.post(f"/app/part/deals/{deal_id}/accept-adjustment", headers=sam)
     assert "Done; the other party is told" in answered.text
     assert "Status: completed" in answered.text
@@ -310,6 +311,9 @@ async def test_the_independent_inspector_s_sampling_record_is_among_both_parties
     for reader in (BUYER, SELLER):
         room = await room_web.get(f"/app/part/deals/{deal_id}", headers=signed(clock, reader))
         assert "Sampling record" in room.text
+        # its card as the chat's: the inspection's line, and its steps to take in the chat
+        assert "🔬 Inspection by Ines Prüf: accepted" in html.unescape(room.text)
+        assert "🔬 Inspection · 📄 Sampling record — " in html.unescape(room.text)
         link = _link(room.text, "https://agora.example/app/documents/inspection-")
         got = await room_web.get(link.removeprefix("https://agora.example"))
         assert (got.status_code, got.content) == (200, record)

@@ -64,7 +64,8 @@ async def _room(container: Container, person: Registered, deal_id: int) -> DealR
     payments = container.engine.services.payments
     assert payments is not None  # wired by the composition root
     async with container.uow() as uow:
-        room = await deal_room(uow, payments, deal_id, person.account.id)
+        room = await deal_room(uow, payments, deal_id, person.account.id,
+                               container.engine.services.deal_card_parts)
         inspection = await inspections.of_deal(uow, deal_id, person.account.id)
     if inspection is not None and inspection.has_record:  # an independent inspector's record
         return replace(room, documents=(*room.documents, DealDocument(
@@ -94,11 +95,12 @@ def _screen(request: Request, container: Container, person: Registered, room: De
     return part(request, "app/deal.html", status_code=status_code,
                 location=f"/app/deals/{deal.id}", room=room,
                 card=[*cards.deal_text(view, room.payment, person.account).split("\n"),
-                      *filter(None, (cards.call_off_line(view), cards.dispute_line(view)))],
+                      *filter(None, (cards.call_off_line(view), cards.dispute_line(view))),
+                      *room.extra.lines],
                 terms=cards.terms_rows(view), docs=docs, said=said, error=error,
                 steps=[(s.name, _(BUTTONS.get(s.name, s.label))) for s in here],
                 more=[*(_(BUTTONS.get(s.name, s.label)) for s in room.steps if s not in here),
-                      *_transport(view)],
+                      *_transport(view), *(_(a.label) for a in room.extra.actions)],
                 pay_url=pay_url, pay=PAY, waiting=_(WAITING_ON_OTHERS),
                 bot=container.settings.telegram_bot_username)
 

@@ -22,6 +22,7 @@ from core.consulting.inspections.rules import InspectionState
 from core.consulting.inspections.service import INSPECTOR
 from core.consulting.intents import ConsultingIntent
 from core.deals.after_sale.quality_report import MEASURABLE
+from core.deals.cards import figure_name
 from core.i18n import N_, _, present
 from core.ids import parse_id
 
@@ -189,7 +190,8 @@ def _results_form(ctx: Ctx) -> Form:
     fields: list[Field] = []
     for name in Inspecting.of(ctx).parameters:
         unit = "MJ/kg · kWh/kg" if name == "ncv" else MEASURABLE.get(name, "")
-        fields.append(DecimalField(name, _("Measured {name} ({unit})", name=name, unit=unit),
+        fields.append(DecimalField(name, _("Measured {name} ({unit})", name=figure_name(name),
+                                           unit=unit),
                                    places=3, required=False))
         if name == "ncv":
             fields.append(ChoiceField("ncv_unit", N_("Unit of the calorific value"),

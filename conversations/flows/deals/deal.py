@@ -21,14 +21,11 @@ from conversations.messages import (
     rows,
 )
 from core.companies.seats import seat_of
-from core.consulting.inspections import rules as inspection_rules
-from core.consulting.inspections import service as inspections
-from core.consulting.inspections.cards import STATE_WORDS as INSPECTION_WORDS
-from core.consulting.inspections.view import InspectionFacts
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
 from core.deals.carbon.words import member_lines
+from core.deals.card_parts import CardPart, parts_of
 from core.deals.freight import rules as freight_rules
 from core.deals.intents import DealIntent
 from core.deals.notices.parties import BUTTONS, next_steps
@@ -64,19 +61,18 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
                              sha256=view.terms.sha256[:16]))
     if dispute:
         text += "\n" + dispute
-    inspection = await inspections.of_deal(ctx.uow, deal.id, ctx.account_id) \
-        if view.role in ("buyer", "seller") else None
-    if inspection is not None:
-        text += "\n" + _("🔬 Inspection by {inspector}: {status}", inspector=inspection.inspector,
-                         status=_(INSPECTION_WORDS[inspection.state]))
+    # Other contexts' lines and steps (an inspection's), as every drawing of the card has them.
+    assert ctx.account is not None  # the deal's view was given to this account
+    extra = await parts_of(ctx.uow, view, ctx.account.id, ctx.services.deal_card_parts)
+    text = "\n".join((text, *extra.lines))
     steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
     buttons = [tuple(action_button(a) for a in row) for row in steps]
     share = ((Button(*share_button(f"deal:{deal.id}")),),) if view.role in ("buyer", "seller") \
         else ()
-    return Reply(text, (*buttons, *await _more(ctx, view, inspection), *share))
+    return Reply(text, (*buttons, *await _more(ctx, view, extra), *share))
 
 
-async def _more(ctx: Ctx, view: deal_views.DealView, inspection: InspectionFacts | None
+async def _more(ctx: Ctx, view: deal_views.DealView, extra: CardPart
                 ) -> tuple[tuple[Button, ...], ...]:
     deal, more = view.deal, []
     if view.role in ("buyer", "seller"):
@@ -94,7 +90,7 @@ async def _more(ctx: Ctx, view: deal_views.DealView, inspection: InspectionFacts
             more.append((_("🚚 Ask for transport"), go("freight_ask", deal.id)))
         if transport is not None and transport.has_cmr:  # the haulier's signed CMR
             more.append((_("📄 CMR"), go("freight_step", "cmr", transport.id)))
-        more += _inspection_buttons(view, inspection)
+        more += [(button.label, button.data) for button in map(action_button, extra.actions)]
     if view.terms is not None:
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:
@@ -102,20 +98,6 @@ async def _more(ctx: Ctx, view: deal_views.DealView, inspection: InspectionFacts
     if deal.status in (DealState.COMPLETED, DealState.CLOSED) and view.role in ("buyer", "seller", "admin"):
         more.append((_("🌱 Carbon receipt"), go("deal_step", deal.id, "carbon")))
     return rows(*more, (_("✔ Done"), "done"), per_row=2)
-
-
-def _inspection_buttons(view: deal_views.DealView, inspection: InspectionFacts | None
-                        ) -> list[tuple[str, str]]:
-    """The deal's inspection and its sampling record; or booking one, while the goods are
-    not yet quality-confirmed and none is open."""
-    found = []
-    if inspection is not None and inspection.state not in inspection_rules.VOIDED:
-        found.append((_("🔬 Inspection"), go("inspection", inspection.id)))
-        if inspection.has_record:
-            found.append((_("📄 Sampling record"), go("inspection_step", "file", inspection.id)))
-    elif inspection_rules.bookable(view.deal.status):
-        found.append((_("🔬 Book an inspection"), go("inspection_book", view.deal.id)))
-    return found
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:

@@ -19,7 +19,7 @@ from core.deals import views as deal_views
 from core.deals.after_sale import quality_report
 from core.deals.after_sale import service as after_sale
 from core.deals.after_sale.quality_report import MEASURABLE
-from core.deals.cards import adjustment_text
+from core.deals.cards import adjustment_text, figure_name
 from core.deals.rules import ShipmentStatus
 from core.deals.terms import service as terms
 from core.deals.threads import service as threads
@@ -97,7 +97,8 @@ def quality_form(specs: list[str]) -> Form:
         AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
                       hint=N_("Skip if the whole agreed quantity arrived."),
                       form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
-    fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
+    fields += [DecimalField(name, _("Measured {name} ({unit})", name=figure_name(name),
+                                    unit=MEASURABLE.get(name, "")),
                             places=2, required=False) for name in specs]
     return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))
 

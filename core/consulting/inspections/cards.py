@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core.consulting.inspections.rules import InspectionState
 from core.consulting.inspections.view import InspectionFacts
-from core.deals.after_sale.quality_report import MEASURABLE
-from core.i18n import N_, _, dates, present
+from core.deals.cards import figure_text
+from core.i18n import N_, _, dates
 
 STATE_WORDS = {
     InspectionState.AWAITING_PAYMENT: N_("booked; the fee waits for its authorisation"),
@@ -19,9 +19,9 @@ STATE_WORDS = {
 
 
 def figures_text(facts: InspectionFacts) -> str:
-    """“moisture 12,4 %, ash 1,1 %, ncv 16,9 MJ/kg” in the reader's numbers."""
-    return ", ".join(f"{name} {present.number(value)} {MEASURABLE.get(name, '')}".rstrip()
-                     for name, value in facts.results.items())
+    """“Feuchte 12,4 %, Asche 1,1 %, Heizwert 16,9 MJ/kg” in the reader's words and numbers
+    (as the deal's quality report writes them)."""
+    return ", ".join(figure_text(name, value) for name, value in facts.results.items())
 
 
 def inspection_text(facts: InspectionFacts) -> str:

@@ -3,8 +3,8 @@ the other party that one was booked; the inspector, once the fee is authorised, 
 inspection's card with the deal's quality terms and Accept or Decline; both parties the
 inspector's answer; both the lab's figures with the sampling record and the price adjustment
 they give under the frozen terms (the buyer with the step that reports them); a lapse to all
-three. (The deal card shows the inspection when next opened: core's deal card, which notices
-rewrite, knows nothing of the consultants' market.)"""
+three. Each booking and move also rewrites both parties' latest deal card, whose inspection
+line and buttons this context adds (`deal_card`, through core.deals.card_parts)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from core.deals.after_sale import quality_report
 from core.deals.intents import DealIntent
 from core.deals.tables import Deal
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients, rewrite_card
 from core.storage.uow import UnitOfWork
 
 ABOUT = "inspection:{id}"
@@ -41,7 +41,8 @@ async def on_booked(uow: UnitOfWork, event: InspectionBooked) -> None:
     if row is None or deal is None:
         return
     other = deal.seller_id if event.payer_id == deal.buyer_id else deal.buyer_id
-    await recipients(uow, {other})
+    await recipients(uow, {deal.buyer_id, deal.seller_id})
+    await _rewrite_deal_cards(uow, deal)
     async with addressed_to(uow, other):
         facts = await service.get(uow, row.id, other)
         await notify(uow, other, _(
@@ -59,6 +60,7 @@ async def on_moved(uow: UnitOfWork, event: InspectionMoved) -> None:
         return
     parties = (deal.buyer_id, deal.seller_id)
     await recipients(uow, {row.inspector_id, *parties})
+    await _rewrite_deal_cards(uow, deal)
     if event.state == InspectionState.BOOKED:
         await _to_inspector(uow, row)
         return
@@ -70,6 +72,14 @@ async def on_moved(uow: UnitOfWork, event: InspectionMoved) -> None:
             await notify(uow, row.inspector_id, _(
                 "Inspection #{id} lapsed: its results were not in by the deadline, so the fee "
                 "is given back.", id=row.id), about=(ABOUT.format(id=row.id),))
+
+
+async def _rewrite_deal_cards(uow: UnitOfWork, deal: Deal) -> None:
+    """Both parties' latest deal card shows the inspection as it stands now. Written before
+    this move's notices: one of them may be a newer card of the deal (the results, with the
+    step that reports them), which is then left as it is said."""
+    for party in (deal.buyer_id, deal.seller_id):
+        await rewrite_card(uow, party, f"deal:{deal.id}")
 
 
 async def _to_inspector(uow: UnitOfWork, row: Inspection) -> None:
