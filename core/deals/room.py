@@ -76,7 +76,7 @@ async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, ac
     if not await company_deals.sees(uow, await deals.get(uow, deal_id, actor_id), actor_id):
         raise NotFound(_("That deal doesn't exist."))
     escrow = await payments.by_reference(deals.reference(deal_id), uow)
-    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (), ())
+    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (), (), CardPart())
 
 
 def _own(view: DealView) -> list[DealDocument]:
