@@ -174,6 +174,7 @@ def demo_seed(
     """Load a realistic demo catalogue (sellers with ratings, listings across Europe)."""
     with loading_the_application():
         from bots.demo import seed
+        from bots.demo_index import publish_demo_weeks
         from config.container import build
         from core.catalog.media import FileStore
         from core.storage.schema import upgrade
@@ -188,6 +189,8 @@ def demo_seed(
             async with container.uow() as uow:
                 made = await seed(uow, FileStore(settings.data_dir), count=count)
                 await uow.commit()
+            if made:  # the indices' demo weeks shown at once, not at the weekly job's next run
+                await publish_demo_weeks(container.uow)
             return made
         finally:
             await container.close()

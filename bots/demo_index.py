@@ -10,15 +10,20 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import delete, select
+
 from core.catalog.gazetteer import major
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import mwh_per_unit, price_per_mwh_minor
 from core.deals.carbon.book import carbon_book_of
 from core.deals.carbon.totals import entry_for
 from core.deals.tables import Deal, Offer
-from core.market.index_rules import week_start
+from core.indices.definitions import INDICES
+from core.indices.tables import IndexValue
+from core.market.index_publish import publish_due, publish_week
+from core.market.index_rules import Unpublished, week_start
 from core.money.model import Money
-from core.storage.uow import UnitOfWork
+from core.storage.uow import UnitOfWork, UowFactory
 
 WEEKS = 10
 PER_WEEK = 4  # deals a week, each between a seller and a trader of its own
@@ -74,3 +79,21 @@ async def _trade(uow: UnitOfWork, city: str, lat: float, lon: float, seller: int
     await uow.session.flush()
     await carbon_book_of(uow).keep(entry_for(deal.id, buyer, seller, "pellets", Decimal(tonnes),
                                              "t", energy, at))
+
+
+async def publish_demo_weeks(uow_factory: UowFactory) -> int:
+    """Publish the indices' weeks the demo trades fill in, right after the seed, rather than at
+    the weekly job's next run. A server started before the seed may already have stored those
+    past weeks as having no trades at all; only such weeks — nothing was traded, so nothing was
+    priced from them — are computed again, now with the demo's trades. A week stored with trades
+    (published or withheld) keeps its value: the revision policy holds for every real week."""
+    async with uow_factory() as uow:
+        empty = (await uow.session.execute(select(IndexValue.index_code, IndexValue.week).where(
+            IndexValue.unpublished == Unpublished.NO_TRADES.value))).all()
+        await uow.session.execute(delete(IndexValue).where(
+            IndexValue.unpublished == Unpublished.NO_TRADES.value))
+        for code, week in empty:
+            if code in INDICES:
+                await publish_week(uow, INDICES[code], week, tell=False)
+        await uow.commit()
+    return len(empty) + await publish_due(uow_factory)
