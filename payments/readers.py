@@ -32,7 +32,8 @@ async def readable(uow: UnitOfWork, reference: str, documents: list[Invoice],
 
 
 async def _buyers_colleague(uow: UnitOfWork, deal: Deal | None, account_id: int) -> bool:
-    return deal is not None and deal.buyer_id != account_id \
+    """Whether the account, not a party, may see the deal as a colleague of its buyer."""
+    return deal is not None and account_id not in (deal.buyer_id, deal.seller_id) \
         and await company_deals.sees(uow, deal, account_id)
 
 
