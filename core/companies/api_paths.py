@@ -11,16 +11,16 @@ BASE = "/api/v1"
 
 
 def deal(deal_id: int) -> str:
-    return f"{BASE}/deals/{deal_id}"
+    return _at("deals", deal_id)
 
 
 def offer(offer_id: int) -> str:
-    return f"{BASE}/offers/{offer_id}"
+    return _at("offers", offer_id)
 
 
 def quotes(request_id: int) -> str:
     """A request for supply's quotes, as its buyer compares them."""
-    return f"{BASE}/requests/{request_id}/quotes"
+    return _at("requests", request_id, "quotes")
 
 
 def document_pdf(number: str) -> str:
@@ -33,4 +33,9 @@ def document_xml(number: str) -> str:
 
 
 def _document(number: str) -> str:
-    return f"{BASE}/documents/{quote(number, safe='')}"
+    return _at("documents", quote(number, safe=""))
+
+
+def _at(*parts: object) -> str:
+    """A path under the API's base, of its segments."""
+    return "/".join((BASE, *(str(part) for part in parts)))
