@@ -307,15 +307,20 @@ class PaymentsPort(Protocol):
 
     async def documents(self, reference: str, account_id: int,
                         uow: UnitOfWork | None = None) -> list[DocumentView]:
-        """The documents issued for the escrow named `reference` that concern this account,
-        oldest first (none for anyone else)."""
+        """The documents issued for the escrow named `reference` this account may read,
+        oldest first: those that concern it, and — a colleague who may see a company's deal
+        (core.deals.company_deals.sees) — those of the deal's buyer; none for anyone else."""
         ...
 
     async def invoice_for(self, number: str, account_id: int,
-                          uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...
+                          uow: UnitOfWork | None = None) -> tuple[str, bytes]:
+        """A document's PDF for one who may read it (as `documents`); NotFound otherwise."""
+        ...
 
     async def einvoice_for(self, number: str, account_id: int, syntax: str = "cii",
-                           uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...
+                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:
+        """A document's EN 16931 e-invoice, as `invoice_for`."""
+        ...
 
     async def onboarding_link(self, account_id: int, uow: UnitOfWork | None = None
                               ) -> str | None: ...

@@ -10,12 +10,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from core.deals.tables import Deal
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotFound
 from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, DocumentView, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
+from payments import (
+    direct,
+    einvoice_facts,
+    einvoices,
+    invoices,
+    numbering,
+    onboarding,
+    readers,
+    terms_invoices,
+)
 from payments.crypto_payments import CryptoPayments
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.invoice_pdf import TITLES, pdf_of
@@ -192,29 +201,25 @@ class PaymentsService(CryptoPayments):
                         uow: UnitOfWork | None = None) -> list[DocumentView]:
         """The escrow's documents that concern this account, oldest first, with their links."""
         async with self.tx(uow) as tx:
+            found = await invoices.of_reference(tx, reference)
             return [DocumentView(d.kind, TITLES.get(d.kind, d.kind), d.number,
                                  Money(d.total, d.currency), d.created_at, invoices.link(d))
-                    for d in await invoices.of_reference(tx, reference)
-                    if account_id in invoices.concerned(d)]
+                    for d in await readers.readable(tx, reference, found, account_id)]
 
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:
-        """An invoice PDF for a party it concerns; anyone else is refused."""
+        """An invoice PDF for one who may read it (payments.readers): a party it concerns, or
+        a colleague who may see the company's deal; NotFound for anyone else."""
         async with self.tx(uow) as uow:
-            invoice = await invoices.find(uow, number)
-            if account_id not in invoices.concerned(invoice):
-                raise NotAllowed(_("That invoice belongs to someone else."))
+            invoice = await _readable(uow, number, account_id)
             return invoice.number or "pending", await pdf_of(uow, invoice)
 
     async def einvoice_for(self, number: str, account_id: int, syntax: str = "cii",
                            uow: UnitOfWork | None = None) -> tuple[str, bytes]:
-        """A document's EN 16931 e-invoice (CII or UBL) for a party it concerns; anyone else
-        is refused, a document without one NotFound."""
+        """A document's EN 16931 e-invoice (CII or UBL) for one who may read it, as
+        `invoice_for`; NotFound for anyone else, or for a document without one."""
         async with self.tx(uow) as uow:
-            invoice = await invoices.find(uow, number)
-            if account_id not in invoices.concerned(invoice):
-                raise NotAllowed(_("That invoice belongs to someone else."))
-            return await _einvoice(uow, invoice, syntax)
+            return await _einvoice(uow, await _readable(uow, number, account_id), syntax)
 
     @property
     def test_mode(self) -> bool:
@@ -281,6 +286,15 @@ class PaymentsService(CryptoPayments):
             return (await uow.session.execute(select(PaymentOperation.key).where(
                 PaymentOperation.escrow_id == escrow_id, PaymentOperation.kind == kind,
                 PaymentOperation.status == OperationStatus.PENDING))).scalar()
+
+
+async def _readable(uow: UnitOfWork, number: str, account_id: int) -> Invoice:
+    """The document by its number, for one who may read it; NotFound (no hint that it
+    exists) for anyone else."""
+    invoice = await invoices.find(uow, number)
+    if not await readers.may_read(uow, invoice, account_id):
+        raise NotFound(_("There is no such invoice."))
+    return invoice
 
 
 async def _einvoice(uow: UnitOfWork, invoice: Invoice, syntax: str) -> tuple[str, bytes]:

@@ -13,8 +13,9 @@ from bots.api import listings, market, problems, records, requests, trading
 from bots.api.auth import RateHeaders
 from bots.api.limits import KeyLimits
 from config.container import Container
+from core.companies import api_paths
 
-PREFIX = "/api/v1"
+PREFIX = api_paths.BASE
 DESCRIPTION = """Agora for a company's own systems: read the market, trade as one colleague
 (whose spending limit and approvals apply, as in the chat), read that colleague's deals,
 documents and statement.

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.catalog.listing_card import ListingCard
 from core.deals.facts import DealFacts
 from core.deals.offers.facts import OfferFacts
+from core.deals.requests.quotes import QuoteRow
 from core.deals.requests.view import RequestView
 from core.money.model import Money
 from core.public.requests import PublicRequest
@@ -120,14 +121,12 @@ class Requests(BaseModel):
     requests: list[Request]
 
 
-class NewOffer(BaseModel):
-    """An offer on a listing, or (`buy_now`) a purchase at its listed price. What is left out
-    is filled in as the chat fills it: the minimum order, the listed price and delivery,
-    delivery within 30 days, escrow, open 48 hours."""
+class OfferTerms(BaseModel):
+    """An offer's terms as the chat's offer form takes them; what is left out is filled in as
+    the chat fills it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    listing_id: int
     quantity: Decimal | None = None
     price: Decimal | None = Field(None, description="per unit, in the listing's currency")
     incoterm: str | None = None
@@ -136,7 +135,25 @@ class NewOffer(BaseModel):
     delivery_to: date | None = None
     payment_method: str | None = None
     expires_hours: Literal[24, 48, 72, 168] | None = None
+
+
+class NewOffer(OfferTerms):
+    """An offer on a listing, or (`buy_now`) a purchase at its listed price. What is left out
+    is filled in as the chat fills it: the minimum order, the listed price and delivery,
+    delivery within 30 days, escrow, open 48 hours."""
+
+    listing_id: int
     buy_now: bool = False
+
+
+class Counter(OfferTerms):
+    """A counter-offer: what is left out stays as in the offer it answers."""
+
+
+class Decline(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", max_length=500, description="the other side reads it")
 
 
 class NewBid(BaseModel):
@@ -191,6 +208,46 @@ class Offer(BaseModel):
 
 class Offers(BaseModel):
     offers: list[Offer]
+
+
+class Quote(BaseModel):
+    """A seller's quote on the colleague's request for supply, as its buyer compares them
+    (`status`: `open`, or `accepted` once awarded)."""
+
+    id: int  # the quote's offer: GET /offers/{id}
+    seller: str
+    rating: str | None  # the seller's stars, when rated
+    status: str
+    quantity: str
+    price: Amount  # per unit
+    total: Amount
+    price_per_mwh: Amount | None
+    incoterm: str | None
+    place: str | None
+    delivery_from: date | None
+    delivery_to: date | None
+    payment_method: str
+    call_offs: int | None
+    expires_at: datetime
+    certifications: list[str]
+    distance_km: int | None
+
+    @classmethod
+    def of(cls, row: QuoteRow) -> Quote:
+        offer = row.offer
+        return cls(id=offer.id, seller=row.seller,
+                   rating=decimal(row.rating) if row.rating is not None else None,
+                   status=offer.status, quantity=decimal(offer.quantity),
+                   price=Amount.of(offer.price), total=Amount.of(row.total),
+                   price_per_mwh=amount(row.per_mwh), incoterm=offer.incoterm,
+                   place=offer.place, delivery_from=offer.delivery_from,
+                   delivery_to=offer.delivery_to, payment_method=offer.payment_method,
+                   call_offs=offer.call_offs, expires_at=offer.expires_at,
+                   certifications=list(row.certifications), distance_km=row.distance_km)
+
+
+class Quotes(BaseModel):
+    quotes: list[Quote]  # open ones first, cheapest first
 
 
 class Standing(BaseModel):
@@ -275,6 +332,7 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: dict[str, str] | None = None  # a field's name → what is wrong with it
+    offer: Offer | None = None  # `conflict` on an offer: the offer as it is now
 
 
 class NewRequest(BaseModel):

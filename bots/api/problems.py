@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bots.api.models import Problem
+from bots.api.models import Offer, Problem
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 
 MEDIA_TYPE = "application/problem+json"
@@ -39,18 +39,19 @@ class ApiProblem(Exception):
     """An error answered in the problem shape."""
 
     def __init__(self, code: str, detail: str, errors: dict[str, str] | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+                 headers: Mapping[str, str] | None = None, offer: Offer | None = None) -> None:
         super().__init__(detail)
-        self.code, self.detail, self.errors = code, detail, errors
+        self.code, self.detail, self.errors, self.offer = code, detail, errors, offer
         self.headers = dict(headers or {})
 
 
 def problem(code: str, detail: str, errors: dict[str, str] | None = None,
-            headers: Mapping[str, str] | None = None) -> JSONResponse:
+            headers: Mapping[str, str] | None = None, offer: Offer | None = None
+            ) -> JSONResponse:
     status, title = CODES[code]
     body = Problem(type=f"urn:agora:problem:{code}", code=code, title=title, status=status,
-                   detail=detail, errors=errors)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
+                   detail=detail, errors=errors, offer=offer)
+    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status_code=status,
                         media_type=MEDIA_TYPE, headers=dict(headers or {}))
 
 
@@ -77,7 +78,7 @@ def install(app: FastAPI) -> None:
 
     async def api_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiProblem)
-        return problem(exc.code, exc.detail, exc.errors, exc.headers)
+        return problem(exc.code, exc.detail, exc.errors, exc.headers, exc.offer)
 
     async def domain(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)

@@ -1,12 +1,13 @@
 """The colleague's records: their deals (as a party) with their documents, and the company's
-other deals they may see (finance and admins all, an approver those she approved), read only;
-each document's PDF and EN 16931 e-invoice (the same files the chat, the site and the Mini App
-hand out, drawn in the colleague's language); and their account's statement from the ledger."""
+other deals they may see (finance and admins all, an approver those she approved), read only,
+with the documents of their buyer's side for the company's books; each document's PDF and
+EN 16931 e-invoice (the same files the chat, the site and the Mini App hand out, drawn in the
+colleague's language; who may read one, payments decides: payments.readers); and their
+account's statement from the ledger."""
 
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -14,6 +15,7 @@ from fastapi.responses import Response
 from bots.api import models
 from bots.api.auth import Clerk, KeyUow, Reader
 from bots.web.deps import PaymentsDep
+from core.companies import api_paths as paths
 from core.deals import company_deals, dashboard
 from core.deals.room import DealDocument, company_room
 from core.deals.views import deal_view
@@ -21,7 +23,6 @@ from core.i18n import _
 from core.process.deals import BUYER, SELLER
 
 router = APIRouter(tags=["records"])
-BASE = "/api/v1"
 COLLEAGUE = "colleague"  # a deal of the company the key's colleague may see, not theirs
 
 
@@ -53,17 +54,17 @@ async def deal(payments: PaymentsDep, key: Reader, uow: KeyUow,
 
 
 def _document(document: DealDocument) -> models.Document:
-    at = f"{BASE}/documents/{quote(document.number or '', safe='')}"
+    number = document.number or ""
     return models.Document(kind=document.kind, title=_(document.title), number=document.number,
                            total=models.amount(document.total), issued_at=document.issued_at,
-                           pdf=f"{at}.pdf", xml=f"{at}.xml")
+                           pdf=paths.document_pdf(number), xml=paths.document_xml(number))
 
 
 @router.get("/documents/{number}.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
 async def document_pdf(payments: PaymentsDep, key: Clerk, uow: KeyUow, number: str) -> Response:
     """A payment document's PDF (a receipt, an invoice, a credit note…) the colleague is
-    party to."""
+    party to, or of a company deal they may see (its buyer's side)."""
     found, pdf = await payments.invoice_for(number, key.account_id, uow)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{found}.pdf"'})

@@ -1,7 +1,10 @@
 """The colleague's own requests for supply — quotes, sealed-bid tenders and reverse auctions —
 posted, listed and closed through the chat's core service (core.deals.requests.service): its
 checks, the sellers it asks, and, for a tender or auction with a ceiling, the colleague's
-spending limit, which must cover the whole ceiling as in the chat."""
+spending limit, which must cover the whole ceiling as in the chat. The quotes received are
+compared as the chat's request card compares them (core.deals.requests.quotes) and one is
+awarded as the card's ✅ Award does: by accepting it (trading.accept's path, through purchase
+approval and the request's own award rules, core.deals.request_award)."""
 
 from __future__ import annotations
 
@@ -11,9 +14,15 @@ from fastapi.responses import Response
 from bots.api import models
 from bots.api.auth import KeyUow, Reader, Trader
 from bots.api.idempotency import IdempotencyKey, once
+from bots.api.trading import ANSWERED, answering, placed
+from core.deals.approvals import service as approvals
+from core.deals.offers import service as offers
 from core.deals.requests import auction_rules
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.drafts import Draft
+from core.errors import NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -66,5 +75,30 @@ async def close(request: Request, key: Trader, uow: KeyUow, request_id: int,
     async def work(uow: UnitOfWork) -> tuple[int, models.OwnRequest]:
         return 200, models.OwnRequest.of(
             await supply_requests.close(uow, request_id, key.account_id))
+
+    return await once(request, uow, key, idempotency_key, None, work)
+
+
+@router.get("/requests/{request_id}/quotes", response_model=models.Quotes)
+async def quotes(key: Reader, uow: KeyUow, request_id: int) -> models.Quotes:
+    """The sellers' quotes on one of the colleague's requests for supply, open ones first,
+    cheapest first, and those awarded."""
+    found = await request_quotes.compare(uow, request_id, key.account_id)
+    return models.Quotes(quotes=[models.Quote.of(row) for row in found])
+
+
+@router.post("/requests/{request_id}/quotes/{offer_id}/award", status_code=201,
+             response_model=models.Placed, responses=ANSWERED)
+async def award(request: Request, key: Trader, uow: KeyUow, request_id: int, offer_id: int,
+                idempotency_key: IdempotencyKey = None) -> Response:
+    """Award a quote: it is accepted, a deal (or, above the colleague's spending limit, held
+    for an approver: 202); a request covered in full stops taking quotes."""
+
+    async def work(uow: UnitOfWork) -> tuple[int, models.Placed]:
+        quote, __ = await offers.summary(uow, offer_id, key.account_id)
+        if quote.request_id != request_id:
+            raise NotFound(_("That offer doesn't exist."))
+        return placed(await answering(uow, key, offer_id,
+                                      approvals.accept(uow, offer_id, key.account_id)))
 
     return await once(request, uow, key, idempotency_key, None, work)

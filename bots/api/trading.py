@@ -1,12 +1,15 @@
-"""Trading as the key's colleague: offers and Buy now on listings, withdrawing an offer, and
-bids in auctions and tenders (buyers' reverse auctions and sellers' lots alike). Each is the
-chat's own core service — the offer through purchase approval, so a purchase above the
-colleague's spending limit waits for an approver exactly as it would from the chat (202,
-`awaiting_approval`) — and the chat's form checks the offer's fields."""
+"""Trading as the key's colleague: offers and Buy now on listings, answering an offer received
+(accept, decline, counter) or withdrawing one's own, and bids in auctions and tenders (buyers'
+reverse auctions and sellers' lots alike). Each is the chat's own core service — offers,
+counter-offers and acceptances through purchase approval, so a purchase above the colleague's
+spending limit waits for an approver exactly as it would from the chat (202,
+`awaiting_approval`) — and the chat's form checks an offer's fields. An offer answered
+meanwhile is a 409 carrying the offer as it is now."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -17,21 +20,25 @@ from bots.api.idempotency import IdempotencyKey, once
 from bots.api.problems import ApiProblem
 from bots.web.deps import ContainerDep
 from conversations.fields import Raw
-from conversations.flows.deals.offering import offering
+from conversations.flows.deals.offering import Offering, countering, offering
+from core.companies.api_keys import KeyHolder
 from core.deals import dashboard
 from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
+from core.deals.offers.facts import Terms
 from core.deals.requests import auctions
+from core.errors import Conflict
 from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 router = APIRouter(tags=["trading"])
+Answer = TypeVar("Answer")
 ANSWERED: dict[int | str, dict[str, Any]] = {
     202: {"model": models.Placed, "description": "Held for an approver"}}
 
 
-def _raw(offer: models.NewOffer) -> dict[str, Raw]:
+def _raw(offer: models.OfferTerms) -> dict[str, Raw]:
     """The request's fields as the chat's offer form reads typed answers."""
     given = {"quantity": offer.quantity, "price": offer.price, "incoterm": offer.incoterm,
              "place": offer.place, "delivery_from": offer.delivery_from,
@@ -40,14 +47,15 @@ def _raw(offer: models.NewOffer) -> dict[str, Raw]:
     return {name: str(value) for name, value in given.items() if value is not None}
 
 
-def _placed(placed: approvals.Placed) -> tuple[int, models.Placed]:
-    if placed.held is not None:
+def placed(made: approvals.Placed) -> tuple[int, models.Placed]:
+    """What became of an offer, a counter-offer or an acceptance, and its status."""
+    if made.held is not None:
         return 202, models.Placed(status="awaiting_approval", approval=models.Approval(
-            id=placed.held, total=models.amount(placed.total), limit=models.amount(placed.limit),
-            approvers=list(placed.approvers)))
-    if placed.deal_id is not None:
-        return 201, models.Placed(status="deal_agreed", deal_id=placed.deal_id)
-    return 201, models.Placed(status="offer_sent", offer_id=placed.offer_id)
+            id=made.held, total=models.amount(made.total), limit=models.amount(made.limit),
+            approvers=list(made.approvers)))
+    if made.deal_id is not None:
+        return 201, models.Placed(status="deal_agreed", deal_id=made.deal_id)
+    return 201, models.Placed(status="offer_sent", offer_id=made.offer_id)
 
 
 @router.post("/offers", status_code=201, response_model=models.Placed, responses=ANSWERED)
@@ -58,15 +66,33 @@ async def make_offer(request: Request, container: ContainerDep, key: Trader, uow
     async def work(uow: UnitOfWork) -> tuple[int, models.Placed]:
         today = local_now(key, container.clock.now()).date()
         found = await offering(uow, body.listing_id, key.account_id, body.buy_now, today)
-        start = {k: str(v) for k, v in found.start.items() if v is not None}
-        values, errors = found.checked({**start, **_raw(body)})
-        if errors:
-            raise ApiProblem("invalid_field", _("Some fields of the offer need changing."),
-                             errors=errors)
         place = approvals.buy if found.fixed else approvals.offer
-        return _placed(await place(uow, found.listing.id, key.account_id, found.terms(values)))
+        return placed(await place(uow, found.listing.id, key.account_id,
+                                   _terms(found, body)))
 
     return await once(request, uow, key, idempotency_key, body, work)
+
+
+def _terms(found: Offering, body: models.OfferTerms) -> Terms:
+    """The request's terms over the form's starting answers, checked as the chat checks them."""
+    start = {k: str(v) for k, v in found.start.items() if v is not None}
+    values, errors = found.checked({**start, **_raw(body)})
+    if errors:
+        raise ApiProblem("invalid_field", _("Some fields of the offer need changing."),
+                         errors=errors)
+    return found.terms(values)
+
+
+async def answering(uow: UnitOfWork, key: KeyHolder, offer_id: int,
+                    step: Awaitable[Answer]) -> Answer:
+    """An answer to an offer; when the offer was answered meanwhile (core's Conflict), 409
+    with the offer as it is now — read afresh, past this transaction's refused work."""
+    try:
+        return await step
+    except Conflict as exc:
+        await uow.rollback()
+        found, role = await offers.summary(uow, offer_id, key.account_id)
+        raise ApiProblem("conflict", str(exc), offer=models.Offer.of(found, role)) from exc
 
 
 @router.get("/offers", response_model=models.Offers)
@@ -92,11 +118,60 @@ async def withdraw(request: Request, key: Trader, uow: KeyUow, offer_id: int,
     """Withdraw an offer the colleague made, while it waits for an answer."""
 
     async def work(uow: UnitOfWork) -> tuple[int, models.Offer]:
-        await offers.withdraw(uow, offer_id, key.account_id)
-        found, role = await offers.summary(uow, offer_id, key.account_id)
-        return 200, models.Offer.of(found, role)
+        await answering(uow, key, offer_id, offers.withdraw(uow, offer_id, key.account_id))
+        return 200, await _offer(uow, key, offer_id)
 
     return await once(request, uow, key, idempotency_key, None, work)
+
+
+async def _offer(uow: UnitOfWork, key: KeyHolder, offer_id: int) -> models.Offer:
+    found, role = await offers.summary(uow, offer_id, key.account_id)
+    return models.Offer.of(found, role)
+
+
+@router.post("/offers/{offer_id}/accept", status_code=201, response_model=models.Placed,
+             responses=ANSWERED)
+async def accept(request: Request, key: Trader, uow: KeyUow, offer_id: int,
+                 idempotency_key: IdempotencyKey = None) -> Response:
+    """Accept an offer the other party made: a deal — or, a company buyer's acceptance above
+    her spending limit, held for an approver (202)."""
+
+    async def work(uow: UnitOfWork) -> tuple[int, models.Placed]:
+        return placed(await answering(uow, key, offer_id,
+                                       approvals.accept(uow, offer_id, key.account_id)))
+
+    return await once(request, uow, key, idempotency_key, None, work)
+
+
+@router.post("/offers/{offer_id}/decline", response_model=models.Offer)
+async def decline(request: Request, key: Trader, uow: KeyUow, offer_id: int,
+                  body: models.Decline, idempotency_key: IdempotencyKey = None) -> Response:
+    """Decline an offer the other party made, with a reason they read (or none)."""
+
+    async def work(uow: UnitOfWork) -> tuple[int, models.Offer]:
+        reason = " ".join(body.reason.split())
+        await answering(uow, key, offer_id,
+                        offers.decline(uow, offer_id, key.account_id, reason))
+        return 200, await _offer(uow, key, offer_id)
+
+    return await once(request, uow, key, idempotency_key, body, work)
+
+
+@router.post("/offers/{offer_id}/counter", status_code=201, response_model=models.Placed,
+             responses=ANSWERED)
+async def counter(request: Request, container: ContainerDep, key: Trader, uow: KeyUow,
+                  offer_id: int, body: models.Counter,
+                  idempotency_key: IdempotencyKey = None) -> Response:
+    """Answer an offer with new terms (what is left out stays as in the offer): the
+    counter-offer is sent, or — a company buyer's above her limit — held for an approver."""
+
+    async def work(uow: UnitOfWork) -> tuple[int, models.Placed]:
+        today = local_now(key, container.clock.now()).date()
+        terms = _terms(await countering(uow, offer_id, key.account_id, today), body)
+        return placed(await answering(uow, key, offer_id,
+                                       approvals.counter(uow, offer_id, key.account_id, terms)))
+
+    return await once(request, uow, key, idempotency_key, body, work)
 
 
 @router.post("/requests/{request_id}/bids", status_code=201, response_model=models.Standing)

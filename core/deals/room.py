@@ -67,16 +67,19 @@ async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor
 
 async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int
                        ) -> DealRoom:
-    """The deal as one of its parties' room shows it; or, read only — no steps, no documents —
-    as a colleague of the buyer who may see the company's deals reads it (the chat's company
-    deals, core.deals.company_deals); NotFound for anyone else."""
+    """The deal as one of its parties' room shows it; or, read only — no steps, and of its
+    documents the payment documents of the buyer's side, for the company's books
+    (payments.readers) — as a colleague of the buyer who may see the company's deals reads it
+    (the chat's company deals, core.deals.company_deals); NotFound for anyone else."""
     view = await deal_view(uow, deal_id, actor_id)
     if view.role in (BUYER, SELLER):
         return await deal_room(uow, payments, deal_id, actor_id)
     if not await company_deals.sees(uow, await deals.get(uow, deal_id, actor_id), actor_id):
         raise NotFound(_("That deal doesn't exist."))
     escrow = await payments.by_reference(deals.reference(deal_id), uow)
-    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (), (), CardPart())
+    paid = await payments.documents(deals.reference(deal_id), actor_id, uow)
+    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (),
+                    tuple(_paid(paid)), CardPart())
 
 
 def _own(view: DealView) -> list[DealDocument]:

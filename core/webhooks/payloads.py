@@ -1,6 +1,9 @@
 """What a company's endpoints are told of a domain event: the stable JSON read model of the
 deal, request, document or contract it is about — ids, states, amounts as decimal strings with
-their currency, quantities with their unit — built here from the rows, never a channel's words.
+their currency, quantities with their unit, and where the API serves it (`api_url`, a
+document's `api_pdf_url` and `api_xml_url`: core.companies.api_paths), so the receiver fetches
+what changed — built here from the rows, never a channel's words. Fields are added, never
+renamed or removed (docs/webhooks.md).
 Each builder returns the webhook facts of one domain event: for which companies, of which
 type, under which key (the fact's name: heard twice, it is recorded once) and with what data."""
 
@@ -13,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.catalog.tables import Listing
+from core.companies import api_paths
 from core.companies.seats import seat_of
 from core.deals.contracts.tables import Contract
 from core.deals.events import ContractMoved, DealAgreed, DealMoved, OfferMade
@@ -79,7 +83,8 @@ async def _deal(uow: UnitOfWork, deal_id: int) -> tuple[Deal, dict[str, Any]] | 
                   "quantity": quantity(deal.quantity_milli, unit), "price": money(price),
                   "total": money(total), "vat": money(Money(deal.vat_minor, deal.currency)),
                   "buyer_id": deal.buyer_id, "seller_id": deal.seller_id,
-                  "buyer_company_id": deal.company_id, "contract_id": deal.contract_id}
+                  "buyer_company_id": deal.company_id, "contract_id": deal.contract_id,
+                  "api_url": api_paths.deal(deal.id)}
 
 
 async def _deal_fact(uow: UnitOfWork, deal_id: int, type_: str, key: str, status: str,
@@ -134,7 +139,8 @@ async def _request(uow: UnitOfWork, request_id: int) -> tuple[int, dict[str, Any
         return None
     return row.buyer_id, {"id": row.id, "status": row.status, "product_type": row.product_type,
                           "quantity": quantity(row.quantity_milli, row.unit),
-                          "deadline": row.deadline.isoformat()}
+                          "deadline": row.deadline.isoformat(),
+                          "api_url": api_paths.quotes(row.id)}
 
 
 async def offer_made(uow: UnitOfWork, event: OfferMade) -> list[Fact]:
@@ -151,7 +157,7 @@ async def offer_made(uow: UnitOfWork, event: OfferMade) -> list[Fact]:
         "id": offer.id, "seller_id": offer.seller_id, "listing_id": offer.listing_id,
         "price": money(price), "total": money(line_total(price, offer.quantity_milli)),
         "quantity": quantity(offer.quantity_milli, request["quantity"]["unit"]),
-        "expires_at": offer.expires_at.isoformat()}}
+        "expires_at": offer.expires_at.isoformat(), "api_url": api_paths.offer(offer.id)}}
     return [Fact(await _companies(uow, buyer), "request.offer_received",
                  f"offer:{offer.id}", data)]
 
@@ -162,7 +168,9 @@ async def document_issued(uow: UnitOfWork, event: DocumentIssued) -> list[Fact]:
     data = {"document": {"id": event.document_id, "number": event.number, "kind": event.kind,
                          "total": money(event.total), "reference": event.reference,
                          "payer_id": event.payer_id, "payee_id": event.payee_id,
-                         "download_url": event.link}}
+                         "download_url": event.link,
+                         "api_pdf_url": api_paths.document_pdf(event.number),
+                         "api_xml_url": api_paths.document_xml(event.number)}}
     companies = await _companies(uow, *event.parties)
     return [Fact(companies, "document.issued", f"document:{event.document_id}", data)]
 

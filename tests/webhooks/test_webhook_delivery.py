@@ -99,6 +99,7 @@ async def test_a_deal_s_journey_reaches_the_seller_s_company_each_event_once_sig
     assert deal["total"] == {"amount": "22000.00", "currency": "EUR"}
     assert deal["quantity"] == {"value": "100.000", "unit": "t"}
     assert event["data"]["transition"] == "payment-received"
+    assert deal["api_url"] == f"/api/v1/deals/{deal_id}"  # where the API serves it
 
     assert all(r.verified for r in everything.got)
     types = [r.event["type"] for r in everything.got]
@@ -117,6 +118,9 @@ async def test_a_deal_s_journey_reaches_the_seller_s_company_each_event_once_sig
     assert {(i.id, i.number, invoices.link(i)) for i in issued if i.id in by_id} == {
         (d["id"], d["number"], d["download_url"]) for d in documents}
     assert by_id[receipt.id]["number"] and receipt.token in by_id[receipt.id]["download_url"]
+    assert {(d["api_pdf_url"], d["api_xml_url"]) for d in documents} == {
+        (f"/api/v1/documents/{d['number']}.pdf", f"/api/v1/documents/{d['number']}.xml")
+        for d in documents}
     assert len({r.event["id"] for r in everything.got}) == len(everything.got)
     assert all(d.status == "delivered" and d.attempts == 1 for d in await _deliveries(app))
 
@@ -240,6 +244,8 @@ async def test_a_company_s_request_for_supply_tells_of_each_quote_and_the_award(
     offer = received["data"]["offer"]
     assert (offer["id"], offer["seller_id"]) == (quote, aivar.id)
     assert offer["total"] == {"amount": "25200.00", "currency": "EUR"}  # 1,200 t at 21.00
+    assert (offer["api_url"], received["data"]["request"]["api_url"]) == (
+        f"/api/v1/offers/{quote}", f"/api/v1/requests/{request_id}/quotes")
     assert awarded["type"] == "request.awarded"
     assert (awarded["data"]["request"]["id"], awarded["data"]["deal"]["id"]) == (request_id,
                                                                                  deal.id)

@@ -1,7 +1,9 @@
 """A listing as one buyer may offer on it, for the faces that take the whole offer form at once
 (the Mini App's offer screen, the API): whether its price is fixed, the chat's whole offer form
 and the answers it starts from — the buyer's usual terms, the on-terms methods their company
-may use, the ways the seller takes payment — and the answers checked as the chat checks them."""
+may use, the ways the seller takes payment — and the answers checked as the chat checks them.
+An offer as its other party may counter it (`countering`) is the same form, started from the
+offer's terms, as the chat's counter-offer starts."""
 
 from __future__ import annotations
 
@@ -59,3 +61,17 @@ async def offering(uow: UnitOfWork, listing_id: int, buyer_id: int, buying: bool
     return Offering(listing, fixed,
                     of.whole_form(of.facts(listing), fixed, today, list(methods), takes),
                     of.usual_payment(of.defaults(listing, today, usual), methods, takes))
+
+
+async def countering(uow: UnitOfWork, offer_id: int, actor_id: int, today: date) -> Offering:
+    """An offer as one of its parties may counter it: the chat's whole offer form on its
+    listing, started from the offer's terms (a contract's call-offs and index kept), with the
+    on-terms methods of the buyer's company and the ways the seller takes payment. Who may
+    counter, and when, core decides as the counter-offer is made (core.deals.offers)."""
+    offer, __ = await offers.summary(uow, offer_id, actor_id)
+    listing = await viewable_card(uow, offer.listing_id, actor_id)
+    methods = await on_terms.methods_for(uow, offer.buyer_id)
+    takes = await offers.seller_takes(uow, listing.seller_id)
+    return Offering(listing, False,
+                    of.whole_form(of.facts(listing), False, today, list(methods), takes),
+                    of.usual_payment(of.from_terms(offer.terms), methods, takes))
