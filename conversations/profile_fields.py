@@ -16,6 +16,8 @@ from core.accounts.model import (
     SELF_CHOSEN_ROLES,
     known_timezone,
 )
+from core.accounts.xrechnung_details import check_phone
+from core.errors import DomainError
 from core.i18n import LANGUAGES, N_, _, countries, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
@@ -86,6 +88,20 @@ class QuietHoursField(TextField):
 
 
 @dataclass
+class PhoneField(TextField):
+    """A phone number, checked as a seller's XRechnung contact is (core.accounts.xrechnung_details)
+    and kept as tidied there."""
+
+    max_length: int = 40
+
+    def parse_raw(self, raw: Raw) -> str:
+        try:
+            return check_phone(super().parse_raw(raw))
+        except DomainError as exc:
+            raise FieldError(str(exc)) from None
+
+
+@dataclass
 class TimezoneField(TextField):
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw).replace(" ", "_")
@@ -149,6 +165,15 @@ def payment_methods_field(crypto: bool = False) -> MultiChoiceField:
     return MultiChoiceField("payment_methods", N_("Ways to pay you accept"),
                             choices=accepted.method_choices(crypto=crypto),
                             hint=N_("Buyers are offered only these."))
+
+
+PHONE_HINT = N_("XRechnung, the e-invoice German buyers book, names the seller's phone and "
+                "email. With the country code, like +49 30 1234567.")
+
+
+def phone_field() -> PhoneField:
+    """A seller's phone for invoices (an XRechnung's seller contact); left empty, none."""
+    return PhoneField("phone", N_("Phone for invoices"), required=False, hint=PHONE_HINT)
 
 
 def language_field() -> ChoiceField:
