@@ -62,6 +62,24 @@ class CountryField(ChoiceField):
         return replace(super().spec(initial), source="country")
 
 
+@dataclass
+class CountriesField(CountryField, MultiChoiceField):
+    """Several countries, each as CountryField reads one: typed as a list (“Latvia, Estonia”,
+    “LV, EE”) in chat, found as the person types in a whole form (Slack's multi-select)."""
+
+    typed: ClassVar[bool] = True  # far too many to tap through: typed, with a Keep button
+
+    def _unknown(self, text: str) -> str:
+        try:
+            return super()._unknown(text)
+        except FieldError as exc:  # a list has no single answer to tap: the names said instead
+            if not exc.suggestions:
+                raise
+            raise FieldError(_("I don't know the country “{text}”; did you mean {countries}?",
+                               text=text[:40], countries=", ".join(
+                                   name for __, name in exc.suggestions))) from None
+
+
 def _example(own: bool = False) -> dict[str, str]:
     """The example country (Latvia) as the reader names it, by its code, and (`own`) as its
     own people do."""
