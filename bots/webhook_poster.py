@@ -5,12 +5,15 @@ delivery records it. Redirects are not followed: an endpoint answers where it wa
 The request goes to the address core.webhooks.addresses checked, never to a second lookup of
 the name: the URL is rewritten to that address while the Host header and the TLS server name
 (httpx's `sni_hostname` extension, against which the certificate is verified) stay the
-endpoint's host. No proxy from the environment is used, since a proxy would connect on its own."""
+endpoint's host. No proxy from the environment is used, since a proxy would connect on its own.
+Certificates are verified against httpx's authorities (certifi's); only tests add one more, the
+test CA that issued their receiver's certificate."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import time
 
 import httpx
@@ -36,7 +39,15 @@ def pinned(url: str, address: str) -> tuple[httpx.URL, str, str]:
 
 
 class HttpPoster:
-    """core.webhooks.delivery's Poster over httpx, one client per call (webhooks are few)."""
+    """core.webhooks.delivery's Poster over httpx, one client per call (webhooks are few).
+    `extra_ca`: a PEM file of one more certificate authority to trust besides httpx's own — a
+    test's CA (tests/webhooks); production wires none."""
+
+    def __init__(self, extra_ca: str | None = None) -> None:
+        self._verify: ssl.SSLContext | bool = True
+        if extra_ca is not None:
+            self._verify = httpx.create_ssl_context()  # httpx's authorities, as verify=True
+            self._verify.load_verify_locations(cafile=extra_ca)
 
     async def post(self, url: str, address: str, body: bytes, headers: dict[str, str],
                    limit_seconds: float) -> Answer:
@@ -44,7 +55,7 @@ class HttpPoster:
         target, host, server_name = pinned(url, address)
         try:
             async with httpx.AsyncClient(timeout=limit_seconds, follow_redirects=False,
-                                         trust_env=False) as client:
+                                         trust_env=False, verify=self._verify) as client:
                 response = await client.post(target, content=body,
                                              headers={**headers, "Host": host},
                                              extensions={"sni_hostname": server_name})

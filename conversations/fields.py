@@ -202,6 +202,7 @@ class MultiChoiceField(ChoiceField):
     min_selected: int = 1
     max_selected: int = 20
     kind: ClassVar[str] = "multichoice"
+    typed: ClassVar[bool] = False  # asked in chat as a typed list, not an option per button
 
     def parse_raw(self, raw: Raw) -> list[str]:  # type: ignore[override]
         items = raw if isinstance(raw, list) else re.split(r"[,;]", raw or "")

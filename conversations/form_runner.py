@@ -153,7 +153,7 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
     if field.hint:
         lines.append(field.hint_text())
     buttons: list[tuple[Button, ...]] = []
-    if isinstance(field, MultiChoiceField):
+    if isinstance(field, MultiChoiceField) and not field.typed:
         chosen = set(current or [])
         marks = [Button(("✓ " if v in chosen else "") + label, v) for v, label in field.options()]
         buttons += [tuple(marks[i : i + 2]) for i in range(0, len(marks), 2)]
@@ -163,7 +163,8 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
         buttons += [tuple(opts[i : i + 2]) for i in range(0, len(opts), 2)]
     elif current not in (None, "", []):
         lines.append(_("(now: {value})", value=field.display(current)))
-    if current not in (None, "", []) and not isinstance(field, MultiChoiceField):
+    if current not in (None, "", []) and not (isinstance(field, MultiChoiceField)
+                                               and not field.typed):
         shown = field.display(current)
         buttons.append((Button(_("Keep “{value}”", value=shortened(shown)), KEEP),))
     if not field.required:

@@ -16,6 +16,8 @@ from core.accounts.model import (
     SELF_CHOSEN_ROLES,
     known_timezone,
 )
+from core.accounts.xrechnung_details import check_phone
+from core.errors import DomainError
 from core.i18n import LANGUAGES, N_, _, countries, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
@@ -60,6 +62,24 @@ class CountryField(ChoiceField):
         return replace(super().spec(initial), source="country")
 
 
+@dataclass
+class CountriesField(CountryField, MultiChoiceField):
+    """Several countries, each as CountryField reads one: typed as a list (“Latvia, Estonia”,
+    “LV, EE”) in chat, found as the person types in a whole form (Slack's multi-select)."""
+
+    typed: ClassVar[bool] = True  # far too many to tap through: typed, with a Keep button
+
+    def _unknown(self, text: str) -> str:
+        try:
+            return super()._unknown(text)
+        except FieldError as exc:  # a list has no single answer to tap: the names said instead
+            if not exc.suggestions:
+                raise
+            raise FieldError(_("I don't know the country “{text}”; did you mean {countries}?",
+                               text=text[:40], countries=", ".join(
+                                   name for __, name in exc.suggestions))) from None
+
+
 def _example(own: bool = False) -> dict[str, str]:
     """The example country (Latvia) as the reader names it, by its code, and (`own`) as its
     own people do."""
@@ -83,6 +103,20 @@ class QuietHoursField(TextField):
         except ValueError:
             raise FieldError(_("Write quiet hours as HH:MM-HH:MM, like 22:00-07:00, or “none”.")) from None
         return f"{parse_hhmm(start):%H:%M}-{parse_hhmm(end):%H:%M}"
+
+
+@dataclass
+class PhoneField(TextField):
+    """A phone number, checked as a seller's XRechnung contact is (core.accounts.xrechnung_details)
+    and kept as tidied there."""
+
+    max_length: int = 40
+
+    def parse_raw(self, raw: Raw) -> str:
+        try:
+            return check_phone(super().parse_raw(raw))
+        except DomainError as exc:
+            raise FieldError(str(exc)) from None
 
 
 @dataclass
@@ -149,6 +183,15 @@ def payment_methods_field(crypto: bool = False) -> MultiChoiceField:
     return MultiChoiceField("payment_methods", N_("Ways to pay you accept"),
                             choices=accepted.method_choices(crypto=crypto),
                             hint=N_("Buyers are offered only these."))
+
+
+PHONE_HINT = N_("XRechnung, the e-invoice German buyers book, names the seller's phone and "
+                "email. With the country code, like +49 30 1234567.")
+
+
+def phone_field() -> PhoneField:
+    """A seller's phone for invoices (an XRechnung's seller contact); left empty, none."""
+    return PhoneField("phone", N_("Phone for invoices"), required=False, hint=PHONE_HINT)
 
 
 def language_field() -> ChoiceField:

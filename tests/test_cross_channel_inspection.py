@@ -1,11 +1,12 @@
 """An independent inspection across channels: a Slack buyer's deal with a Telegram seller (the
 real python-telegram-bot application against a fake Bot API, signed requests into the real
-slack-bolt app); the buyer books an inspector who offers sampling and lab analysis from the
-deal card and authorises the fee; the inspector, on Telegram in German, reads the deal's
-quality terms, accepts, sends the sampling record and enters the lab's figures with decimal
-commas (the calorific value in kWh/kg); both parties see the adjustment those figures give; the
-buyer reports them, the seller accepts; the fee is captured less the consulting commission, the
-ledger balances, and the sampling record is in the deal's documents."""
+slack-bolt app); the buyer books an inspector who offers sampling and lab analysis in the
+goods' country (not one who samples elsewhere) from the deal card and authorises the fee; the
+inspector, on Telegram in German, reads the deal's quality terms, accepts, sends the sampling
+record and enters the lab's figures with decimal commas (the calorific value in kWh/kg); both
+parties see the adjustment those figures give; the buyer reports them, the seller accepts; the
+fee is captured less the consulting commission, the ledger balances, and the sampling record is
+in the deal's documents."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     bob = await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
                            display_name="Bob", country="EE", city="Tartu")
     ines = await inspector(app, str(INES_TG), channel="telegram", language="de")
+    await inspector(app, "otto", display_name="Otto Labor", countries=("DE",))  # not in Latvia
     # At most 10 % moisture and at least 16.5 MJ/kg, each point off 2 % of the 220 € price.
     __, __, deal_id = await shipped_deal(app, sam, bob)
 
@@ -47,7 +49,10 @@ async def test_a_slack_buyer_books_a_german_telegram_inspector_whose_figures_set
     await _settle()
     await world.bob_presses("Open")
     await world.bob_presses("Book an inspection")
-    await world.bob_sees("Book an independent inspector for deal #1")
+    offered = await world.bob_sees("Book an independent inspector for deal #1")
+    assert "Inspectors who sample in Latvia" in str(offered)  # the goods' country
+    assert [n for n in button_values(offered.get("blocks")) if "Labor" in n or "Prüf" in n] == [
+        "Ines Prüf · 150,00\xa0€"]  # in Bob's conventions (Estonia)
     await world.bob_presses("Ines Prüf")
     await world.bob_sees("Authorise the inspection fee")
     fee = await app.payments.by_reference(reference(1))

@@ -4,7 +4,8 @@ check digits) — from Sam on Telegram, and pays by card into escrow. Sam's noti
 payment asks, this once, for the phone XRechnung names (until then Bob's e-invoice is
 EN 16931); Sam gives it from the notice's button, and the same download links give Bob an
 XRechnung (UBL and CII) carrying the Leitweg-ID as its buyer reference, passing the EN 16931
-and KoSIT's XRechnung schematron, while the receipt's Factur-X PDF stays EN 16931."""
+and KoSIT's XRechnung schematron, while the receipt's Factur-X PDF stays EN 16931. Sam then
+sees the phone on his /profile and changes it there, checked as before."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts import billing
+from core.accounts.tables import Account
 from core.companies import billing as company_billing
 from core.companies import service as companies
 from core.deals import deals
@@ -83,3 +85,11 @@ async def test_a_german_public_buyer_gets_an_xrechnung_once_the_seller_gives_a_p
         assert needed.encode() in ubl, needed
     _, pdf = await app.payments.invoice_pdf(receipt.number)
     assert not is_xrechnung(valid(embedded_xml(pdf), "factur-x"))  # Factur-X: EN 16931
+
+    # Sam sees the phone on his profile and changes it there, checked as when he gave it.
+    await world.sam.say("/profile", "Phone for invoices: +371 2000 0000")
+    await world.sam.tap("Edit phone for invoices", "Phone for invoices")
+    await world.sam.say("12", "A phone number has digits")  # asked again
+    await world.sam.say("+371  2000 0001", "Phone for invoices: +371 2000 0001")  # tidied
+    async with app.uow() as uow:
+        assert (await uow.get(Account, sam.id)).phone == "+371 2000 0001"

@@ -121,7 +121,20 @@ def _option(value: str, label: str) -> Block:
     return {"text": plain(label, 75), "value": value[:150]}
 
 
+def _found_many(spec: FieldSpec) -> Block:
+    """A multi-select whose options Slack asks for as the person types (`suggestions`)."""
+    element: Block = {"type": "multi_external_select", "action_id": OPTIONS_PREFIX + spec.source,
+                      "min_query_length": 1, "placeholder": plain(_("Start typing…"), 150)}
+    initial = spec.initial if isinstance(spec.initial, list) else []
+    chosen = [_option(value, label) for value, label in spec.options if value in initial]
+    if chosen:
+        element["initial_options"] = chosen
+    return element
+
+
 def _multichoice(spec: FieldSpec) -> Block:
+    if spec.source:  # too many to list (countries): found as the person types
+        return _found_many(spec)
     if not spec.options or len(spec.options) > SELECT_LIMIT:
         return _text(spec)  # typed as a comma-separated list
     options = _options(spec)

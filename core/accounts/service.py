@@ -6,7 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from core.accounts import accepted, rules
+from core.accounts import accepted, rules, xrechnung_details
 from core.accounts.book import KeptLinkCode, book_of
 from core.accounts.book import find_account as find_account  # the row, for the web and tests
 from core.accounts.events import (
@@ -30,6 +30,7 @@ EDITABLE_FIELDS = frozenset(
         "display_name", "company", "roles", "country", "city", "latitude", "longitude",
         "interests", "currency", "language", "timezone", "notify_channel", "quiet_start",
         "quiet_end", "weekly_picks", "carbon_public", "currencies", "payment_methods",
+        "phone",
     }
 )
 
@@ -129,6 +130,9 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
     if "payment_methods" in changes:
         changes["payment_methods"] = accepted.checked_methods(
             changes["payment_methods"])  # type: ignore[arg-type]
+    if "phone" in changes:  # a seller's XRechnung contact, checked as when first given
+        phone = changes["phone"]
+        changes["phone"] = xrechnung_details.check_phone(str(phone)) if phone else None
     book = book_of(uow)
     before = await book.member(account_id)
     if before is None:

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
@@ -32,6 +42,10 @@ class ConsultantProfile(Base):
     price_minor: Mapped[int | None] = mapped_column(BigId)  # per session, or per minute
     # An inspector's fixed fee per inspection (sampling and lab analysis), in `currency`.
     inspection_fee_minor: Mapped[int | None] = mapped_column(BigId)
+    # The countries (ISO 3166 codes) an inspector samples in: a deal's party is offered those
+    # serving the goods' country (core.consulting.inspections.rules.serving).
+    countries_served: Mapped[list[Any]] = mapped_column(JSON, default=list,
+                                                        server_default=text("'[]'"))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA
     weekly_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"mon": [["09:00","12:00"]]}

@@ -190,6 +190,7 @@ class ConsultantView:
     late: frozenset[datetime] = frozenset()  # slots already past free cancellation
     late_text: str = ""  # what cancelling one of those costs
     free_minutes: int = 0  # what a session booked now by the viewer starts free
+    countries_served: tuple[str, ...] = ()  # where an inspector samples (ISO codes)
 
 
 async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | None,
@@ -226,7 +227,8 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
         profiles.lengths(profile), stars_text(profile.stars_total, profile.ratings, "review"),
         profile.ratings, profile.sessions_completed, online, profile.photo_path,
         free[:shown], steps, *_late(diary, profile, free[:shown]),
-        await logbook_of(uow).free_minutes(viewer_id, consultant_id))
+        await logbook_of(uow).free_minutes(viewer_id, consultant_id),
+        tuple(profile.countries_served or ()))
 
 
 def _late(diary: Diary, profile: ConsultantProfile, free: list[datetime]

@@ -18,7 +18,7 @@ from core.consulting.tables import ConsultantProfile
 from core.deals.ratings.reputation import stars_text
 from core.disclosure import public_text, quoted_name
 from core.errors import NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, countries, current_language
 from core.public.listings import suspended
 from core.storage.uow import UnitOfWork
 
@@ -53,6 +53,7 @@ class PublicConsultant:
     reviews: list[PublicReview]  # the quotable ones, newest first
     free: list[datetime]  # the next free starts of their shortest session (UTC), a few days ahead
     minutes: int  # that session's length
+    countries: tuple[str, ...] = ()  # where an inspector samples, named in the reader's words
 
 
 async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile:
@@ -81,7 +82,9 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
         stars_text(profile.stars_total, profile.ratings, "review"), profile.ratings,
         standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
         await quotable_reviews(uow, consultant_id), await free_times(uow, profile),
-        min(profiles.lengths(profile)))
+        min(profiles.lengths(profile)),
+        tuple(name for __, name in countries.named_in(current_language(),
+                                                      list(profile.countries_served or ()))))
 
 
 async def next_free(uow: UnitOfWork, consultant_id: int, days: int = 7) -> datetime | None:

@@ -1,5 +1,5 @@
 """An inspector on the database: a live consultant who offers sampling and lab analysis at a
-fixed fee of 150 €; a paid deal with quality limits whose goods left (Sam's 100 t at 220 € to
+fixed fee of 150 €, in Latvia; a paid deal with quality limits whose goods left (Sam's 100 t at 220 € to
 Bob, at most 10 % moisture, at least 16.5 MJ/kg)."""
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ CARD = "4242 4242 4242 4242"
 
 async def inspector(app: Container, name: str, *, channel: str = "terminal",
                     language: str = "en", fee: str = "150.00", display_name: str = "Ines Prüf",
-                    **profile: Any) -> Account:
-    """A live consultant whose profile offers inspections at `fee`."""
+                    countries: tuple[str, ...] = ("LV",), **profile: Any) -> Account:
+    """A live consultant whose profile offers inspections at `fee`, sampling in `countries`."""
     account = await registered(app, name, roles=("consultant",), channel=channel,
                                address=name, display_name=display_name, language=language,
                                country="DE", **profile)
     async with app.uow() as uow:
         await profiles.save(uow, account.id, **complete(
-            categories=["sampling-lab", "pellet-quality"], inspection_fee=fee))
+            categories=["sampling-lab", "pellet-quality"], inspection_fee=fee,
+            countries_served=list(countries)))
         await profiles.set_photo(uow, account.id, FileStore(app.settings.data_dir), "me.png",
                                  "image/png", PNG)
         await give(uow, account.id, legal_name="Ines Prüf Labor", street="Hauptstraße 1",
@@ -44,7 +45,8 @@ async def inspector(app: Container, name: str, *, channel: str = "terminal",
 
 async def shipped_deal(app: Container, sam: Account | None = None, bob: Account | None = None
                        ) -> tuple[Account, Account, int]:
-    """Sam's deal with Bob, paid into escrow and shipped, under moisture and NCV limits."""
+    """Sam's deal with Bob, paid into escrow and shipped, under moisture and NCV limits (the
+    goods in Latvia, the listing's country)."""
     sam = sam or await make_account(app, "sam")
     bob = bob or await make_account(app, "bob")
     listing_id = await publish(app, sam, quantity="500", min_order="20", moisture="10",

@@ -7,7 +7,7 @@ the figures with a chart."""
 
 from __future__ import annotations
 
-from conversations.messages import Choice, FileUpload, ImageReply, ListPage
+from conversations.messages import Choice, FileUpload, ImageReply, ListPage, go
 from core.catalog.media import FileStore
 from core.consulting.bookings import due
 from core.consulting.profiles import service as profiles
@@ -238,3 +238,34 @@ async def test_a_consultant_online_stays_online_while_active_in_chat_and_lapses_
     clock.advance(minutes=31)  # no turn for longer than the setting's 30 minutes
     async with app.uow() as uow:
         assert not profiles.is_online(await profiles.own_profile(uow, ann.id), clock.now())
+
+
+async def test_an_inspector_is_asked_the_countries_they_sample_in_typed_in_their_language(app):
+    """Only with “Sampling and lab analysis” are the fee and the countries asked; the countries
+    are typed as a list in the reader's words (a slip asked again, naming the likely ones),
+    and the profile and the page name them in the reader's language."""
+    await registered(app, "ines", roles=("consultant",), display_name="Ines Prüf",
+                     language="de", country="DE", timezone="Europe/Berlin")
+    ines = ChatUser(app, "ines")
+    await ines.say("/consultant")
+    await ines.say("Probenahme und Laboranalyse für Pellets")
+    await ines.say("Zwanzig Jahre Probenahme nach ISO 18135 in Häfen und Werken der Ostsee.")
+    await ines.tap("Probenahme und Laboranalyse")
+    await ines.tap("Fertig ✔")
+    await ines.say("de, en")
+    await ines.tap("Pro Sitzung")
+    await ines.tap("60 Minuten")
+    await ines.say("90")
+    await ines.say("150")  # her fee per inspection
+    assert "Länder, in denen Sie Proben nehmen" in ines.texts()
+    await ines.say("Lettland, Austr")  # which one?
+    assert "meinten Sie Australien, Österreich" in ines.texts()  # the likely ones, named
+    await ines.say("Lettland, Estlnd, LT")  # a slip with one likely country is read as it
+    await ines.say("Mo-Fr 08:00-17:00")
+    assert "Proben in: Estland, Lettland, Litauen" in ines.texts()  # her profile's preview
+    ines_id = await account_id(app, "ines")
+    await ines.send(Choice(go("consultant", ines_id)))  # her page, as seekers read it
+    assert "Proben in: Estland, Lettland, Litauen" in ines.texts()
+    async with app.uow() as uow:
+        profile = await profiles.own_profile(uow, ines_id)
+    assert profile.countries_served == ("LV", "EE", "LT")

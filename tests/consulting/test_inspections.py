@@ -14,6 +14,7 @@ import pytest
 from core.consulting.inspections import rules
 from core.consulting.inspections import service as inspections
 from core.consulting.inspections.rules import InspectionState
+from core.consulting.profiles import service as profiles
 from core.deals.after_sale import quality_report
 from core.deals.threads.service import SharedFile
 from core.errors import Conflict, NotAllowed, NotFound
@@ -172,13 +173,29 @@ async def test_once_the_quality_is_confirmed_no_inspection_is_offered(app):
     __, bob, deal_id = await shipped_deal(app)
     await inspector(app, "ines")
     async with app.uow() as uow:
-        assert [o.name for o in await inspections.inspectors(uow, deal_id, bob.id)] == [
+        assert [o.name for o in (await inspections.inspectors(uow, deal_id, bob.id)).offers] == [
             "Ines Prüf"]
         await quality_report.report(uow, deal_id, bob.id, {"moisture": "9"})  # within limits
         await uow.commit()
     async with app.uow() as uow:
         with pytest.raises(Conflict):
             await inspections.inspectors(uow, deal_id, bob.id)
+
+
+async def test_the_inspectors_serving_the_goods_country_are_offered_or_every_one_if_none_is(app):
+    __, bob, deal_id = await shipped_deal(app)  # the goods in Latvia
+    ines = await inspector(app, "ines", countries=("LV", "EE"))
+    otto = await inspector(app, "otto", display_name="Otto Labor", countries=("DE",))
+    async with app.uow() as uow:
+        offered = await inspections.inspectors(uow, deal_id, bob.id)
+        assert ([o.name for o in offered.offers], offered.country, offered.local) == (
+            ["Ines Prüf"], "LV", True)
+        with pytest.raises(NotFound):  # one serving elsewhere is not booked for these goods
+            await inspections.book(uow, deal_id, bob.id, otto.id)
+        await profiles.save(uow, ines.id, countries_served=["EE"])  # no longer in Latvia
+        offered = await inspections.inspectors(uow, deal_id, bob.id)
+    assert ({o.name for o in offered.offers}, offered.local) == ({"Ines Prüf", "Otto Labor"},
+                                                                 False)
 
 
 async def test_two_parties_booking_at_once_book_one_inspection(app):

@@ -56,6 +56,15 @@ async def test_a_live_consultants_page_shows_the_profile_quotable_reviews_and_re
     assert f'href="/consultants/{cora.id}"' in directory and "1 consultant" in directory
 
 
+async def test_an_inspectors_page_names_the_countries_they_sample_in(site_app, web):
+    ines = await consultant(site_app, "ines", categories=["sampling-lab"], inspection_fee="150",
+                            countries_served=["LV", "EE"])
+    page = (await web.get(f"/consultants/{ines.id}")).text
+    assert "<dt>Samples in</dt><dd>Estonia, Latvia</dd>" in page  # in the reader's words
+    de = (await web.get(f"/consultants/{ines.id}", headers={"Accept-Language": "de"})).text
+    assert "<dd>Estland, Lettland</dd>" in de
+
+
 async def test_consultants_not_live_are_not_found(site_app, web):
     draft = await consultant(site_app, "dora", live=False)
     gone = await consultant(site_app, "cora")

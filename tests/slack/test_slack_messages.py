@@ -46,14 +46,18 @@ async def test_a_button_in_the_dm_opens_a_modal_and_a_hostile_name_is_posted_ine
     view = (await slack.fake.wait_for(
         "views.open", lambda p: "edit_profile" in p["view"]["private_metadata"]))["view"]
     fields = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
-    assert {"display_name", "company", "email", "roles", "country", "city"} <= set(fields)
+    assert {"display_name", "company", "email", "roles", "country", "city", "phone"} <= set(fields)
+    wrong = await slack.user.submit(view, {**modal_defaults(view), "phone": "12"})
+    assert "A phone number has digits" in wrong.json()["errors"]["phone"]  # a seller's phone
     hostile = "<!channel> *bold* <https://evil.example|click> & co"
-    response = await slack.user.submit(view, {**modal_defaults(view), "display_name": hostile})
+    response = await slack.user.submit(view, {**modal_defaults(view), "display_name": hostile,
+                                              "phone": "+49 30 1234567"})
 
     assert response.content in (b"", b"{}")
     saved = await slack.posted("👤 &lt;!channel&gt; *bold* &lt;https://evil.example|click&gt; "
                                "&amp; co")
     assert "<!channel>" not in str(saved) and "<https://" not in str(saved)
+    assert "Phone for invoices: +49 30 1234567" in message_text(saved)
     async with slack.app.uow() as uow:
         name = (await uow.session.execute(select(Account.display_name))).scalar_one()
     assert name == hostile

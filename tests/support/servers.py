@@ -1,4 +1,5 @@
-"""Run an ASGI app (a fake Bot API, a fake Slack API, Agora's own server) on 127.0.0.1."""
+"""Run an ASGI app (a fake Bot API, a fake Slack API, Agora's own server, a company's webhook
+receiver) on 127.0.0.1, over HTTPS when given a certificate."""
 
 from __future__ import annotations
 
@@ -76,12 +77,14 @@ class _Server(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
-    """Serve `app` in this event loop; yields its base URL ("http://127.0.0.1:PORT")."""
+async def serve(app: Any, port: int | None = None, *,
+                certfile: str | None = None) -> AsyncIterator[str]:
+    """Serve `app` in this event loop; yields its base URL ("http://127.0.0.1:PORT", or
+    "https://…" with `certfile`, a PEM file holding the server's key and certificate chain)."""
     sock = _listening_socket(port or 0)  # port 0: the kernel picks one, atomically
     port = int(sock.getsockname()[1])
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", loop="asyncio")
+                            lifespan="off", loop="asyncio", ssl_certfile=certfile)
     server = _Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     for _ in range(500):
@@ -91,7 +94,7 @@ async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
             task.result()
         await asyncio.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if certfile else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         server.stop.set()

@@ -65,13 +65,17 @@ class SlackUser:
     async def submit(self, view: dict[str, Any], answers: dict[str, Any]) -> httpx.Response:
         """Fill in an opened modal (see `modal_state`) and press its submit button; in a select
         that finds its options as one types (a country), the answer is typed and the first
-        option the app suggests is picked."""
+        option the app suggests is picked (in a multi-select, for each of a list typed)."""
         answers = dict(answers)
         for block in view["blocks"]:
             element = block.get("element") or {}
             typed = answers.get(block.get("block_id"))
             if element.get("type") == "external_select" and isinstance(typed, str) and typed:
                 answers[block["block_id"]] = (await self.suggest(view, block, typed))[0]
+            elif element.get("type") == "multi_external_select" and isinstance(typed, list):
+                answers[block["block_id"]] = [  # each typed, its first suggestion picked
+                    t if isinstance(t, dict) else (await self.suggest(view, block, t))[0]
+                    for t in typed]
         n = next(_ids)
         submitted = {"id": f"V{n:08d}", "hash": f"{n}.hash", "team_id": self.team_id, **view,
                      "state": {"values": modal_state(view, answers)}}
@@ -155,6 +159,8 @@ def modal_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict
             state["selected_conversation"] = answer
         elif kind == "external_select":  # an option the app suggested (SlackUser.submit)
             state["selected_option"] = answer if isinstance(answer, dict) else None
+        elif kind == "multi_external_select":  # options the app suggested, or those shown
+            state["selected_options"] = [a for a in answer or [] if isinstance(a, dict)]
         elif kind in ("checkboxes", "multi_static_select"):
             state["selected_options"] = [options[v] for v in answer or []]
         elif kind == "datetimepicker":

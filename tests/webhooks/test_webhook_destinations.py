@@ -3,11 +3,14 @@ with the test's receiver on 127.0.0.1: a name leading to a private or internal a
 refused when registered; a name that resolved to a public address when registered and to an
 internal one when its delivery is due is not posted, its try recorded as refused; where local
 HTTP is off, a delivery to `localhost` reaches nothing; and the post connects to the address
-checked, never to a second lookup of the name, while naming its host."""
+checked, never to a second lookup of the name, while naming its host — over HTTPS, the
+receiver's certificate verified against that name (a test CA's certificate for another name is
+refused, nothing sent)."""
 
 from __future__ import annotations
 
 import pytest
+import trustme
 from sqlalchemy import select
 
 from bots.webhook_poster import HttpPoster
@@ -21,7 +24,8 @@ from core.webhooks.payloads import Fact
 from core.webhooks.queue import record
 from core.webhooks.tables import WebhookAttempt, WebhookDelivery
 from tests.catalog.helpers import make_account
-from tests.webhooks.helpers import company_endpoint, receiving
+from tests.support.servers import serve
+from tests.webhooks.helpers import Receiver, company_endpoint, receiving
 
 
 async def _queue_one(app, company_id: int) -> None:
@@ -99,3 +103,35 @@ async def test_with_local_http_off_localhost_is_not_posted_and_a_post_goes_to_th
                                          got.body, {rules.SIGNATURE_HEADER: "t=1,v1=0"}, 5)
     assert answer.status == 400  # the receiver answered (a bad signature, as sent)
     assert receiver.got[-1].headers["host"] == f"pinned.invalid:{port}"
+
+
+async def test_over_https_the_certificate_is_verified_against_the_endpoints_name_not_its_address(
+        app, clock):
+    """The endpoint is a made-up name resolved to this machine; the poster connects to
+    127.0.0.1, so only the TLS server name it sends makes a certificate for that name pass."""
+    sam = await make_account(app, "sam")
+    keys = app.engine.services.webhooks
+    keys.resolver.table["erp.example.test"] = ["127.0.0.1"]
+    ca = trustme.CA()  # the test's own authority; the poster trusts it besides httpx's own
+    receiver = Receiver(lambda: int(clock.now().timestamp()))
+    with (ca.cert_pem.tempfile() as authority,
+          ca.issue_cert("other.example.test").private_key_and_cert_chain_pem.tempfile() as wrong,
+          ca.issue_cert("erp.example.test").private_key_and_cert_chain_pem.tempfile() as right):
+        deliverer = Deliverer(app.uow, HttpPoster(extra_ca=authority), keys, "worker-tls")
+        async with serve(receiver.app(), certfile=wrong) as base:  # a certificate for another name
+            port = int(base.rsplit(":", 1)[1])
+            receiver.url = f"https://erp.example.test:{port}/hooks"
+            await company_endpoint(app, sam.id, receiver, ["deal.paid"])
+            await _queue_one(app, await _company_of(app, sam.id))
+            assert await deliverer.run_once() == 1
+        assert receiver.got == []  # refused in the handshake: not a byte of the event sent
+        [(status, attempt)] = await _tries(app)
+        assert status == "pending" and attempt.status_code is None
+        assert attempt.error == "ConnectError"  # the certificate's verification failed
+
+        clock.advance(minutes=2)  # its retry is due; the receiver now holds its own name's
+        async with serve(receiver.app(), port, certfile=right):
+            assert await deliverer.run_once() == 1
+    [got] = receiver.got
+    assert got.verified and got.headers["host"] == f"erp.example.test:{port}"
+    assert [status for status, _ in await _tries(app)] == ["delivered", "delivered"]

@@ -1,34 +1,23 @@
 """The phone a seller's XRechnungs name: asked once, from the notice of a sale to a buyer
-billed in Germany (payments.xrechnung_phone), never in the billing walk."""
+billed in Germany (payments.xrechnung_phone), never in the billing walk; seen and changed
+afterwards on the seller's /profile."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import TextField
 from conversations.flow import Ctx, Flow, FormState, Next
-from conversations.forms import Form, Rule
+from conversations.forms import Form
 from conversations.messages import Reply
+from conversations.profile_fields import PHONE_HINT, PhoneField
 from core.accounts import xrechnung_details
 from core.accounts.intents import AccountIntent
-from core.errors import DomainError
 from core.i18n import N_, _
-
-
-def _phone_ok(values: dict[str, Any]) -> str | None:
-    try:
-        xrechnung_details.check_phone(values.get("phone") or "")
-    except DomainError as exc:
-        return str(exc)
-    return None
 
 
 def _form(ctx: Ctx) -> Form:
     return Form("invoice_phone", N_("Phone for invoices"), [
-        TextField("phone", N_("Your phone number"), max_length=40,
-                  hint=N_("XRechnung, the e-invoice German buyers book, names the seller's "
-                          "phone and email. With the country code, like +49 30 1234567."))],
-        submit_label=N_("Save"), rules=[Rule(("phone",), _phone_ok)])
+        PhoneField("phone", N_("Your phone number"), hint=PHONE_HINT)], submit_label=N_("Save"))
 
 
 async def _given(ctx: Ctx, values: dict[str, Any]) -> Next:

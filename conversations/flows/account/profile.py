@@ -30,7 +30,9 @@ EDITABLE: dict[str, Any] = {
     "language": fields.language_field,
     "currencies": fields.currencies_field,
     "payment_methods": fields.payment_methods_field,
+    "phone": fields.phone_field,  # a seller's, for its XRechnungs (invoice_phone asks it first)
 }
+SELLERS_ONLY = ("phone",)  # fields that concern a seller alone: a buyer is not asked them
 
 
 class Profiling(FlowState):
@@ -43,6 +45,11 @@ def takes_crypto(ctx: Ctx) -> bool:
     """Whether the platform takes crypto (a crypto provider is configured)."""
     payments = ctx.services.payments
     return payments is not None and payments.takes_crypto
+
+
+def _editable(ctx: Ctx) -> list[str]:
+    """The fields this member edits (a seller's own ones only for a seller)."""
+    return [name for name in EDITABLE if name not in SELLERS_ONLY or Role.SELLER in ctx.roles]
 
 
 def _field(ctx: Ctx, name: str) -> Field:
@@ -82,6 +89,7 @@ def profile_card(account: Member, roles: set[str], channels: list[str],
                            methods=accepted.method_names(
                                account.payment_methods
                                or [k for k, __ in accepted.method_choices(crypto=crypto)])))
+        lines.insert(-2, _("Phone for invoices: {phone}", phone=account.phone or "—"))
     return "\n".join(lines)
 
 
@@ -105,7 +113,8 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     if ctx.forms_at_once:
         return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"), certificates),
                              _haulier_row(), (Button(_("Done"), "done"),)))]
-    buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
+    buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}")
+               for name in _editable(ctx)]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return [Reply(card, (*rows, _haulier_row(), (certificates, Button(_("Done"), "done"))))]
 
@@ -130,7 +139,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
             current = _current(ctx)
             form_runner.seed(ctx, "edit", current)
             return Next(state="edit")
-        if name in EDITABLE:
+        if name in _editable(ctx):
             Profiling.of(ctx).field = name
             ctx.data.pop("_forms", None)
             return Next(state="edit")
@@ -149,13 +158,15 @@ def _current(ctx: Ctx) -> dict[str, Any]:
             "currencies": list(account.currencies or [account.currency]),
             "payment_methods": list(account.payment_methods
                                     or [k for k, __ in accepted.method_choices(
-                                        crypto=takes_crypto(ctx))])}
+                                        crypto=takes_crypto(ctx))]),
+            "phone": account.phone}
 
 
 def _edit_form(ctx: Ctx) -> Form:
     if Profiling.of(ctx).field == ALL:
         return Form(id="edit_profile", title=N_("Edit profile"),
-                    fields=[_field(ctx, name) for name in EDITABLE], submit_label=N_("Save"))
+                    fields=[_field(ctx, name) for name in _editable(ctx)],
+                    submit_label=N_("Save"))
     field = _field(ctx, Profiling.of(ctx).field)
     return Form(id=f"edit_{field.name}", title=N_("Edit profile"), fields=[field],
                 submit_label=N_("Save"))
@@ -173,7 +184,7 @@ def _changes(name: str, value: Any) -> dict[str, Any]:
 async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     edited = Profiling.of(ctx).field
-    names = list(EDITABLE) if edited == ALL else [edited]
+    names = _editable(ctx) if edited == ALL else [edited]
     before = _current(ctx)
     changed = [n for n in names if n in values and values.get(n) != before.get(n)]
     changes: dict[str, Any] = {}
@@ -198,7 +209,7 @@ profile = Flow(
     intents={AccountIntent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
     help=N_("Your profile: tap a field to change it, among them the currencies and the ways to "
             "pay you accept as a seller (buyers are offered only those; the first currency is "
-            "your default). A new email address is verified again. Your certificates: "
-            "/certificates."),
+            "your default) and the phone your German buyers' e-invoices name. A new email "
+            "address is verified again. Your certificates: /certificates."),
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )

@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 from conversations.fields import ChoiceField, Field, FieldError, MultiChoiceField, Raw, TextField
 from conversations.forms import Form
 from conversations.number_and_date_fields import DecimalField, typed_day
+from conversations.profile_fields import COUNTRIES, CountriesField
 from core.consulting.profiles.service import BOUND_LABELS, BOUNDS
 from core.consulting.profiles.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
-from core.i18n import N_, READER_LOCALE, _, current_language
+from core.i18n import N_, READER_LOCALE, _, countries, current_language
 from core.i18n.typed import read_weekday, weekday_names, written_date
 
 _TIME = r"(\d{1,2})(?::(\d{2}))?"
@@ -149,6 +150,19 @@ def _language_code(word: str) -> str:
     return code
 
 
+def served_line(codes: Sequence[str]) -> str:
+    """“Samples in: Estonia, Latvia” in the reader's names and order; "" for none."""
+    if not codes:
+        return ""
+    names = countries.named_in(current_language(), list(codes))
+    return _("Samples in: {countries}", countries=", ".join(name for __, name in names))
+
+
+def _inspects(values: dict[str, Any]) -> bool:
+    """Whether the profile offers sampling and lab analysis (an inspector's fee and countries)."""
+    return "sampling-lab" in (values.get("categories") or [])
+
+
 def short_form() -> Form:
     """What a profile needs to go live, asked one by one (one Slack modal)."""
     return Form("consultant", N_("Your consultant profile"), [
@@ -165,8 +179,11 @@ def short_form() -> Form:
                     when=lambda v: v.get("rate_kind") == "session"),
         DecimalField("price", N_("Price (per session, or per minute)"), places=2),
         DecimalField("inspection_fee", N_("Fee per inspection (sampling and lab analysis)"),
-                     places=2, required=False,
-                     when=lambda v: "sampling-lab" in (v.get("categories") or [])),
+                     places=2, required=False, when=_inspects),
+        CountriesField("countries_served", N_("Countries you sample in"), choices=COUNTRIES,
+                       max_selected=60, when=_inspects,
+                       hint=N_("Parties of deals whose goods are there are offered you. "
+                               "For example: {country}, {code}.")),
         WeekField("weekly_hours", N_("Weekly hours, in your time zone"),
                   hint=N_("Like: {example}; {saturday} 10:00-13:00"))],
         submit_label=N_("Preview"))

@@ -11,6 +11,7 @@ from typing import Any
 from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next
 from conversations.flows.consulting.booking_fields import times_form, to_times
+from conversations.flows.consulting.consultant_fields import served_line
 from conversations.messages import (
     Button,
     Choice,
@@ -52,7 +53,7 @@ async def consultant_card(ctx: Ctx, consultant_id: int, topic: bool = False) -> 
     lines = [f"🧑‍💼 {page.name}" + (" · " + _("🟢 online now") if page.online else ""), page.headline,
              page.bio, _("Expertise: {expertise}", expertise=", ".join(page.expertise)),
              _("Languages: {languages}", languages=", ".join(page.languages)),
-             _("Rate: {rate}", rate=page.rate),
+             _("Rate: {rate}", rate=page.rate), served_line(page.countries_served),
              n_("{rating} · {n} session", "{rating} · {n} sessions", page.sessions, rating=page.rating)]
     if page.slots:
         lines.append(_("Next free ({zone}): {times}", zone=_zone(ctx),

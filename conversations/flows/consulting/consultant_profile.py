@@ -63,6 +63,7 @@ def profile_text(profile: ProfileView) -> str:
         _("Languages: {languages}",
           languages=", ".join(language_name(c) for c in profile.languages) or "—"),
         rate_line,
+        *filter(None, [cf.served_line(profile.countries_served)]),
         _("Hours ({zone}): {hours}", zone=profile.timezone,
           hours=cf.week_text(profile.weekly_hours) or "—")])
 
@@ -143,6 +144,7 @@ def _seed(ctx: Ctx, key: str, profile: ProfileView) -> None:
              "price": str(profile.rate.decimal) if profile.rate else None,
              "inspection_fee": str(profile.inspection_fee.decimal)
              if profile.inspection_fee else None,
+             "countries_served": list(profile.countries_served),
              "weekly_hours": dict(profile.weekly_hours) or None,
              "keywords": list(profile.keywords), "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),

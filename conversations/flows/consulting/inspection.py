@@ -20,10 +20,11 @@ from core.consulting.inspections import service as inspections
 from core.consulting.inspections.cards import inspection_text
 from core.consulting.inspections.rules import InspectionState
 from core.consulting.inspections.service import INSPECTOR
+from core.consulting.inspections.view import Inspectors
 from core.consulting.intents import ConsultingIntent
 from core.deals.after_sale.quality_report import MEASURABLE
 from core.deals.cards import figure_name
-from core.i18n import N_, _, present
+from core.i18n import N_, _, countries, current_language, present
 from core.ids import parse_id
 
 VERBS = ("accept", "decline", "record", "results", "file")
@@ -58,15 +59,27 @@ async def _inspectors_prompt(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     deal_id = Inspecting.of(ctx).number
     found = await inspections.inspectors(ctx.uow, deal_id, ctx.account.id)
-    if not found:
+    if not found.offers:
         return [Reply(_("No inspector offers sampling and lab analysis yet."), _done())]
     choices = [(_("{name} · {fee}", name=o.name, fee=o.fee) + (
         " · ★ " + present.number(o.stars.quantize(Decimal("0.1"))) if o.stars else ""),
-        f"i:{o.account_id}") for o in found]
-    return [Reply(_("🔬 Book an independent inspector for deal #{deal}: they sample the goods "
-                    "and have them analysed; their figures fill in the deal's quality step. "
-                    "You pay their fixed fee, authorised now and charged once their results "
-                    "are in.", deal=deal_id), rows(*choices, (_("Not now"), "done")))]
+        f"i:{o.account_id}") for o in found.offers]
+    intro = _("🔬 Book an independent inspector for deal #{deal}: they sample the goods and "
+              "have them analysed; their figures fill in the deal's quality step. You pay "
+              "their fixed fee, authorised now and charged once their results are in.",
+              deal=deal_id)
+    return [Reply(f"{intro}\n{_where(found)}".rstrip(), rows(*choices, (_("Not now"), "done")))]
+
+
+def _where(found: Inspectors) -> str:
+    """Whom the list holds: the inspectors serving the goods' country, or every one, said so."""
+    if found.country is None:
+        return ""
+    country = countries.name_in(current_language(), found.country)
+    if found.local:
+        return _("Inspectors who sample in {country}:", country=country)
+    return _("No inspector lists {country} among the countries they serve; here is every "
+             "inspector.", country=country)
 
 
 async def _on_inspector(ctx: Ctx, msg: Inbound) -> Next:

@@ -1,15 +1,28 @@
 """An inspection's rules, with no database: its states and the moves between them, when a
 deal may book one, how long the inspector has, which figures the lab enters (the terms' own
-and the usual three) and how a calorific value given in kWh/kg reads in MJ/kg."""
+and the usual three), how a calorific value given in kWh/kg reads in MJ/kg, and which
+inspectors are offered for goods in a country."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from core.deals.after_sale.quality_report import MEASURABLE
 from core.process.deals import DealState
+
+
+class Serves(Protocol):
+    """An inspector as `serving` reads them: the countries (ISO codes) they sample in."""
+
+    @property
+    def countries(self) -> tuple[str, ...]: ...
+
+
+Served = TypeVar("Served", bound=Serves)
 
 CATEGORY = "sampling-lab"  # the consultants' category an inspector offers (profiles.taxonomy)
 # From booking: the results are in by then, or the fee is given back. A card hold lapses after
@@ -46,6 +59,14 @@ VOIDED = (InspectionState.DECLINED, InspectionState.LAPSED)  # the fee goes back
 def bookable(deal_status: str) -> bool:
     """A deal paid and not yet quality-confirmed (no report, no completion) may book one."""
     return deal_status in BOOKABLE_DEAL_STATES
+
+
+def serving(offers: Sequence[Served], country: str | None) -> tuple[list[Served], bool]:
+    """The inspectors to offer for goods in `country`: those serving it, and True; when none
+    does (or the country is not known), every one, and False — a party may still book one
+    who travels, told that none lists the country."""
+    local = [o for o in offers if country is not None and country in o.countries]
+    return (local, True) if local else (list(offers), False)
 
 
 def due_at(booked_at: datetime) -> datetime:

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts.tables import Account
+from core.catalog.tables import Listing
 from core.consulting.inspections import rules
 from core.consulting.inspections.events import (
     InspectionBooked,
@@ -20,7 +21,12 @@ from core.consulting.inspections.events import (
 )
 from core.consulting.inspections.rules import InspectionState
 from core.consulting.inspections.tables import Inspection
-from core.consulting.inspections.view import InspectionFacts, InspectorOffer, facts
+from core.consulting.inspections.view import (
+    InspectionFacts,
+    InspectorOffer,
+    Inspectors,
+    facts,
+)
 from core.consulting.tables import ConsultantProfile
 from core.deals import deals
 from core.deals.rules import specs_of
@@ -48,9 +54,10 @@ async def _party_deal(uow: UnitOfWork, deal_id: int, actor_id: int) -> Deal:
     return deal
 
 
-async def inspectors(uow: UnitOfWork, deal_id: int, actor_id: int) -> list[InspectorOffer]:
+async def inspectors(uow: UnitOfWork, deal_id: int, actor_id: int) -> Inspectors:
     """Live consultants who offer sampling and lab analysis at a fixed fee, best rated first
-    (neither party of the deal)."""
+    (neither party of the deal): those serving the country of the deal's goods, or every one
+    when none does (`rules.serving`)."""
     deal = await _party_deal(uow, deal_id, actor_id)
     if not rules.bookable(deal.status):
         raise Conflict(_("An inspection is booked once the deal is paid and before its "
@@ -62,16 +69,21 @@ async def inspectors(uow: UnitOfWork, deal_id: int, actor_id: int) -> list[Inspe
                ConsultantProfile.inspection_fee_minor.is_not(None),
                ConsultantProfile.account_id.not_in((deal.buyer_id, deal.seller_id))))).all()
     found = [InspectorOffer(p.account_id, name, Money(p.inspection_fee_minor, p.currency),
-                            Decimal(p.stars_total) / p.ratings if p.ratings else None)
+                            Decimal(p.stars_total) / p.ratings if p.ratings else None,
+                            tuple(p.countries_served or ()))
              for p, name in rows if rules.CATEGORY in (p.categories or [])
              and p.inspection_fee_minor]
-    return sorted(found, key=lambda o: (-(o.stars or 0), o.fee.amount, o.account_id))
+    country = await uow.session.scalar(select(Listing.country).where(
+        Listing.id == deal.listing_id))
+    offered, local = rules.serving(found, country)
+    return Inspectors(tuple(sorted(offered, key=lambda o: (-(o.stars or 0), o.fee.amount,
+                                                            o.account_id))), country, local)
 
 
 async def book(uow: UnitOfWork, deal_id: int, actor_id: int, inspector_id: int
                ) -> InspectionFacts:
     """The party books this inspector at their fee, which the party authorises next."""
-    offer = next((o for o in await inspectors(uow, deal_id, actor_id)
+    offer = next((o for o in (await inspectors(uow, deal_id, actor_id)).offers
                   if o.account_id == inspector_id), None)
     if offer is None:
         raise NotFound(_("That inspector no longer offers inspections."))

@@ -17,12 +17,23 @@ from core.money.model import Money
 
 @dataclass(frozen=True)
 class InspectorOffer:
-    """An inspector a deal's party may book: who, for how much, how rated."""
+    """An inspector a deal's party may book: who, for how much, how rated, where they work."""
 
     account_id: int
     name: str
     fee: Money
     stars: Decimal | None  # the mean of published ratings; None before the first
+    countries: tuple[str, ...] = ()  # ISO codes of the countries they sample in
+
+
+@dataclass(frozen=True)
+class Inspectors:
+    """The inspectors offered for a deal: those serving its goods' country (`local`), or, when
+    none does or the country is unknown, every one."""
+
+    offers: tuple[InspectorOffer, ...]
+    country: str | None  # the goods' (the listing's), ISO code
+    local: bool
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from core.consulting.profiles.taxonomy import (
 )
 from core.consulting.profiles.view import ProfileView
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, countries
 from core.money.model import Money
 
 TEXT_LIMITS = {"headline": 120, "bio": 2000}
@@ -51,6 +51,8 @@ def _checked(profile: ProfileView, changes: dict[str, Any]) -> dict[str, Any]:
     if "inspection_fee" in changes:
         out["inspection_fee_minor"] = _fee(changes["inspection_fee"],
                                            out.get("currency", profile.currency))
+    if "countries_served" in changes:
+        out["countries_served"] = _countries(changes["countries_served"] or [])
     if "timezone" in changes:
         out["timezone"] = zone_of(str(changes["timezone"])).key
     if "weekly_hours" in changes:
@@ -118,6 +120,19 @@ def _fee(fee: Any, currency: str) -> int | None:
     if minor <= 0:
         raise DomainError(_("The fee per inspection must be more than zero."))
     return minor
+
+
+def _countries(codes: Any) -> list[str]:
+    """ISO country codes, upper-cased, each once, in order; DomainError naming an unknown one."""
+    seen: list[str] = []
+    for code in codes:
+        folded = str(code).strip().upper()
+        if folded not in countries.codes():
+            raise DomainError(_("“{code}” is not a country code: use two letters, like LV, DE.",
+                                code=str(code)[:20]))
+        if folded not in seen:
+            seen.append(folded)
+    return seen
 
 
 def _days(values: Any) -> list[str]:

@@ -31,7 +31,7 @@ MIN_BIO = 40
 EDITABLE = ("headline", "bio", "categories", "keywords", "languages", "rate_kind",
             "session_minutes", "price", "currency", "timezone", "weekly_hours", "notice_minutes",
             "buffer_minutes", "daily_max", "days_off", "meeting_url", "horizon_days",
-            "slot_minutes", "inspection_fee")
+            "slot_minutes", "inspection_fee", "countries_served")
 
 
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
@@ -73,7 +73,7 @@ def _starting(account_id: int, member: Member, now: datetime) -> dict[str, Any]:
                 price_minor=None, meeting_url=None, notice_minutes=120, buffer_minutes=10,
                 daily_max=6, horizon_days=HORIZON_DAYS, slot_minutes=GRID_MINUTES,
                 online_until=None, live=False, live_since=None, stars_total=0, ratings=0,
-                sessions_completed=0, inspection_fee_minor=None)
+                sessions_completed=0, inspection_fee_minor=None, countries_served=[])
 
 
 async def save(uow: UnitOfWork | Roster, actor_id: int, **changes: Any) -> ProfileView:

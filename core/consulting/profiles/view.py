@@ -40,6 +40,7 @@ class ProfileView:
     live: bool  # in the directory
     online_until: datetime | None  # "online now" while in the future
     inspection_fee: Money | None = None  # per inspection, offering sampling and lab analysis
+    countries_served: tuple[str, ...] = ()  # ISO codes, where an inspector samples
 
 
 def profile_view(profile: ConsultantProfile | SimpleNamespace) -> ProfileView:
@@ -58,7 +59,8 @@ def profile_view(profile: ConsultantProfile | SimpleNamespace) -> ProfileView:
         meeting_url=profile.meeting_url, horizon_days=profile.horizon_days,
         slot_minutes=profile.slot_minutes, live=profile.live, online_until=profile.online_until,
         inspection_fee=Money(fee, profile.currency)
-        if (fee := getattr(profile, "inspection_fee_minor", None)) else None)
+        if (fee := getattr(profile, "inspection_fee_minor", None)) else None,
+        countries_served=tuple(getattr(profile, "countries_served", None) or ()))
 
 
 @dataclass(frozen=True)
