@@ -139,14 +139,14 @@ async def test_the_demo_seed_holds_a_year_of_deals_enough_to_chart_and_forecast(
     from sqlalchemy import func, select
 
     from bots.demo import seed
-    from core.catalog.media import FileStore
-    from core.deals.tables import Deal
 
     # How long seeding takes is the demo's start-up time; it is not asserted here, where a
     # loaded machine would make a wall-clock check flaky.
     # The weekly job ran before the seed, as on a server started first: every past week is
     # stored with no trades, and `agora demo seed` computes those weeks again with its trades.
     from bots.demo_index import publish_demo_weeks
+    from core.catalog.media import FileStore
+    from core.deals.tables import Deal
     from core.market.index_publish import publish_due
     from core.market.index_view import index_view
 
