@@ -1,8 +1,8 @@
 """A deal's card as it is now, for one of its parties: what rewrites their latest card of the
-deal when it changed without a new card in their chat (core.notifications.cards). The words
-are the deal card's (`cards.deal_text`, the same a party reads on opening the deal) with the
-other contexts' parts (core.deals.card_parts: an inspection's line), the buttons the steps
-this party may take now, then those parts' own."""
+deal when it changed without a new card in their chat (core.notifications.cards). It is the
+card a party reads on opening the deal (core.deals.deal_card: the same lines, steps and other
+doors, other contexts' parts among them), ended, as every deal notice is, with the deal
+itself."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.actions import payload_rows
-from core.deals import cards, deals
-from core.deals.card_parts import DealCardPart, parts_of
-from core.deals.notices.parties import next_steps
+from core.deals.card_parts import DealCardPart
+from core.deals.deal_card import deal_card
+from core.deals.notices.parties import deal_button
 from core.deals.views import deal_view
 from core.errors import NotFound
 from core.notifications.cards import CardBuilder
@@ -35,11 +35,8 @@ def builders(uow_factory: Callable[[], UnitOfWork], payments: PaymentsPort,
                 return None
             if view.role not in (BUYER, SELLER):
                 return None
-            escrow = await payments.by_reference(deals.reference(view.deal.id), uow)
-            text = cards.deal_text(view, cards.payment_words(escrow, view.deal), reader)
-            more = await parts_of(uow, view, account_id, contributors)
-            steps = next_steps(view.deal, view.role, view.rated)  # the deal itself last
-            rows = [*steps[:-1], *([a] for a in more.actions), *steps[-1:]]
-            return {"text": "\n".join((text, *more.lines)), "buttons": payload_rows(rows)}
+            card = await deal_card(uow, payments, view, account_id, reader, contributors)
+            return {"text": "\n".join(card.lines),
+                    "buttons": payload_rows([*card.rows(), [deal_button(view.deal.id)]])}
 
     return {"deal": deal}
