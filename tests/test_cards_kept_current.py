@@ -7,7 +7,9 @@ card's message) and the real slack-bolt app (chat.update on the card's ts):
   press would refuse — a few seconds after, so a card pressed is answered in place first;
 - when the ratings close (a timer: nobody is told), each party's "Deal completed" card loses
   its "Rate" and says the deal is closed.
-No new message comes for either."""
+No new message comes for either. And each card rewritten is the card opened from /deals, line
+for line and button for button (core.deals.deal_card) — on Telegram after the shipping, on
+Slack once the deal is closed."""
 
 from __future__ import annotations
 

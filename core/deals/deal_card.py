@@ -1,7 +1,8 @@
 """A deal's card as one reader sees it — the one builder every drawing of it calls: the card
-opened in chat (/deals, a deal's button), the latest card rewritten after the deal changed
-without a new card in that chat (core.deals.notices.current_card) and the Mini App's deal room
-(its lines). So a card reads the same, with the same doors, whichever way it is drawn.
+opened in chat (from the list of one's deals, or a deal's button), the party's latest card
+rewritten after the deal changed without a new card in that chat (`builders`, for the
+dispatchers: core.notifications.cards) and the Mini App's deal room (its lines). So a card
+reads the same, with the same doors, whichever way it is drawn.
 
 Its parts: the deal's words (cards.deal_text: what, how much, lifecycle, payment, shipment,
 transport), a call-off's contract, the frozen terms, a dispute, then other contexts' lines
@@ -13,22 +14,26 @@ with 🤝 Open the deal."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from core.accounts.member import Member
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows
+from core.actions import Action, ActionRows, payload_rows
 from core.deals import cards, deals
 from core.deals.after_sale.carbon_receipt import ISSUED_FROM
 from core.deals.card_parts import CardPart, DealCardPart, parts_of
 from core.deals.freight import rules as freight_rules
 from core.deals.intents import DealIntent
-from core.deals.notices.parties import next_steps, step_action
+from core.deals.notices.parties import deal_button, next_steps, step_action
 from core.deals.steps import MORE, possible_now
 from core.deals.threads import service as threads
-from core.deals.views import DealView
+from core.deals.views import DealView, deal_view
+from core.errors import NotFound
 from core.i18n import N_, _
+from core.notifications.cards import CardBuilder
+from core.notifications.outbox import addressed_to
 from core.payments_port import PaymentsPort
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
@@ -60,6 +65,27 @@ async def deal_card(uow: UnitOfWork, payments: PaymentsPort, view: DealView, acc
     return DealCardModel(card_lines(view, cards.payment_words(escrow, view.deal), reader, extra),
                          tuple(a for row in steps for a in row),
                          tuple(await _more(uow, view, extra)))
+
+
+def builders(uow_factory: Callable[[], UnitOfWork], payments: PaymentsPort,
+             contributors: Sequence[DealCardPart] = ()) -> dict[str, CardBuilder]:
+    """The card kinds deals rewrite, for the dispatchers (wired by the composition root, with
+    every context's part of a deal card): a party's deal card as it is now, ended, as every
+    deal notice is, with the deal itself; None for anyone but its parties."""
+
+    async def deal(object_id: str, account_id: int) -> dict[str, Any] | None:
+        async with uow_factory() as uow, addressed_to(uow, account_id) as reader:
+            try:
+                view = await deal_view(uow, int(object_id), account_id)
+            except (NotFound, ValueError):
+                return None
+            if view.role not in PARTIES:
+                return None
+            card = await deal_card(uow, payments, view, account_id, reader, contributors)
+            return {"text": "\n".join(card.lines),
+                    "buttons": payload_rows([*card.rows(), [deal_button(view.deal.id)]])}
+
+    return {"deal": deal}
 
 
 def card_lines(view: DealView, payment: str, reader: Member | Account | None,
