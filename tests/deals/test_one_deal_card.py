@@ -2,8 +2,9 @@
 rewrites a party's latest one after the deal changed (the card builder the dispatchers call)
 carry the same lines and the same buttons — in every state a deal passes through: agreed,
 paid, shipped by a booked haulier (the 🚚 line, the transport, its CMR once delivered),
-completed (the carbon receipt) — for each party. Only the frame differs: the chat's card ends
-with ✔ Done (and the flow's ✖ Cancel), a notice's with 🤝 Open the deal."""
+completed (the carbon receipt) — for each party; and the Mini App's deal room reads the same
+lines. Only the frame differs: the chat's card ends with ✔ Done (and the flow's ✖ Cancel), a
+notice's with 🤝 Open the deal."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from conversations.messages import Choice, go
 from core.deals import deals
 from core.deals.freight import journey
 from core.deals.freight import service as freight
+from core.deals.room import deal_room
 from core.deals.tables import Deal
 from core.deals.threads import service as threads
+from core.notifications.outbox import addressed_to
 from tests.deals.freight_helpers import CARD, Haul, ask, haul, quote
 from tests.support.chat import ChatUser
 
@@ -34,6 +37,11 @@ async def both_cards(app, h: Haul, party) -> tuple[str, list[str]]:
     assert [label for label in labels if label != OPEN] == \
         [label for label in pressed if label not in CHAT_FRAME]
     assert labels[-1] == OPEN and "✔ Done" in pressed
+    services = app.engine.services  # and the Mini App's deal room reads the same lines
+    async with app.uow() as uow, addressed_to(uow, party.id):  # in the party's conventions
+        room = await deal_room(uow, services.payments, h.deal_id, party.id,
+                               services.deal_card_parts)
+    assert "\n".join(room.lines) == shown
     return shown, labels
 
 
