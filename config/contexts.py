@@ -36,10 +36,10 @@ from core.consulting.inspections import deal_card as inspection_card
 from core.consulting.inspections import wiring as inspections
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
+from core.deals import deal_card as deal_cards
 from core.deals import wiring as deals
 from core.deals.card_parts import DealCardPart
 from core.deals.freight import wiring as freight
-from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
 from core.learning import wiring as learning
 from core.loyalty import wiring as loyalty

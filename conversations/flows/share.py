@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Ctx, Entry, Next, OneStepCommand
 from conversations.messages import Reply, ShareReply, go
+from core.deals.intents import DealIntent
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.sharing import shared_card
@@ -28,6 +29,7 @@ def share_button(key: str) -> tuple[str, str]:
 share = OneStepCommand(
     name="share", title=N_("sharing"), run=_share, commands=("share",),
     summary=N_("Share a listing, or a deal of yours, into a team channel"),
+    intents={DealIntent.SHARE_DEAL: "deal:{arg}"},  # the deal card's 📣 Share (core.deals.deal_card)
     help=N_("Share a listing, or a deal of yours, into a channel your team reads."))
 
 # Shared by the market's and the deals' cards (their Share button), so kept beside them.

@@ -34,6 +34,7 @@ class DealIntent:
     VIEW_DEAL = Intent("view_deal", about="deal")
     DEAL_STEP = Intent("deal_step", about="deal")
     RATE_DEAL = Intent("rate_deal", about="deal")
+    SHARE_DEAL = Intent("share_deal", about="deal")  # a party's deal, shared into a team's channel
     MY_DEALS = Intent("my_deals")
     DECIDE_DISPUTE = Intent("decide_dispute", about="dispute")
     # a framework contract's card: its call-offs (arg: its id)

@@ -3,7 +3,8 @@ screen): the deal card's read model (core.deals.views), its payment in words, th
 party may take now (core.deals.steps, the same the chat card's buttons are), the other
 contexts' lines and steps on the card (core.deals.card_parts) and its documents —
 the frozen terms, the payment documents issued for its escrow that concern this party, and the
-carbon receipt once the delivery is accepted. For the two parties alone: anyone else (an
+carbon receipt once the delivery is accepted. Its lines are the chat card's, from the one
+builder of them (core.deals.deal_card). For the two parties alone: anyone else (an
 operator, a colleague who may see the deal) finds nothing here."""
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.accounts.tables import Account
 from core.deals import cards, company_deals, deals
 from core.deals.after_sale.carbon_receipt import ISSUED_FROM
 from core.deals.card_parts import CardPart, DealCardPart, parts_of
+from core.deals.deal_card import card_lines
 from core.deals.steps import possible_now
 from core.deals.views import DealView, deal_view
 from core.errors import NotFound
@@ -49,6 +52,7 @@ class DealRoom:
     steps: tuple[Transition, ...]  # what this party may do now, in the process's order
     documents: tuple[DealDocument, ...]
     extra: CardPart  # other contexts' lines and steps (an inspection's)
+    lines: tuple[str, ...]  # the deal card's, as the chat draws it (core.deals.deal_card)
 
 
 async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int,
@@ -58,11 +62,14 @@ async def deal_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor
     if view.role not in (BUYER, SELLER):
         raise NotFound(_("That deal doesn't exist."))
     escrow = await payments.by_reference(deals.reference(deal_id), uow)
+    reader = await uow.get(Account, actor_id)
     steps = tuple(possible_now(view.deal, view.role, view.rated))
-    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, steps,
+    payment, extra = cards.payment_words(escrow, view.deal), \
+        await parts_of(uow, view, actor_id, contributors)
+    return DealRoom(view, payment, escrow, steps,
                     (*_own(view), *_paid(await payments.documents(
                         deals.reference(deal_id), actor_id, uow))),
-                    await parts_of(uow, view, actor_id, contributors))
+                    extra, card_lines(view, payment, reader, extra))
 
 
 async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, actor_id: int
@@ -78,8 +85,10 @@ async def company_room(uow: UnitOfWork, payments: PaymentsPort, deal_id: int, ac
         raise NotFound(_("That deal doesn't exist."))
     escrow = await payments.by_reference(deals.reference(deal_id), uow)
     paid = await payments.documents(deals.reference(deal_id), actor_id, uow)
-    return DealRoom(view, cards.payment_words(escrow, view.deal), escrow, (),
-                    tuple(_paid(paid)), CardPart())
+    reader = await uow.get(Account, actor_id)
+    payment = cards.payment_words(escrow, view.deal)
+    return DealRoom(view, payment, escrow, (), tuple(_paid(paid)), CardPart(),
+                    card_lines(view, payment, reader, CardPart()))
 
 
 def _own(view: DealView) -> list[DealDocument]:

@@ -41,7 +41,7 @@ from core.deals.after_sale import quality_report
 from core.deals.after_sale import service as after_sale
 from core.deals.after_sale.service import ASPECTS
 from core.deals.dashboard import WAITING_ON_OTHERS
-from core.deals.freight import rules as freight_rules
+from core.deals.deal_card import transport_action
 from core.deals.notices.parties import BUTTONS
 from core.deals.room import TERMS, DealDocument, DealRoom, deal_room
 from core.deals.rules import ShipmentStatus
@@ -94,28 +94,14 @@ def _screen(request: Request, container: Container, person: Registered, room: De
                                             person.account.id, now)} for d in room.documents]
     return part(request, "app/deal.html", status_code=status_code,
                 location=f"/app/deals/{deal.id}", room=room,
-                card=[*cards.deal_text(view, room.payment, person.account).split("\n"),
-                      *filter(None, (cards.call_off_line(view), cards.dispute_line(view))),
-                      *room.extra.lines],
+                card=room.lines,
                 terms=cards.terms_rows(view), docs=docs, said=said, error=error,
                 steps=[(s.name, _(BUTTONS.get(s.name, s.label))) for s in here],
                 more=[*(_(BUTTONS.get(s.name, s.label)) for s in room.steps if s not in here),
-                      *_transport(view), *(_(a.label) for a in room.extra.actions)],
+                      *(_(a.label) for a in filter(None, (transport_action(view),))),
+                      *(_(a.label) for a in room.extra.actions)],
                 pay_url=pay_url, pay=PAY, waiting=_(WAITING_ON_OTHERS),
                 bot=container.settings.telegram_bot_username)
-
-
-def _transport(view: Any) -> list[str]:
-    """The deal's transport as the chat card offers it (asked for, quoted and followed in the
-    chat): its card while one is under way, else asking for one while the deal may travel."""
-    if view.role not in ("buyer", "seller"):
-        return []
-    transport = view.freight
-    if transport is not None and transport.state in freight_rules.ACTIVE:
-        return [_("🚚 Transport")]
-    if view.deal.status in freight_rules.ASKABLE_DEAL_STATES:
-        return [_("🚚 Ask for transport")]
-    return []
 
 
 def _refused(request: Request, exc: DomainError) -> HTMLResponse:

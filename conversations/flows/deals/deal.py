@@ -7,7 +7,6 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.deals.carbon import carbon_of, statement_button
 from conversations.flows.opening import on_id
-from conversations.flows.share import share_button
 from conversations.messages import (
     Button,
     Choice,
@@ -21,20 +20,15 @@ from conversations.messages import (
     rows,
 )
 from core.companies.seats import seat_of
-from core.deals import cards, company_deals, contract_card, dashboard, deals
+from core.deals import company_deals, contract_card, dashboard
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
 from core.deals.carbon.words import member_lines
-from core.deals.card_parts import CardPart, parts_of
-from core.deals.freight import rules as freight_rules
+from core.deals.deal_card import deal_card as read_card
 from core.deals.intents import DealIntent
-from core.deals.notices.parties import BUTTONS, next_steps
-from core.deals.steps import MORE, possible_now
-from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.process.deals import DealState
 
 
 class DealCard(FlowState):
@@ -46,58 +40,16 @@ class DealCard(FlowState):
 
 
 async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
-    """The card with this person's next steps, the thread, and what else applies."""
+    """The card with this person's next steps and its other doors, as core builds it for every
+    drawing of it (core.deals.deal_card); the flow only ends it with Done."""
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
-    deal = view.deal
-    assert ctx.services.payments is not None
-    escrow = await ctx.services.payments.by_reference(deals.reference(deal.id), ctx.uow)
-    text = cards.deal_text(view, cards.payment_words(escrow, deal), ctx.account)
-    call_off, dispute = cards.call_off_line(view), cards.dispute_line(view)
-    if call_off:
-        text += "\n" + call_off
-    if view.terms is not None:
-        text += ("\n" + _("Goods: {goods}", goods=view.terms.goods)
-                 + "\n" + _("Terms: version {version}, SHA-256 {sha256}…", version=view.terms.version,
-                             sha256=view.terms.sha256[:16]))
-    if dispute:
-        text += "\n" + dispute
-    # Other contexts' lines and steps (an inspection's), as every drawing of the card has them.
-    assert ctx.account is not None  # the deal's view was given to this account
-    extra = await parts_of(ctx.uow, view, ctx.account.id, ctx.services.deal_card_parts)
-    text = "\n".join((text, *extra.lines))
-    steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
-    buttons = [tuple(action_button(a) for a in row) for row in steps]
-    share = ((Button(*share_button(f"deal:{deal.id}")),),) if view.role in ("buyer", "seller") \
-        else ()
-    return Reply(text, (*buttons, *await _more(ctx, view, extra), *share))
-
-
-async def _more(ctx: Ctx, view: deal_views.DealView, extra: CardPart
-                ) -> tuple[tuple[Button, ...], ...]:
-    deal, more = view.deal, []
-    if view.role in ("buyer", "seller"):
-        thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
-        if thread is not None:
-            more.append((_("💬 Messages"), go("thread", thread.id)))
-        for step in possible_now(deal, view.role, view.rated):  # the rarer steps, as declared
-            if step.name in MORE:
-                more.append((_(BUTTONS.get(step.name, step.label)),
-                             go("deal_step", deal.id, step.name)))
-        transport = view.freight
-        if transport is not None and transport.state in freight_rules.ACTIVE:
-            more.append((_("🚚 Transport"), go("freight", transport.id)))
-        elif deal.status in freight_rules.ASKABLE_DEAL_STATES:
-            more.append((_("🚚 Ask for transport"), go("freight_ask", deal.id)))
-        if transport is not None and transport.has_cmr:  # the haulier's signed CMR
-            more.append((_("📄 CMR"), go("freight_step", "cmr", transport.id)))
-        more += [(button.label, button.data) for button in map(action_button, extra.actions)]
-    if view.terms is not None:
-        more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
-    if deal.contract_id is not None:
-        more.append((_("📑 Contract #{id}", id=deal.contract_id), go("contract", deal.contract_id)))
-    if deal.status in (DealState.COMPLETED, DealState.CLOSED) and view.role in ("buyer", "seller", "admin"):
-        more.append((_("🌱 Carbon receipt"), go("deal_step", deal.id, "carbon")))
-    return rows(*more, (_("✔ Done"), "done"), per_row=2)
+    assert ctx.services.payments is not None and ctx.account is not None  # the view was given
+    card = await read_card(ctx.uow, ctx.services.payments, view, ctx.account.id, ctx.account,
+                           ctx.services.deal_card_parts)
+    return Reply("\n".join(card.lines),
+                 (*((action_button(step),) for step in card.steps),
+                  *rows(*((b.label, b.data) for b in map(action_button, card.more)),
+                        (_("✔ Done"), "done"), per_row=2)))
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
