@@ -4,10 +4,13 @@ at the poles and across the date line; and the demo catalogue's towns stay their
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
+
+import pytest
 
 from core.catalog import gazetteer
 from core.catalog.nearest_place import NearestPlaces, haversine_km
@@ -56,6 +59,8 @@ def test_of_places_at_the_same_distance_the_first_is_the_nearest():
 def test_a_lonely_place_is_found_from_the_far_side_of_the_earth():
     index = NearestPlaces([Spot("only", 56.95, 24.1)])
     assert index.nearest(-56.95, -155.9).name == "only"
+    with pytest.raises(ValueError):
+        index.nearest(math.nan, 24.1)  # refused, not searched for ever
 
 
 def test_the_gazetteer_names_the_nearest_town_as_the_brute_force_does():
