@@ -7,7 +7,6 @@ compact cache file (rebuilt when the package's version changes) and loaded once 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from core.catalog.gazetteer_cache import _load_rows, _loaded_once
+from core.catalog.nearest_place import NearestPlaces
+from core.catalog.nearest_place import haversine_km as haversine_km  # where callers find it
 from core.i18n import current_language
 from core.text import fold
 
@@ -108,6 +109,7 @@ def warm() -> None:
     """Load every index now (about two seconds), so no person's first town waits for it."""
     _index()
     _aliases()
+    _nearest_index()
 
 
 def _named(key: str, primary: list[Place], country: str | None) -> list[Place]:
@@ -192,35 +194,20 @@ def _town_in(language: str, zone: str) -> str | None:
     return Locale.parse(language).time_zones.get(zone, {}).get("city")
 
 
+@lru_cache(maxsize=16_384)
 def nearest(lat: float, lon: float) -> Place:
-    """The named place closest to a shared location (searched cell by cell outwards)."""
-    cells = _cells()
-    row, col = math.floor(lat), math.floor(lon)
-    for reach in range(1, 181):
-        near = [p for r in range(row - reach, row + reach + 1)
-                for c in range(col - reach, col + reach + 1) for p in cells.get((r, c % 360), ())]
-        if near:  # one ring further can't hide a closer place than the best of these
-            return min(near, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
-    return places()[0]
+    """The named place closest to a point — the one comparing it with every place would name,
+    the largest on a tie. Remembered per point: a seller's listings share one, and every read of
+    a listings page asks again for the same few (a lookup is a dict hit, not a search)."""
+    return _nearest_index().nearest(lat, lon)
 
 
-@lru_cache(maxsize=1)
-def _cells() -> dict[tuple[int, int], list[Place]]:
-    """Places by one-degree cell, for `nearest`."""
-    cells: dict[tuple[int, int], list[Place]] = defaultdict(list)
-    for place in places():
-        cells[(math.floor(place.lat), math.floor(place.lon) % 360)].append(place)
-    return dict(cells)
+@_loaded_once
+def _nearest_index() -> NearestPlaces[Place]:
+    """Every place by latitude, for `nearest` (core.catalog.nearest_place)."""
+    return NearestPlaces(places())
 
 
 def major(countries: frozenset[str] = EUROPE, min_population: int = 100_000) -> list[Place]:
     """Large places in these countries (the demo catalogue's cities)."""
     return [p for p in places() if p.country in countries and p.population >= min_population]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
